@@ -1,0 +1,232 @@
+//! Assets stage: the theme's CSS bundled and minified by lightningcss, every HTML page
+//! minified by minify-html, the theme's JavaScript and other files copied as they are.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lightningcss::bundler::{Bundler, ResolveResult, SourceProvider};
+use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions};
+use lightningcss::targets::{Browsers, Targets};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::CssTargets;
+use crate::render::Output;
+use crate::theme::Theme;
+
+/// Every page forbids inline script and any origin but its own: answers typed into a form
+/// must never be sent anywhere, and nothing may be loaded from a CDN.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'";
+
+/// Minifies a page. Opening `<html>`/`<head>` tags are kept (some hosts and the CSP meta
+/// rely on a normal document head); inline JS is never rewritten (there is none, by CSP).
+pub fn minify_html(html: &str) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = false;
+    cfg.minify_js = false;
+    cfg.keep_input_type_text_attr = true;
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+struct MemoryProvider<'a> {
+    files: &'a BTreeMap<String, Vec<u8>>,
+}
+
+#[derive(Debug)]
+struct MissingCss(String);
+
+impl std::fmt::Display for MissingCss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no such stylesheet: {}", self.0)
+    }
+}
+impl std::error::Error for MissingCss {}
+
+impl SourceProvider for MemoryProvider<'_> {
+    type Error = MissingCss;
+
+    fn read<'a>(&'a self, file: &Path) -> Result<&'a str, Self::Error> {
+        let key = file.to_string_lossy().replace('\\', "/");
+        self.files
+            .get(&key)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or(MissingCss(key))
+    }
+
+    fn resolve(
+        &self,
+        specifier: &str,
+        originating_file: &Path,
+    ) -> Result<ResolveResult, Self::Error> {
+        let base = originating_file.parent().unwrap_or(Path::new(""));
+        Ok(ResolveResult::File(normalize(&base.join(specifier))))
+    }
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn version(major: u32) -> u32 {
+    major << 16
+}
+
+fn targets(t: Option<&CssTargets>) -> Targets {
+    let t = t.cloned().unwrap_or(CssTargets {
+        chrome: Some(100),
+        firefox: Some(100),
+        safari: Some(15),
+        edge: Some(100),
+    });
+    Targets::from(Browsers {
+        chrome: t.chrome.map(version),
+        firefox: t.firefox.map(version),
+        safari: t.safari.map(version),
+        edge: t.edge.map(version),
+        ..Browsers::default()
+    })
+}
+
+/// Bundles `css/main.css` (with its `@import`s) into `assets/site.css` and copies every
+/// other static file of the theme under `assets/`.
+pub fn theme_assets(
+    theme: &Theme,
+    css_targets: Option<&CssTargets>,
+) -> Result<Vec<Output>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut outputs = Vec::new();
+    let provider = MemoryProvider {
+        files: &theme.assets,
+    };
+    if theme.assets.contains_key("css/main.css") {
+        let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
+        match bundler.bundle(Path::new("css/main.css")) {
+            Ok(mut sheet) => {
+                let targets = targets(css_targets);
+                let printed = sheet
+                    .minify(MinifyOptions {
+                        targets,
+                        ..MinifyOptions::default()
+                    })
+                    .map_err(|e| e.to_string())
+                    .and_then(|_| {
+                        sheet
+                            .to_css(PrinterOptions {
+                                minify: true,
+                                targets,
+                                ..PrinterOptions::default()
+                            })
+                            .map_err(|e| e.to_string())
+                    });
+                match printed {
+                    Ok(css) => outputs.push(Output {
+                        path: "assets/site.css".into(),
+                        bytes: css.code.into_bytes(),
+                    }),
+                    Err(e) => diags.push(
+                        Diagnostic::error(format!("CSS error: {e}"))
+                            .in_file(&theme.dir.join("static/css/main.css")),
+                    ),
+                }
+            }
+            Err(e) => {
+                let loc = e.loc.as_ref();
+                let file = loc
+                    .map(|l| theme.dir.join("static").join(&l.filename))
+                    .unwrap_or_else(|| theme.dir.join("static/css/main.css"));
+                let mut d = Diagnostic::error(format!("CSS error: {}", e.kind));
+                d = match (
+                    loc,
+                    theme
+                        .assets
+                        .get(loc.map(|l| l.filename.as_str()).unwrap_or("")),
+                ) {
+                    (Some(l), Some(bytes)) => {
+                        let src = crate::diag::SourceFile::new(
+                            file,
+                            String::from_utf8_lossy(bytes).to_string(),
+                        );
+                        d.at_line_col(&src, l.line as usize + 1, l.column as usize)
+                    }
+                    _ => d.in_file(&file),
+                };
+                diags.push(d.with_help(
+                    "fix the stylesheet; @import paths are relative to the importing file",
+                ));
+            }
+        }
+    }
+    for (path, bytes) in &theme.assets {
+        if path.starts_with("css/") {
+            continue; // bundled above
+        }
+        outputs.push(Output {
+            path: format!("assets/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(outputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minify_keeps_head_and_scripts() {
+        let html = "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><script src=\"a.js\"></script></head><body>  <p>本文</p>  </body></html>";
+        let out = String::from_utf8(minify_html(html)).unwrap();
+        assert!(
+            out.contains("<html lang=ja>") || out.contains("<html lang=\"ja\">"),
+            "{out}"
+        );
+        assert!(out.contains("<head>"), "{out}");
+        assert!(
+            out.contains("<script src=a.js></script>")
+                || out.contains("<script src=\"a.js\"></script>"),
+            "{out}"
+        );
+        assert!(out.contains("本文"));
+    }
+
+    #[test]
+    fn css_imports_are_bundled_and_minified() {
+        let mut assets = BTreeMap::new();
+        assets.insert(
+            "css/main.css".to_string(),
+            b"@import \"a.css\";\nbody { color: #ff0000; }\n".to_vec(),
+        );
+        assets.insert(
+            "css/a.css".to_string(),
+            b"p { margin: 0px 0px 0px 0px; }\n".to_vec(),
+        );
+        let provider = MemoryProvider { files: &assets };
+        let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
+        let sheet = bundler.bundle(Path::new("css/main.css")).unwrap();
+        let css = sheet
+            .to_css(PrinterOptions {
+                minify: true,
+                ..PrinterOptions::default()
+            })
+            .unwrap()
+            .code;
+        assert!(css.contains("p{margin:0"), "{css}");
+        assert!(css.contains("color:red"), "{css}");
+        assert!(!css.contains("@import"), "{css}");
+    }
+}

@@ -1,0 +1,320 @@
+//! Build diagnostics: every problem names its file, line and column, says what is wrong and what
+//! would fix it. Stages collect diagnostics instead of stopping at the first one, so a maintainer
+//! sees every mistake in one run.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a source file. Lines and columns are 1-based, as editors show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Byte range in the file, for the source snippet.
+    #[serde(skip)]
+    pub span: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+    #[serde(skip)]
+    pub source_text: Option<Arc<str>>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            help: None,
+            source_text: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Points at a byte offset of a source file; line and column are derived from the text.
+    pub fn at_offset(mut self, file: &SourceFile, offset: usize, len: usize) -> Self {
+        let offset = offset.min(file.text.len());
+        let (line, column) = line_col(&file.text, offset);
+        self.location = Some(Location {
+            file: file.rel_path.clone(),
+            line,
+            column,
+            span: Some((offset, len.min(file.text.len() - offset))),
+        });
+        self.source_text = Some(file.text.clone());
+        self
+    }
+
+    /// Points at a 1-based line and column of a source file.
+    pub fn at_line_col(self, file: &SourceFile, line: usize, column: usize) -> Self {
+        let offset = offset_of(&file.text, line, column);
+        let len = file.text[offset..]
+            .find('\n')
+            .unwrap_or(file.text.len() - offset);
+        self.at_offset(file, offset, len)
+    }
+
+    /// Points at a file as a whole (no useful position is known).
+    pub fn in_file(mut self, path: &Path) -> Self {
+        self.location = Some(Location {
+            file: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            span: None,
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col`, the form editors and CI logs turn into links.
+    pub fn position(&self) -> Option<String> {
+        self.location.as_ref().map(|l| {
+            format!(
+                "{}:{}:{}",
+                l.file.to_string_lossy().replace('\\', "/"),
+                l.line,
+                l.column
+            )
+        })
+    }
+
+    /// Plain text rendering: a header line with the position, then a source snippet.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.position() {
+            Some(pos) => {
+                let _ = writeln!(out, "{label}: {pos}: {}", self.message);
+            }
+            None => {
+                let _ = writeln!(out, "{label}: {}", self.message);
+            }
+        }
+        if let (Some(loc), Some(text)) = (&self.location, &self.source_text) {
+            if let Some((start, len)) = loc.span {
+                let mut md = MietteDiagnostic::new(self.message.clone());
+                md = md.with_label(LabeledSpan::at(start..start + len.max(1), "here"));
+                md.severity = Some(match self.severity {
+                    Severity::Error => miette::Severity::Error,
+                    Severity::Warning => miette::Severity::Warning,
+                });
+                let source = NamedSource::new(
+                    loc.file.to_string_lossy().replace('\\', "/"),
+                    text.to_string(),
+                );
+                let report = miette::Report::new(md).with_source_code(source);
+                let theme = if color {
+                    GraphicalTheme::unicode()
+                } else {
+                    GraphicalTheme::unicode_nocolor()
+                };
+                let handler = GraphicalReportHandler::new_themed(theme)
+                    .with_context_lines(1)
+                    .with_width(100);
+                let mut snippet = String::new();
+                if handler.render_report(&mut snippet, report.as_ref()).is_ok() {
+                    // The handler repeats the message on its first line; we already printed it.
+                    let body: String = snippet
+                        .lines()
+                        .skip(1)
+                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| format!("{l}\n"))
+                        .collect();
+                    out.push_str(&body);
+                }
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  help: {help}");
+        }
+        out
+    }
+}
+
+/// A loaded content file. Text is shared so diagnostics can quote it without copying.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, e.g. `content/checklists/r5/yakkyoku.yaml`.
+    pub rel_path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(rel_path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            rel_path: rel_path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col_bytes: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return offset + col_bytes;
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Finds where `key: value` is written in a YAML file, for diagnostics about values that
+/// serde has already turned into plain structs (serde_yaml keeps no spans).
+/// `nth` picks among repeated occurrences (0-based).
+pub fn locate_key_value(text: &str, key: &str, value: &str, nth: usize) -> Option<usize> {
+    let mut seen = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if let Some(rest) = rest.strip_prefix(':') {
+                let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+                if v == value {
+                    if seen == nth {
+                        let col = line.len() - trimmed.len();
+                        return Some(offset + col);
+                    }
+                    seen += 1;
+                }
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Finds the first occurrence of a literal string (for values inside lists and Markdown).
+pub fn locate_text(text: &str, needle: &str, nth: usize) -> Option<usize> {
+    text.match_indices(needle).nth(nth).map(|(i, _)| i)
+}
+
+/// A growing list of problems found by one stage.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+    /// Sorted by file and position so the output is stable between runs.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.line, l.column))
+            };
+            key(a).cmp(&key(b))
+        });
+        self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a: 1\nタイトル: x\n";
+        let off = text.find('x').unwrap();
+        assert_eq!(line_col(text, off), (2, 7));
+        assert_eq!(offset_of(text, 2, 7), off);
+    }
+
+    #[test]
+    fn locate_key_value_finds_nth_occurrence() {
+        let text = "items:\n  - id: a\n  - id: b\n  - id: a\n";
+        let first = locate_key_value(text, "id", "a", 0).unwrap();
+        let second = locate_key_value(text, "id", "a", 1).unwrap();
+        assert_eq!(line_col(text, first), (2, 5));
+        assert_eq!(line_col(text, second), (4, 5));
+        assert!(locate_key_value(text, "id", "c", 0).is_none());
+    }
+
+    #[test]
+    fn render_names_file_line_and_column() {
+        let file = SourceFile::new("content/x.yaml", "title: a\nbad: 1\n");
+        let d = Diagnostic::error("unknown key `bad`")
+            .at_line_col(&file, 2, 1)
+            .with_help("remove it");
+        let text = d.render(false);
+        assert!(
+            text.starts_with("error: content/x.yaml:2:1: unknown key `bad`"),
+            "{text}"
+        );
+        assert!(text.contains("bad: 1"), "{text}");
+        assert!(text.contains("help: remove it"), "{text}");
+    }
+}

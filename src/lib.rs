@@ -1,0 +1,20 @@
+//! kensa: builds the site that publishes MHLW's cybersecurity checklists, their manuals and the
+
+// Diagnostics travel only on the error path, once per problem; boxing them would buy nothing.
+#![allow(clippy::result_large_err)]
+//! inspectors' guides. The build is one pipeline with one module per stage; see `pipeline`.
+
+pub mod assets;
+pub mod diag;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod serve;
+pub mod theme;
+pub mod validate;
+pub mod yaml;

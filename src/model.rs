@@ -1,0 +1,452 @@
+//! The site model: plain structs shared by every stage. Parsing fills them, validation reads
+//! them, rendering turns them into pages. Content-facing structs reject unknown keys so that a
+//! typo in `content/` is an error, not a silently ignored field.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::SourceFile;
+use crate::markdown::MarkdownOutput;
+
+// ---------------------------------------------------------------- site configuration
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub editions: Vec<Edition>,
+    #[serde(default)]
+    pub editions_shown: Vec<String>,
+    #[serde(default)]
+    pub footer: String,
+    #[serde(default)]
+    pub css_targets: Option<CssTargets>,
+}
+
+fn default_language() -> String {
+    "ja".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    pub id: String,
+    pub name: String,
+    pub fiscal_year: u32,
+}
+
+/// Oldest browser versions the CSS must support (lightningcss targets).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CssTargets {
+    pub chrome: Option<u32>,
+    pub firefox: Option<u32>,
+    pub safari: Option<u32>,
+    pub edge: Option<u32>,
+}
+
+// ---------------------------------------------------------------- provenance
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    /// Transcribed from an official source.
+    #[default]
+    Official,
+    /// Adapted from another official page; shown with a visible note.
+    Derived,
+    /// Written for this site (navigation, explanations).
+    Editorial,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default = "default_publisher")]
+    pub publisher: String,
+    #[serde(default)]
+    pub part: Option<String>,
+    #[serde(default)]
+    pub issued: Option<String>,
+}
+
+fn default_publisher() -> String {
+    "厚生労働省".into()
+}
+
+/// A place where the sources disagree with themselves, and which reading was taken.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discrepancy {
+    pub at: String,
+    #[serde(default)]
+    pub chosen: Option<String>,
+    #[serde(default)]
+    pub other: Option<String>,
+    #[serde(default)]
+    pub where_other: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+// ---------------------------------------------------------------- Markdown pages
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Home,
+    Plain,
+    ManualPage,
+    Guide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facility {
+    Hospital,
+    Pharmacy,
+}
+
+impl Facility {
+    pub fn label(self) -> &'static str {
+        match self {
+            Facility::Hospital => "医療機関",
+            Facility::Pharmacy => "薬局",
+        }
+    }
+}
+
+/// Front matter of every Markdown file. Kind-specific keys are optional here and checked by
+/// the validate stage against the page's kind.
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub provenance: Provenance,
+    #[serde(default)]
+    pub derived_from: Option<String>,
+    #[serde(default)]
+    pub provenance_note: Option<String>,
+    #[serde(default)]
+    pub discrepancies: Vec<Discrepancy>,
+    /// Manual pages: the checklist item keys this page explains.
+    #[serde(default)]
+    pub explains: Vec<String>,
+    /// Guides: which facility and edition, and which checklists they govern.
+    #[serde(default)]
+    pub facility: Option<Facility>,
+    #[serde(default)]
+    pub edition: Option<String>,
+    #[serde(default)]
+    pub checklists: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: PageKind,
+    pub file: SourceFile,
+    pub front: FrontMatter,
+    /// Byte offset of the Markdown body in `file.text`.
+    pub body_offset: usize,
+    /// Output path relative to the site root, always ending in `.html`.
+    pub url: String,
+    /// For manual pages: the manual id (folder name).
+    pub manual: Option<String>,
+    pub markdown: MarkdownOutput,
+}
+
+// ---------------------------------------------------------------- manuals
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualMeta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub short_title: Option<String>,
+    #[serde(default)]
+    pub edition: Option<String>,
+    pub facility: Facility,
+    pub source: Source,
+    #[serde(default)]
+    pub provenance: Provenance,
+    #[serde(default)]
+    pub provenance_note: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manual {
+    pub meta: ManualMeta,
+    pub file: SourceFile,
+    /// Indexes into `Site::pages`, in reading order.
+    pub pages: Vec<usize>,
+}
+
+// ---------------------------------------------------------------- checklists
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// はい・いいえ with dates: 1回目, 目標日, 2回目.
+    YesNoDated,
+    /// ○／× with 記入者 and 日付 (2021 lists).
+    MaruBatsu,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Facility,
+    Vendor,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    #[serde(default = "default_gate_key")]
+    pub key: String,
+    pub label: String,
+    pub text: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}
+
+fn default_gate_key() -> String {
+    "gate".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Switch {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub reference: bool,
+    #[serde(default)]
+    pub instructions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    #[serde(default)]
+    pub number: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Viewpoint {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub phase: String,
+    pub section: String,
+    #[serde(default)]
+    pub target: Option<String>,
+    pub number: String,
+    pub key: String,
+    pub text: String,
+    #[serde(default)]
+    pub refs: Vec<String>,
+    #[serde(default)]
+    pub unless_switch_off: Option<String>,
+    #[serde(default)]
+    pub viewpoint: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistDef {
+    pub id: String,
+    pub edition: String,
+    pub title: String,
+    pub form: String,
+    pub audience: Audience,
+    pub facility: Facility,
+    #[serde(default)]
+    pub manual: Option<String>,
+    #[serde(default)]
+    pub guide: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    pub source: Source,
+    #[serde(default)]
+    pub provenance: Provenance,
+    #[serde(default)]
+    pub provenance_note: Option<String>,
+    #[serde(default)]
+    pub discrepancies: Vec<Discrepancy>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub answer: AnswerKind,
+    #[serde(default)]
+    pub form_fields: Vec<FormField>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    #[serde(default)]
+    pub gate: Option<Gate>,
+    #[serde(default)]
+    pub switches: Vec<Switch>,
+    pub phases: Vec<Phase>,
+    pub sections: Vec<Section>,
+    #[serde(default)]
+    pub targets: Vec<Target>,
+    #[serde(default)]
+    pub viewpoints: Vec<Viewpoint>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub def: ChecklistDef,
+    pub file: SourceFile,
+    /// Output path of the form page, e.g. `checklists/r5/yakkyoku.html`.
+    pub url: String,
+    /// Hex SHA-256 of the definition file: answer files record what they were filled against.
+    pub definition_hash: String,
+}
+
+impl Checklist {
+    pub fn json_url(&self) -> String {
+        self.url.trim_end_matches(".html").to_string() + ".json"
+    }
+}
+
+/// Canonical anchor of an item key: `2(4)` → `item-2-4`, `gate` → `item-gate`.
+pub fn item_anchor(key: &str) -> String {
+    let mut out = String::from("item-");
+    let mut last_dash = true;
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            last_dash = false;
+        } else if !last_dash {
+            out.push('-');
+            last_dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+// ---------------------------------------------------------------- the whole site
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub config_file: SourceFile,
+    /// Every Markdown page of every kind (home, plain, manual pages, guides).
+    pub pages: Vec<Page>,
+    pub manuals: Vec<Manual>,
+    pub checklists: Vec<Checklist>,
+    /// Files copied as they are (images, PDFs) from `content/`, relative paths.
+    pub static_files: Vec<std::path::PathBuf>,
+    /// Source path (relative to `content/`, `/`-separated) → page index, for `@/` links.
+    pub page_by_source: BTreeMap<String, usize>,
+}
+
+impl Site {
+    pub fn edition(&self, id: &str) -> Option<&Edition> {
+        self.config.editions.iter().find(|e| e.id == id)
+    }
+    pub fn manual(&self, id: &str) -> Option<&Manual> {
+        self.manuals.iter().find(|m| m.meta.id == id)
+    }
+    pub fn checklist(&self, id: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.def.id == id)
+    }
+    pub fn guide(&self, slug: &str) -> Option<&Page> {
+        self.pages
+            .iter()
+            .find(|p| p.kind == PageKind::Guide && guide_slug(&p.url) == slug)
+    }
+}
+
+/// `guides/yakkyoku.html` → `yakkyoku`.
+pub fn guide_slug(url: &str) -> &str {
+    url.trim_start_matches("guides/").trim_end_matches(".html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_anchor_normalizes_keys() {
+        assert_eq!(item_anchor("2(4)"), "item-2-4");
+        assert_eq!(item_anchor("gate"), "item-gate");
+        assert_eq!(item_anchor("1(1)"), "item-1-1");
+        assert_eq!(item_anchor("12"), "item-12");
+    }
+}

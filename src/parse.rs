@@ -1,0 +1,320 @@
+//! Parse stage: turns loaded files into the site model. Each file is classified by where it
+//! lives (see docs/content-format.md), parsed, and given its output path. Markdown bodies are
+//! rendered here, in parallel, so that later stages never parse a page twice.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::load::Loaded;
+use crate::markdown;
+use crate::model::*;
+use crate::yaml;
+
+/// What a content file is, decided by its path under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileKind {
+    SiteConfig,
+    Home,
+    Checklist,
+    ManualMeta(String),
+    ManualPage(String),
+    Guide,
+    /// Kinds whose model arrives with a later feature (guideline catalog, flowcharts): their
+    /// YAML is still checked for syntax so that mistakes surface early.
+    Reserved,
+    Plain,
+    Unknown,
+}
+
+fn classify(rel: &str) -> FileKind {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let is_md = rel.ends_with(".md");
+    match parts.as_slice() {
+        ["site.yaml"] => FileKind::SiteConfig,
+        ["index.md"] => FileKind::Home,
+        ["checklists", _, _] if !is_md => FileKind::Checklist,
+        ["manuals", m, "_manual.yaml"] => FileKind::ManualMeta((*m).to_string()),
+        ["manuals", m, _] if is_md => FileKind::ManualPage((*m).to_string()),
+        ["guides", _] if is_md => FileKind::Guide,
+        ["guideline" | "flowcharts", _] if !is_md => FileKind::Reserved,
+        _ if is_md => FileKind::Plain,
+        _ => FileKind::Unknown,
+    }
+}
+
+/// Path relative to `content/`, with `/` separators.
+pub fn content_rel(file: &SourceFile) -> String {
+    let p = file
+        .rel_path
+        .strip_prefix("content")
+        .unwrap_or(&file.rel_path);
+    p.to_string_lossy().replace('\\', "/")
+}
+
+pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let classified: Vec<(FileKind, SourceFile)> = loaded
+        .sources
+        .into_iter()
+        .map(|f| (classify(&content_rel(&f)), f))
+        .collect();
+
+    let Some((_, config_file)) = classified.iter().find(|(k, _)| *k == FileKind::SiteConfig) else {
+        diags.push(
+            Diagnostic::error("content/site.yaml is missing").with_help(
+                "create it with at least `title:`; `kensa init DIR` writes a complete one",
+            ),
+        );
+        return Err(diags);
+    };
+    let config_file = config_file.clone();
+    let config: SiteConfig = match yaml::from_str(&config_file, &config_file.text, 0) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d);
+            SiteConfig {
+                title: String::new(),
+                base_url: String::new(),
+                language: "ja".into(),
+                theme: "default".into(),
+                editions: vec![],
+                editions_shown: vec![],
+                footer: String::new(),
+                css_targets: None,
+            }
+        }
+    };
+
+    // Markdown pages are the bulk of a site: parse them in parallel.
+    let page_results: Vec<Result<Page, Diagnostic>> = classified
+        .par_iter()
+        .filter_map(|(kind, file)| {
+            let page_kind = match kind {
+                FileKind::Home => PageKind::Home,
+                FileKind::Plain => PageKind::Plain,
+                FileKind::ManualPage(_) => PageKind::ManualPage,
+                FileKind::Guide => PageKind::Guide,
+                _ => return None,
+            };
+            let manual = match kind {
+                FileKind::ManualPage(m) => Some(m.clone()),
+                _ => None,
+            };
+            Some(parse_page(file, page_kind, manual))
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(page_results.len());
+    for r in page_results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let mut checklists = Vec::new();
+    let mut manual_metas = Vec::new();
+    for (kind, file) in &classified {
+        match kind {
+            FileKind::Checklist => match yaml::from_str::<ChecklistDef>(file, &file.text, 0) {
+                Ok(def) => {
+                    let rel = content_rel(file);
+                    let url = rel
+                        .trim_end_matches(".yaml")
+                        .trim_end_matches(".yml")
+                        .to_string()
+                        + ".html";
+                    let definition_hash = hex(&Sha256::digest(file.text.as_bytes()));
+                    checklists.push(Checklist {
+                        def,
+                        file: file.clone(),
+                        url,
+                        definition_hash,
+                    });
+                }
+                Err(d) => diags.push(d),
+            },
+            FileKind::ManualMeta(folder) => {
+                match yaml::from_str::<ManualMeta>(file, &file.text, 0) {
+                    Ok(meta) => {
+                        if &meta.id != folder {
+                            let at = crate::diag::locate_key_value(&file.text, "id", &meta.id, 0)
+                                .unwrap_or(0);
+                            diags.push(
+                                Diagnostic::error(format!(
+                                    "manual id `{}` differs from its folder name `{folder}`",
+                                    meta.id
+                                ))
+                                .at_offset(file, at, meta.id.len() + 4)
+                                .with_help(format!("set `id: {folder}` or rename the folder")),
+                            );
+                        }
+                        manual_metas.push((meta, file.clone()));
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            FileKind::Reserved => {
+                if let Err(d) = yaml::from_str::<serde_yaml::Value>(file, &file.text, 0) {
+                    diags.push(d);
+                }
+            }
+            FileKind::Unknown => diags.push(
+                Diagnostic::error(format!(
+                    "{} is not a kind of file kensa knows at this place",
+                    file.rel_path.display()
+                ))
+                .in_file(&file.rel_path)
+                .with_help("checklists go in content/checklists/<edition>/, manual metadata is content/manuals/<id>/_manual.yaml; see docs/content-format.md"),
+            ),
+            _ => {}
+        }
+    }
+    checklists.sort_by(|a, b| {
+        (a.def.edition.clone(), a.def.weight, a.url.clone()).cmp(&(
+            b.def.edition.clone(),
+            b.def.weight,
+            b.url.clone(),
+        ))
+    });
+
+    // Stable reading order: by folder, then weight, then path.
+    pages.sort_by(|a, b| {
+        let folder = |p: &Page| {
+            Path::new(&p.url)
+                .parent()
+                .map(|x| x.to_string_lossy().to_string())
+                .unwrap_or_default()
+        };
+        (folder(a), a.front.weight.unwrap_or(i64::MAX), a.url.clone()).cmp(&(
+            folder(b),
+            b.front.weight.unwrap_or(i64::MAX),
+            b.url.clone(),
+        ))
+    });
+    let page_by_source: BTreeMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (content_rel(&p.file), i))
+        .collect();
+
+    let mut manuals: Vec<Manual> = manual_metas
+        .into_iter()
+        .map(|(meta, file)| {
+            let pages_of: Vec<usize> = pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.manual.as_deref() == Some(meta.id.as_str()))
+                .map(|(i, _)| i)
+                .collect();
+            Manual {
+                meta,
+                file,
+                pages: pages_of,
+            }
+        })
+        .collect();
+    manuals.sort_by(|a, b| (a.meta.weight, &a.meta.id).cmp(&(b.meta.weight, &b.meta.id)));
+    for page in pages.iter().filter(|p| p.kind == PageKind::ManualPage) {
+        let id = page.manual.as_deref().unwrap_or_default();
+        if !manuals.iter().any(|m| m.meta.id == id) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "manual page without manual: content/manuals/{id}/_manual.yaml is missing"
+                ))
+                .in_file(&page.file.rel_path)
+                .with_help("add _manual.yaml with the manual's id, title, facility and source"),
+            );
+        }
+    }
+
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Site {
+        config,
+        config_file,
+        pages,
+        manuals,
+        checklists,
+        static_files: loaded.static_files,
+        page_by_source,
+    })
+}
+
+fn parse_page(
+    file: &SourceFile,
+    kind: PageKind,
+    manual: Option<String>,
+) -> Result<Page, Diagnostic> {
+    let Some(split) = markdown::split_front_matter(&file.text) else {
+        return Err(Diagnostic::error("missing front matter")
+            .at_offset(file, 0, 1)
+            .with_help("start the file with a YAML block:\n---\ntitle: ページの題名\n---"));
+    };
+    let front: FrontMatter = yaml::from_str(
+        file,
+        &file.text[split.yaml_start..split.yaml_end],
+        split.yaml_start,
+    )?;
+    let rel = content_rel(file);
+    let url = rel.trim_end_matches(".md").to_string() + ".html";
+    let body = &file.text[split.body_start..];
+    let markdown = markdown::render(body);
+    Ok(Page {
+        kind,
+        file: file.clone(),
+        front,
+        body_offset: split.body_start,
+        url,
+        manual,
+        markdown,
+    })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_path() {
+        assert_eq!(classify("site.yaml"), FileKind::SiteConfig);
+        assert_eq!(classify("index.md"), FileKind::Home);
+        assert_eq!(classify("checklists/r5/a.yaml"), FileKind::Checklist);
+        assert_eq!(
+            classify("manuals/y/_manual.yaml"),
+            FileKind::ManualMeta("y".into())
+        );
+        assert_eq!(
+            classify("manuals/y/10-a.md"),
+            FileKind::ManualPage("y".into())
+        );
+        assert_eq!(classify("guides/y.md"), FileKind::Guide);
+        assert_eq!(classify("about/legal.md"), FileKind::Plain);
+        assert_eq!(classify("guideline/gl6.yaml"), FileKind::Reserved);
+        assert_eq!(classify("stray.yaml"), FileKind::Unknown);
+    }
+
+    #[test]
+    fn page_without_front_matter_is_an_error_at_line_one() {
+        let f = SourceFile::new("content/a.md", "# 見出し\n");
+        let d = parse_page(&f, PageKind::Plain, None).unwrap_err();
+        assert_eq!(d.location.unwrap().line, 1);
+        assert!(d.message.contains("front matter"));
+    }
+
+    #[test]
+    fn front_matter_error_position_counts_the_fence() {
+        let f = SourceFile::new("content/a.md", "---\ntitle: a\nwieght: 3\n---\nbody\n");
+        let d = parse_page(&f, PageKind::Plain, None).unwrap_err();
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.column), (3, 1));
+    }
+}

@@ -1,0 +1,84 @@
+//! The build, stage by stage: load → parse → validate → render → assets → write.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::render::{render_site, RenderOptions};
+use crate::theme::Theme;
+use crate::{assets, load, output, parse, validate};
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub live_reload: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Warnings do not fail a build but are shown.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads, parses and validates the site. Used by `build` and by `check`.
+pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+    let loaded = load::load(root)?;
+    let site = parse::parse(loaded)?;
+    let diags = validate::validate(&site);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((site, diags.items))
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let (site, warnings) = check(&opts.root)?;
+    let theme = Theme::load(&opts.root, &site.config.theme)?;
+    let mut outputs = render_site(
+        &site,
+        &theme,
+        &RenderOptions {
+            live_reload: opts.live_reload,
+        },
+    )?;
+    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
+    outputs.extend(assets::theme_assets(
+        &theme,
+        site.config.css_targets.as_ref(),
+    )?);
+    let statics: Vec<(PathBuf, String)> = site
+        .static_files
+        .iter()
+        .map(|p| {
+            (
+                opts.root.join("content").join(p),
+                p.to_string_lossy().replace('\\', "/"),
+            )
+        })
+        .collect();
+    output::write_atomically(&opts.out, &outputs, &statics)?;
+    Ok(BuildReport {
+        pages,
+        files: outputs.len() + statics.len(),
+        elapsed: started.elapsed(),
+        warnings,
+    })
+}
+
+/// Prints diagnostics to stderr, errors and warnings alike, sorted by position.
+pub fn print_diagnostics(diags: Diagnostics, color: bool) {
+    let errors = diags.error_count();
+    let warnings = diags.warning_count();
+    for d in diags.sorted() {
+        eprint!("{}", d.render(color));
+        eprintln!();
+    }
+    if errors > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s): nothing was written");
+    }
+}

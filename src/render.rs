@@ -1,0 +1,907 @@
+//! Render stage: turns the validated model into HTML through the theme's Tera templates.
+//! Each page's context holds only what that page shows (its own breadcrumbs, neighbours and
+//! table of contents), never the whole site, so the work per page does not grow with the site.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::markdown::escape_attr;
+use crate::model::*;
+use crate::theme::Theme;
+
+/// One output file before it is written.
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Relative prefix from a page to the site root: `a/b/c.html` → `../../`.
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+pub struct RenderOptions {
+    /// Adds the live-reload script (kensa serve).
+    pub live_reload: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Vec<Output>, Diagnostics> {
+    let tera = &theme.tera;
+    let mut jobs: Vec<Job> = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        jobs.push(match page.kind {
+            PageKind::Home => Job::Home(i),
+            _ => Job::Page(i),
+        });
+    }
+    if !site.pages.iter().any(|p| p.kind == PageKind::Home) {
+        jobs.push(Job::DefaultHome);
+    }
+    for (i, _) in site.checklists.iter().enumerate() {
+        jobs.push(Job::Checklist(i));
+    }
+    for (i, _) in site.manuals.iter().enumerate() {
+        jobs.push(Job::ManualIndex(i));
+    }
+    let folders = plain_folders(site);
+    for folder in folders.keys() {
+        jobs.push(Job::Folder(folder.clone()));
+    }
+    jobs.push(Job::NotFound);
+
+    let neighbours = neighbours(site);
+    let backlinks = item_backlinks(site);
+    let shared = Shared {
+        site,
+        tera,
+        theme,
+        neighbours: &neighbours,
+        backlinks: &backlinks,
+        folders: &folders,
+        live_reload: opts.live_reload,
+    };
+    let results: Vec<Result<Output, Diagnostic>> =
+        jobs.par_iter().map(|job| shared.render(job)).collect();
+    let mut outputs = Vec::with_capacity(results.len() + site.checklists.len() + 1);
+    let mut diags = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    for c in &site.checklists {
+        outputs.push(Output {
+            path: c.json_url(),
+            bytes: checklist_json(site, c).into_bytes(),
+        });
+    }
+    outputs.push(Output {
+        path: "sitemap.xml".into(),
+        bytes: sitemap(site, &outputs).into_bytes(),
+    });
+    Ok(outputs)
+}
+
+enum Job {
+    Home(usize),
+    DefaultHome,
+    Page(usize),
+    Checklist(usize),
+    ManualIndex(usize),
+    Folder(String),
+    NotFound,
+}
+
+struct Shared<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    theme: &'a Theme,
+    neighbours: &'a Vec<(Option<Link>, Option<Link>)>,
+    backlinks: &'a BTreeMap<(String, String), Vec<Value>>,
+    folders: &'a BTreeMap<String, Folder>,
+    live_reload: bool,
+}
+
+impl Shared<'_> {
+    fn render(&self, job: &Job) -> Result<Output, Diagnostic> {
+        let (url, template, ctx) = match job {
+            Job::Home(i) => {
+                let page = &self.site.pages[*i];
+                let mut ctx = self.page_context(&page.url, &page.front.title);
+                self.fill_markdown_page(&mut ctx, *i);
+                self.fill_home(&mut ctx);
+                (page.url.clone(), "home.html", ctx)
+            }
+            Job::DefaultHome => {
+                let mut ctx = self.page_context("index.html", &self.site.config.title);
+                ctx.insert(
+                    "page",
+                    &json!({"title": self.site.config.title, "provenance": "editorial"}),
+                );
+                self.fill_home(&mut ctx);
+                ("index.html".into(), "home.html", ctx)
+            }
+            Job::Page(i) => {
+                let page = &self.site.pages[*i];
+                let mut ctx = self.page_context(&page.url, &page.front.title);
+                self.fill_markdown_page(&mut ctx, *i);
+                let template = match page.kind {
+                    PageKind::ManualPage => "manual_page.html",
+                    PageKind::Guide => "guide.html",
+                    _ => "page.html",
+                };
+                (page.url.clone(), template, ctx)
+            }
+            Job::Checklist(i) => {
+                let c = &self.site.checklists[*i];
+                let mut ctx =
+                    self.page_context(&c.url, &format!("{}（{}）", c.def.title, c.def.form));
+                self.fill_checklist(&mut ctx, c);
+                (c.url.clone(), "checklist.html", ctx)
+            }
+            Job::ManualIndex(i) => {
+                let m = &self.site.manuals[*i];
+                let url = format!("manuals/{}/index.html", m.meta.id);
+                let mut ctx = self.page_context(&url, &m.meta.title);
+                ctx.insert(
+                    "page",
+                    &json!({
+                        "title": m.meta.title,
+                        "description": m.meta.description,
+                        "source": m.meta.source,
+                        "provenance": m.meta.provenance,
+                        "provenance_note": m.meta.provenance_note,
+                    }),
+                );
+                ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
+                ctx.insert("manual", &self.manual_nav(m, &url, None));
+                (url, "manual_index.html", ctx)
+            }
+            Job::Folder(folder) => {
+                let f = &self.folders[folder];
+                let url = format!("{folder}/index.html");
+                let mut ctx = self.page_context(&url, &f.title);
+                let root = root_prefix(&url);
+                let children: Vec<Link> = f
+                    .pages
+                    .iter()
+                    .map(|&i| Link {
+                        title: self.site.pages[i].front.title.clone(),
+                        url: format!("{root}{}", self.site.pages[i].url),
+                    })
+                    .collect();
+                let subfolders: Vec<Link> = f
+                    .subfolders
+                    .iter()
+                    .map(|s| Link {
+                        title: self.folders[s].title.clone(),
+                        url: format!("{root}{s}/index.html"),
+                    })
+                    .collect();
+                ctx.insert(
+                    "page",
+                    &json!({"title": f.title, "provenance": "editorial"}),
+                );
+                ctx.insert("children", &children);
+                ctx.insert("subfolders", &subfolders);
+                ctx.insert("breadcrumbs", &self.folder_breadcrumbs(&url, folder, false));
+                (url, "folder.html", ctx)
+            }
+            Job::NotFound => {
+                // 404.html is served from any depth by static hosts: absolute-free links only
+                // work from the root, which is where hosts look for it.
+                let mut ctx = self.page_context("404.html", "ページが見つかりません");
+                ctx.insert(
+                    "page",
+                    &json!({"title": "ページが見つかりません", "provenance": "editorial"}),
+                );
+                ("404.html".into(), "404.html", ctx)
+            }
+        };
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.theme.template_error(e))?;
+        let html = resolve_internal_links(self.site, &url, &html);
+        Ok(Output {
+            bytes: crate::assets::minify_html(&html),
+            path: url,
+        })
+    }
+
+    fn page_context(&self, url: &str, title: &str) -> Context {
+        let mut ctx = Context::new();
+        let root = root_prefix(url);
+        ctx.insert("root", &root);
+        ctx.insert("url", url);
+        ctx.insert("title", title);
+        ctx.insert(
+            "site",
+            &json!({
+                "title": self.site.config.title,
+                "footer": self.site.config.footer,
+                "language": self.site.config.language,
+            }),
+        );
+        ctx.insert("csp", crate::assets::CONTENT_SECURITY_POLICY);
+        ctx.insert("live_reload", &self.live_reload);
+        ctx.insert("version", env!("CARGO_PKG_VERSION"));
+        ctx.insert("breadcrumbs", &Vec::<Link>::new());
+        ctx.insert("toc", &Vec::<Value>::new());
+        ctx
+    }
+
+    fn home_link(&self, from: &str) -> Link {
+        Link {
+            title: "ホーム".into(),
+            url: format!("{}index.html", root_prefix(from)),
+        }
+    }
+
+    fn fill_markdown_page(&self, ctx: &mut Context, i: usize) {
+        let page = &self.site.pages[i];
+        let root = root_prefix(&page.url);
+        let fm = &page.front;
+        let derived_from = fm
+            .derived_from
+            .as_ref()
+            .and_then(|d| self.site.page_by_source.get(d.as_str()))
+            .map(|&j| Link {
+                title: self.site.pages[j].front.title.clone(),
+                url: format!("{root}{}", self.site.pages[j].url),
+            });
+        ctx.insert(
+            "page",
+            &json!({
+                "title": fm.title,
+                "description": fm.description,
+                "kind": page.kind,
+                "source": fm.source,
+                "provenance": fm.provenance,
+                "provenance_note": fm.provenance_note,
+                "derived_from": derived_from,
+                "discrepancies": fm.discrepancies,
+            }),
+        );
+        let mut html = page.markdown.html.clone();
+        if page.kind == PageKind::ManualPage {
+            html = self.insert_backlinks(page, &html);
+        }
+        ctx.insert("content", &html);
+        let toc: Vec<_> = page
+            .markdown
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .collect();
+        ctx.insert("toc", &toc);
+        let (prev, next) = &self.neighbours[i];
+        let rel = |l: &Option<Link>| {
+            l.as_ref().map(|l| Link {
+                title: l.title.clone(),
+                url: format!("{root}{}", l.url),
+            })
+        };
+        ctx.insert("prev", &rel(prev));
+        ctx.insert("next", &rel(next));
+        match page.kind {
+            PageKind::ManualPage => {
+                let manual = page
+                    .manual
+                    .as_deref()
+                    .and_then(|m| self.site.manual(m))
+                    .expect("validated: manual pages have a manual");
+                let nav = self.manual_nav(manual, &page.url, Some(i));
+                ctx.insert(
+                    "breadcrumbs",
+                    &vec![
+                        self.home_link(&page.url),
+                        Link {
+                            title: manual
+                                .meta
+                                .short_title
+                                .clone()
+                                .unwrap_or(manual.meta.title.clone()),
+                            url: format!("{root}manuals/{}/index.html", manual.meta.id),
+                        },
+                    ],
+                );
+                // A manual page without a source of its own cites its manual's.
+                ctx.insert("manual_source", &manual.meta.source);
+                ctx.insert("manual", &nav);
+            }
+            PageKind::Guide => {
+                let checklists: Vec<Link> = fm
+                    .checklists
+                    .iter()
+                    .filter_map(|id| self.site.checklist(id))
+                    .map(|c| Link {
+                        title: format!("{}（{}）", c.def.title, c.def.form),
+                        url: format!("{root}{}", c.url),
+                    })
+                    .collect();
+                ctx.insert("guide_checklists", &checklists);
+                ctx.insert("breadcrumbs", &vec![self.home_link(&page.url)]);
+            }
+            PageKind::Plain => {
+                let folder = parent_folder(&page.url);
+                ctx.insert(
+                    "breadcrumbs",
+                    &self.folder_breadcrumbs(&page.url, &folder, true),
+                );
+            }
+            PageKind::Home => {}
+        }
+    }
+
+    fn folder_breadcrumbs(&self, from: &str, folder: &str, include_self: bool) -> Vec<Link> {
+        let root = root_prefix(from);
+        let mut crumbs = vec![self.home_link(from)];
+        let mut path = String::new();
+        let parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+        for (n, part) in parts.iter().enumerate() {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            if n + 1 == parts.len() && !include_self {
+                break;
+            }
+            if let Some(f) = self.folders.get(&path) {
+                crumbs.push(Link {
+                    title: f.title.clone(),
+                    url: format!("{root}{path}/index.html"),
+                });
+            }
+        }
+        crumbs
+    }
+
+    fn manual_nav(&self, manual: &Manual, from: &str, current: Option<usize>) -> Value {
+        let root = root_prefix(from);
+        let pages: Vec<Value> = manual
+            .pages
+            .iter()
+            .map(|&j| {
+                json!({
+                    "title": self.site.pages[j].front.title,
+                    "url": format!("{root}{}", self.site.pages[j].url),
+                    "current": Some(j) == current,
+                })
+            })
+            .collect();
+        json!({
+            "id": manual.meta.id,
+            "title": manual.meta.title,
+            "short_title": manual.meta.short_title,
+            "url": format!("{root}manuals/{}/index.html", manual.meta.id),
+            "pages": pages,
+            "source": manual.meta.source,
+            "facility": manual.meta.facility.label(),
+        })
+    }
+
+    /// Puts, under each explained item's heading, links to that item on every checklist.
+    fn insert_backlinks(&self, page: &Page, html: &str) -> String {
+        let manual = page.manual.clone().unwrap_or_default();
+        let root = root_prefix(&page.url);
+        let mut out = html.to_string();
+        for key in &page.front.explains {
+            let Some(list) = self.backlinks.get(&(manual.clone(), key.clone())) else {
+                continue;
+            };
+            let anchor = item_anchor(key);
+            let open = format!(" id=\"{anchor}\"");
+            let Some(pos) = out.find(&open) else { continue };
+            let Some(close_rel) = out[pos..].find("</h") else {
+                continue;
+            };
+            let Some(end_rel) = out[pos + close_rel..].find('>') else {
+                continue;
+            };
+            let insert_at = pos + close_rel + end_rel + 1;
+            let mut block = String::from(
+                "<ul class=\"item-backlinks\" aria-label=\"この項目を含むチェックリスト\">",
+            );
+            for l in list {
+                block.push_str(&format!(
+                    "<li><a href=\"{root}{}\">{}</a></li>",
+                    escape_attr(l["url"].as_str().unwrap_or_default()),
+                    escape_attr(l["label"].as_str().unwrap_or_default())
+                ));
+            }
+            block.push_str("</ul>");
+            out.insert_str(insert_at, &block);
+        }
+        out
+    }
+
+    fn fill_home(&self, ctx: &mut Context) {
+        let site = self.site;
+        let shown: Vec<&Edition> = if site.config.editions_shown.is_empty() {
+            site.config.editions.iter().rev().collect()
+        } else {
+            site.config
+                .editions_shown
+                .iter()
+                .filter_map(|id| site.edition(id))
+                .collect()
+        };
+        let editions: Vec<Value> = shown
+            .iter()
+            .map(|e| {
+                let lists: Vec<Value> = site
+                    .checklists
+                    .iter()
+                    .filter(|c| c.def.edition == e.id)
+                    .map(|c| {
+                        json!({
+                            "title": c.def.title,
+                            "form": c.def.form,
+                            "url": c.url,
+                            "description": c.def.description,
+                            "facility": c.def.facility.label(),
+                            "audience": c.def.audience,
+                        })
+                    })
+                    .collect();
+                json!({"id": e.id, "name": e.name, "checklists": lists})
+            })
+            .filter(|e| {
+                !e["checklists"]
+                    .as_array()
+                    .map(Vec::is_empty)
+                    .unwrap_or(true)
+            })
+            .collect();
+        ctx.insert("editions", &editions);
+        let manuals: Vec<Value> = site
+            .manuals
+            .iter()
+            .map(|m| json!({"title": m.meta.title, "url": format!("manuals/{}/index.html", m.meta.id), "description": m.meta.description, "facility": m.meta.facility.label()}))
+            .collect();
+        ctx.insert("manuals", &manuals);
+        let guides: Vec<Value> = site
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Guide)
+            .map(|p| json!({"title": p.front.title, "url": p.url, "description": p.front.description}))
+            .collect();
+        ctx.insert("guides", &guides);
+        // Top-level plain pages and folders; deeper pages are reached through folder indexes.
+        let mut others: Vec<Link> = site
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Plain && !p.url.contains('/'))
+            .map(|p| Link {
+                title: p.front.title.clone(),
+                url: p.url.clone(),
+            })
+            .collect();
+        others.extend(
+            self.folders
+                .iter()
+                .filter(|(k, _)| !k.contains('/'))
+                .map(|(k, f)| Link {
+                    title: f.title.clone(),
+                    url: format!("{k}/index.html"),
+                }),
+        );
+        ctx.insert("others", &others);
+    }
+
+    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist) {
+        let site = self.site;
+        let def = &c.def;
+        let root = root_prefix(&c.url);
+        let manual = def.manual.as_deref().and_then(|m| site.manual(m));
+        let explain_url = |key: &str| -> Option<String> {
+            let m = manual?;
+            let p = crate::validate::explaining_page(site, m, key)?;
+            Some(format!("{root}{}#{}", p.url, item_anchor(key)))
+        };
+        let rounds: Vec<Value> = match def.answer {
+            AnswerKind::YesNoDated => vec![
+                json!({"id": "r1", "label": "1回目", "answer": true, "date_label": "確認日"}),
+                json!({"id": "target", "label": "目標日", "answer": false, "date_label": "目標日"}),
+                json!({"id": "r2", "label": "2回目", "answer": true, "date_label": "確認日"}),
+            ],
+            AnswerKind::MaruBatsu => {
+                vec![json!({"id": "r1", "label": "結果", "answer": true, "date_label": null})]
+            }
+        };
+        let choices: Vec<Value> = match def.answer {
+            AnswerKind::YesNoDated => vec![
+                json!({"value": "yes", "label": "はい"}),
+                json!({"value": "no", "label": "いいえ"}),
+            ],
+            AnswerKind::MaruBatsu => vec![
+                json!({"value": "yes", "label": "○", "sr": "できている"}),
+                json!({"value": "no", "label": "×", "sr": "できていない"}),
+            ],
+        };
+        let phases: Vec<Value> = def
+            .phases
+            .iter()
+            .map(|phase| {
+                let sections: Vec<Value> = def
+                    .sections
+                    .iter()
+                    .filter_map(|section| {
+                        let items: Vec<&Item> = def
+                            .items
+                            .iter()
+                            .filter(|i| i.phase == phase.id && i.section == section.id)
+                            .collect();
+                        if items.is_empty() {
+                            return None;
+                        }
+                        // Consecutive items under the same target line form one group.
+                        let mut groups: Vec<Value> = Vec::new();
+                        let mut current: Option<Option<String>> = None;
+                        let mut group_items: Vec<Value> = Vec::new();
+                        for item in items {
+                            if current.as_ref() != Some(&item.target) {
+                                if let Some(t) = current.take() {
+                                    groups.push(group_value(def, t, std::mem::take(&mut group_items)));
+                                }
+                                current = Some(item.target.clone());
+                            }
+                            group_items.push(json!({
+                                "id": item.id,
+                                "key": item.key,
+                                "number": item.number,
+                                "text": item.text,
+                                "refs": display_refs(&item.refs),
+                                "note": item.note,
+                                "unless_switch_off": item.unless_switch_off,
+                                "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
+                                "viewpoint_id": item.viewpoint,
+                                "explain_url": explain_url(&item.key),
+                            }));
+                        }
+                        if let Some(t) = current {
+                            groups.push(group_value(def, t, group_items));
+                        }
+                        Some(json!({"id": section.id, "number": section.number, "title": section.title, "groups": groups}))
+                    })
+                    .collect();
+                json!({"id": phase.id, "label": phase.label, "reference": phase.reference, "instructions": phase.instructions, "sections": sections})
+            })
+            .collect();
+        let edition = site
+            .edition(&def.edition)
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        let guide = def
+            .guide
+            .as_deref()
+            .and_then(|g| site.guide(g))
+            .map(|p| Link {
+                title: p.front.title.clone(),
+                url: format!("{root}{}", p.url),
+            });
+        ctx.insert(
+            "page",
+            &json!({
+                "title": format!("{}（{}）", def.title, def.form),
+                "description": def.description,
+                "source": def.source,
+                "provenance": def.provenance,
+                "provenance_note": def.provenance_note,
+                "discrepancies": def.discrepancies,
+            }),
+        );
+        ctx.insert(
+            "checklist",
+            &json!({
+                "id": def.id,
+                "title": def.title,
+                "form": def.form,
+                "edition": def.edition,
+                "edition_name": edition,
+                "audience": def.audience,
+                "facility": def.facility.label(),
+                "answer": def.answer,
+                "definition_hash": c.definition_hash,
+                "json_url": format!("{root}{}", c.json_url()),
+                "form_fields": def.form_fields,
+                "notes": def.notes,
+                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "refs": display_refs(&g.refs), "explain_url": explain_url(&g.key)})),
+                "switches": def.switches,
+                "viewpoints": def.viewpoints,
+                "phases": phases,
+                "item_count": def.items.len(),
+                "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
+                "guide": guide,
+            }),
+        );
+        ctx.insert("rounds", &rounds);
+        ctx.insert("choices", &choices);
+        ctx.insert("breadcrumbs", &vec![self.home_link(&c.url)]);
+    }
+}
+
+/// `GL6 企画管理編 9.1` → `企画管理編 9.1`, as the manuals print their ▶ lines.
+fn display_refs(refs: &[String]) -> Vec<&str> {
+    refs.iter()
+        .map(|r| r.strip_prefix("GL6 ").unwrap_or(r))
+        .collect()
+}
+
+fn group_value(def: &ChecklistDef, target: Option<String>, items: Vec<Value>) -> Value {
+    let text = target
+        .as_ref()
+        .and_then(|t| def.targets.iter().find(|x| &x.id == t))
+        .map(|t| t.text.clone());
+    json!({"target": target, "target_text": text, "items": items})
+}
+
+/// Previous/next page within the same manual or folder, computed once for the whole site.
+fn neighbours(site: &Site) -> Vec<(Option<Link>, Option<Link>)> {
+    let mut result = vec![(None, None); site.pages.len()];
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.kind == PageKind::Home {
+            continue;
+        }
+        groups.entry(parent_folder(&p.url)).or_default().push(i);
+    }
+    for members in groups.values() {
+        for (n, &i) in members.iter().enumerate() {
+            let link = |j: usize| Link {
+                title: site.pages[j].front.title.clone(),
+                url: site.pages[j].url.clone(),
+            };
+            result[i] = (
+                n.checked_sub(1).map(|m| link(members[m])),
+                members.get(n + 1).map(|&j| link(j)),
+            );
+        }
+    }
+    result
+}
+
+/// (manual id, item key) → the checklist items that carry it, for manual → checklist links.
+fn item_backlinks(site: &Site) -> BTreeMap<(String, String), Vec<Value>> {
+    let mut map: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    for c in &site.checklists {
+        let Some(m) = &c.def.manual else { continue };
+        if let Some(g) = &c.def.gate {
+            map.entry((m.clone(), g.key.clone()))
+                .or_default()
+                .push(json!({
+                    "url": format!("{}#gate", c.url),
+                    "label": format!("{} {}", c.def.form, g.label),
+                }));
+        }
+        for item in &c.def.items {
+            let phase = c.def.phases.iter().find(|p| p.id == item.phase);
+            let target = item
+                .target
+                .as_ref()
+                .and_then(|t| c.def.targets.iter().find(|x| &x.id == t))
+                .map(|t| {
+                    t.text
+                        .split("について")
+                        .next()
+                        .unwrap_or(&t.text)
+                        .to_string()
+                });
+            let section = c.def.sections.iter().find(|s| s.id == item.section);
+            let mut label = format!(
+                "{} {}{}",
+                c.def.form,
+                section.map(|s| s.number.as_str()).unwrap_or(""),
+                item.number
+            );
+            if let Some(t) = target {
+                label.push_str(&format!("（{t}）"));
+            }
+            if let Some(p) = phase.filter(|p| p.reference) {
+                label.push_str(&format!("［{}］", p.label));
+            }
+            map.entry((m.clone(), item.key.clone()))
+                .or_default()
+                .push(json!({
+                    "url": format!("{}#{}", c.url, item.id),
+                    "label": label,
+                }));
+        }
+    }
+    map
+}
+
+fn parent_folder(url: &str) -> String {
+    Path::new(url)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
+}
+
+struct Folder {
+    title: String,
+    pages: Vec<usize>,
+    subfolders: Vec<String>,
+}
+
+/// Folders of plain pages get an index page listing what they hold, so every page is
+/// reachable from the home page without listing all of them there.
+fn plain_folders(site: &Site) -> BTreeMap<String, Folder> {
+    let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if p.kind != PageKind::Plain {
+            continue;
+        }
+        let mut folder = parent_folder(&p.url);
+        if folder.is_empty() {
+            continue;
+        }
+        folders
+            .entry(folder.clone())
+            .or_insert_with(|| Folder {
+                title: folder_title(&folder),
+                pages: vec![],
+                subfolders: vec![],
+            })
+            .pages
+            .push(i);
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            let parent = parent.to_string();
+            let entry = folders.entry(parent.clone()).or_insert_with(|| Folder {
+                title: folder_title(&parent),
+                pages: vec![],
+                subfolders: vec![],
+            });
+            if !entry.subfolders.contains(&folder) {
+                entry.subfolders.push(folder.clone());
+            }
+            folder = parent;
+        }
+    }
+    folders
+}
+
+fn folder_title(folder: &str) -> String {
+    match folder {
+        "about" => "このサイトについて・制度の背景".into(),
+        _ => folder.rsplit('/').next().unwrap_or(folder).to_string(),
+    }
+}
+
+/// Turns every `href="@/…"` left by the Markdown stage into a link relative to this page.
+fn resolve_internal_links(site: &Site, from: &str, html: &str) -> String {
+    if !html.contains("\"@/") {
+        return html.to_string();
+    }
+    let root = root_prefix(from);
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pos) = rest.find("\"@/") {
+        out.push_str(&rest[..pos + 1]);
+        let after = &rest[pos + 1..];
+        let end = after.find('"').unwrap_or(after.len());
+        let target = &after[..end];
+        match site.resolve_link(&target.replace("&amp;", "&")) {
+            Ok(r) => {
+                out.push_str(&root);
+                out.push_str(&r.url);
+                if let Some(a) = r.anchor {
+                    out.push('#');
+                    out.push_str(&a);
+                }
+            }
+            Err(_) => out.push_str(target),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The machine-readable copy of a checklist definition, for vendors' tools.
+pub fn checklist_json(site: &Site, c: &Checklist) -> String {
+    let edition = site.edition(&c.def.edition);
+    serde_json::to_string_pretty(&json!({
+        "format": "kensa-checklist",
+        "format_version": 1,
+        "generator": format!("kensa {}", env!("CARGO_PKG_VERSION")),
+        "definition_hash": c.definition_hash,
+        "edition_name": edition.map(|e| &e.name),
+        "checklist": c.def,
+    }))
+    .unwrap_or_default()
+}
+
+fn sitemap(site: &Site, outputs: &[Output]) -> String {
+    let base = site.config.base_url.trim_end_matches('/');
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut paths: Vec<&str> = outputs
+        .iter()
+        .map(|o| o.path.as_str())
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .collect();
+    paths.sort_unstable();
+    for p in paths {
+        xml.push_str(&format!(
+            "  <url><loc>{}/{}</loc></url>\n",
+            escape_attr(base),
+            escape_attr(p)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Template errors carry the template's file, line and column.
+pub fn template_diagnostic(
+    theme_dir: &Path,
+    err: &tera::Error,
+    sources: &BTreeMap<String, SourceFile>,
+) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    match report {
+        Some(r) => {
+            let name = r.filename().to_string();
+            let span = r.span();
+            let d = Diagnostic::error(format!("template error in {name}: {}", r.message()))
+                .with_help("fix the template; Tera syntax is described at keats.github.io/tera");
+            match sources.get(&name) {
+                Some(file) => d.at_line_col(file, span.start_line, span.start_col + 1),
+                None => d.in_file(&theme_dir.join("templates").join(&name)),
+            }
+        }
+        None => {
+            let mut msg = err.to_string();
+            let mut source = std::error::Error::source(err);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Diagnostic::error(format!("template error: {msg}"))
+                .in_file(&theme_dir.join("templates"))
+                .with_help("check the template names used in {% extends %} and {% include %}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("guides/a.html"), "../");
+        assert_eq!(root_prefix("checklists/r5/a.html"), "../../");
+    }
+
+    #[test]
+    fn parent_folder_of_urls() {
+        assert_eq!(parent_folder("a/b/c.html"), "a/b");
+        assert_eq!(parent_folder("c.html"), "");
+    }
+}

@@ -1,0 +1,248 @@
+//! `kensa serve`: builds into a private folder, serves it on 127.0.0.1, rebuilds when
+//! `content/` or `themes/` change and reloads open pages. A broken edit keeps the last good
+//! site on screen with the error laid over it, until the file is fixed.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::diag::Diagnostics;
+use crate::pipeline::{build, BuildOptions};
+
+#[derive(Default)]
+struct State {
+    version: u64,
+    error: Option<String>,
+}
+
+const LIVE_RELOAD_JS: &str = include_str!("livereload.js");
+
+pub fn serve(root: PathBuf, out: PathBuf, port: u16, quiet: bool) -> Result<(), String> {
+    let state = Arc::new(Mutex::new(State::default()));
+    let opts = BuildOptions {
+        root: root.clone(),
+        out: out.clone(),
+        live_reload: true,
+    };
+    rebuild(&opts, &state, quiet);
+
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port N)"))?;
+    println!(
+        "serving {} at http://127.0.0.1:{port}/ (Ctrl+C to stop)",
+        out.display()
+    );
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(());
+            }
+        }
+    })
+    .map_err(|e| format!("cannot watch files: {e}"))?;
+    for dir in ["content", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+        }
+    }
+    let rebuild_state = Arc::clone(&state);
+    std::thread::spawn(move || {
+        let _watcher = watcher; // keep watching as long as this thread lives
+        while rx.recv().is_ok() {
+            // Editors write a file in several steps: wait for the burst to end.
+            while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+            rebuild(&opts, &rebuild_state, quiet);
+        }
+    });
+
+    for request in server.incoming_requests() {
+        let response = respond(request.url(), &out, &state);
+        let _ = request.respond(response);
+    }
+    Ok(())
+}
+
+fn rebuild(opts: &BuildOptions, state: &Mutex<State>, quiet: bool) {
+    let result = build(opts);
+    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    s.version += 1;
+    match result {
+        Ok(report) => {
+            s.error = None;
+            if !quiet {
+                println!(
+                    "rebuilt {} pages in {:.2} s",
+                    report.pages,
+                    report.elapsed.as_secs_f64()
+                );
+            }
+        }
+        Err(diags) => {
+            let text = render_plain(diags);
+            eprintln!("{text}");
+            eprintln!("the last good build is still served; fix the file and it rebuilds");
+            s.error = Some(text);
+        }
+    }
+}
+
+fn render_plain(diags: Diagnostics) -> String {
+    diags
+        .sorted()
+        .iter()
+        .map(|d| d.render(false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+
+fn respond(url: &str, out: &Path, state: &Mutex<State>) -> Response {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    match path {
+        "/__kensa/status" => {
+            let s = state.lock().unwrap_or_else(|p| p.into_inner());
+            let body = serde_json::json!({ "version": s.version, "error": s.error }).to_string();
+            return with_type(
+                tiny_http::Response::from_data(body.into_bytes()),
+                "application/json; charset=utf-8",
+            );
+        }
+        "/__kensa/livereload.js" => {
+            return with_type(
+                tiny_http::Response::from_data(LIVE_RELOAD_JS.as_bytes().to_vec()),
+                "text/javascript; charset=utf-8",
+            );
+        }
+        _ => {}
+    }
+    let Some(rel) = safe_relative(&percent_decode(path)) else {
+        return with_type(
+            tiny_http::Response::from_data(b"bad request".to_vec()).with_status_code(400),
+            "text/plain",
+        );
+    };
+    let mut file = out.join(&rel);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(bytes) => with_type(tiny_http::Response::from_data(bytes), content_type(&file)),
+        Err(_) => {
+            let body = std::fs::read(out.join("404.html")).unwrap_or_else(|_| {
+                // No good build yet: a bare page that still shows the error overlay.
+                b"<!doctype html><html lang=ja><head><meta charset=utf-8><title>kensa</title><script src=\"/__kensa/livereload.js\"></script></head><body><p>\xe3\x83\x93\xe3\x83\xab\xe3\x83\x89\xe5\xbe\x85\xe3\x81\xa1</p></body></html>".to_vec()
+            });
+            with_type(
+                tiny_http::Response::from_data(body).with_status_code(404),
+                "text/html; charset=utf-8",
+            )
+        }
+    }
+}
+
+fn with_type(r: Response, content_type: &str) -> Response {
+    let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes())
+        .expect("valid header");
+    let no_cache = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..])
+        .expect("valid header");
+    r.with_header(header).with_header(no_cache)
+}
+
+/// Rejects `..` and absolute paths so nothing outside the output folder is served.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path.trim_start_matches('/'));
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "pdf" => "application/pdf",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_paths_outside_the_site() {
+        assert!(safe_relative("/../etc/passwd").is_none());
+        assert_eq!(safe_relative("/a/b.html"), Some(PathBuf::from("a/b.html")));
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("/a%20b/%E3%81%82.html"), "/a b/あ.html");
+        assert_eq!(percent_decode("/100%"), "/100%");
+    }
+
+    #[test]
+    fn status_reports_the_error_and_pages_stay_served() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<p>ok</p>").unwrap();
+        let state = Mutex::new(State {
+            version: 3,
+            error: Some("error: content/a.md:2:1: bad".into()),
+        });
+        let mut body = String::new();
+        use std::io::Read;
+        respond("/__kensa/status", dir.path(), &state)
+            .into_reader()
+            .read_to_string(&mut body)
+            .unwrap();
+        assert!(body.contains("\"version\":3"), "{body}");
+        assert!(body.contains("content/a.md:2:1"), "{body}");
+        let page = respond("/", dir.path(), &state);
+        assert_eq!(page.status_code().0, 200);
+        assert_eq!(
+            respond("/missing.html", dir.path(), &state).status_code().0,
+            404
+        );
+    }
+}

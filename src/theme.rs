@@ -1,0 +1,197 @@
+//! Themes: Tera templates and static assets under `themes/<name>/`. The default theme is also
+//! compiled into the binary, so `kensa init` can write it and a site without a `themes/`
+//! folder still builds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+
+pub struct Theme {
+    pub name: String,
+    /// Where the theme lives, relative to the site root (for messages).
+    pub dir: PathBuf,
+    pub tera: Tera,
+    /// Template name → source, for error snippets.
+    pub templates: BTreeMap<String, SourceFile>,
+    /// Static assets: path under `static/` → bytes.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+/// The default theme's files, embedded at compile time.
+pub const DEFAULT_THEME: &[(&str, &str)] = &[
+    (
+        "templates/base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/home.html",
+        include_str!("../themes/default/templates/home.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/manual_page.html",
+        include_str!("../themes/default/templates/manual_page.html"),
+    ),
+    (
+        "templates/manual_index.html",
+        include_str!("../themes/default/templates/manual_index.html"),
+    ),
+    (
+        "templates/guide.html",
+        include_str!("../themes/default/templates/guide.html"),
+    ),
+    (
+        "templates/checklist.html",
+        include_str!("../themes/default/templates/checklist.html"),
+    ),
+    (
+        "templates/folder.html",
+        include_str!("../themes/default/templates/folder.html"),
+    ),
+    (
+        "templates/404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+    (
+        "templates/partials/source.html",
+        include_str!("../themes/default/templates/partials/source.html"),
+    ),
+    (
+        "templates/partials/toc.html",
+        include_str!("../themes/default/templates/partials/toc.html"),
+    ),
+    (
+        "static/css/main.css",
+        include_str!("../themes/default/static/css/main.css"),
+    ),
+    (
+        "static/css/base.css",
+        include_str!("../themes/default/static/css/base.css"),
+    ),
+    (
+        "static/css/form.css",
+        include_str!("../themes/default/static/css/form.css"),
+    ),
+    (
+        "static/css/print.css",
+        include_str!("../themes/default/static/css/print.css"),
+    ),
+    (
+        "static/js/kensa.js",
+        include_str!("../themes/default/static/js/kensa.js"),
+    ),
+];
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+        let rel_dir = PathBuf::from("themes").join(name);
+        let dir = root.join(&rel_dir);
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let key = rel.to_string_lossy().replace('\\', "/");
+                if key.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+                    continue;
+                }
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => {
+                        files.insert(key, bytes);
+                    }
+                    Err(e) => {
+                        let mut d = Diagnostics::default();
+                        d.push(Diagnostic::error(format!(
+                            "cannot read {}: {e}",
+                            entry.path().display()
+                        )));
+                        return Err(d);
+                    }
+                }
+            }
+        } else if name == "default" {
+            for (path, text) in DEFAULT_THEME {
+                files.insert((*path).to_string(), text.as_bytes().to_vec());
+            }
+        } else {
+            let mut d = Diagnostics::default();
+            d.push(
+                Diagnostic::error(format!("theme `{name}` not found at {}", rel_dir.display()))
+                    .in_file(Path::new("content/site.yaml"))
+                    .with_help(
+                        "set `theme: default` in content/site.yaml or create the theme folder",
+                    ),
+            );
+            return Err(d);
+        }
+        Self::from_files(name, rel_dir, files)
+    }
+
+    fn from_files(
+        name: &str,
+        dir: PathBuf,
+        files: BTreeMap<String, Vec<u8>>,
+    ) -> Result<Theme, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut templates = BTreeMap::new();
+        let mut assets = BTreeMap::new();
+        for (path, bytes) in files {
+            if let Some(t) = path.strip_prefix("templates/") {
+                match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        templates.insert(t.to_string(), SourceFile::new(dir.join(&path), text));
+                    }
+                    Err(_) => diags.push(
+                        Diagnostic::error(format!("template {path} is not UTF-8"))
+                            .in_file(&dir.join(&path)),
+                    ),
+                }
+            } else if let Some(s) = path.strip_prefix("static/") {
+                assets.insert(s.to_string(), bytes);
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Add one by one so a syntax error names its own template.
+        let all: Vec<(String, String)> = templates
+            .iter()
+            .map(|(n, f)| (n.clone(), f.text.to_string()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(all) {
+            diags.push(crate::render::template_diagnostic(&dir, &e, &templates));
+        }
+        for required in ["base.html", "home.html", "page.html", "checklist.html"] {
+            if !templates.contains_key(required) {
+                diags.push(
+                    Diagnostic::error(format!("theme `{name}` has no templates/{required}"))
+                        .in_file(&dir.join("templates"))
+                        .with_help("copy it from the default theme (`kensa init` writes one)"),
+                );
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Theme {
+            name: name.to_string(),
+            dir,
+            tera,
+            templates,
+            assets,
+        })
+    }
+
+    pub fn template_error(&self, e: tera::Error) -> Diagnostic {
+        crate::render::template_diagnostic(&self.dir, &e, &self.templates)
+    }
+}

@@ -1,0 +1,427 @@
+//! Validate stage: every id is unique, every reference and link resolves. All problems are
+//! collected, so one `kensa check` lists every mistake in the content.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diag::{locate_key_value, locate_text, Diagnostic, Diagnostics, SourceFile};
+use crate::model::*;
+use crate::yaml::edit_distance;
+
+/// Where an internal `@/` link points, once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// Output path relative to the site root.
+    pub url: String,
+    pub anchor: Option<String>,
+}
+
+impl Site {
+    /// Resolves `@/manuals/yakkyoku/20-kanri.md#item-2-1` or `@/checklists/r5/yakkyoku.yaml#current-1-1`.
+    pub fn resolve_link(&self, target: &str) -> Result<Resolved, String> {
+        let rest = target
+            .strip_prefix("@/")
+            .ok_or_else(|| format!("`{target}` is not an internal link (they start with @/)"))?;
+        let (path, anchor) = match rest.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_string())),
+            None => (rest, None),
+        };
+        if let Some(&i) = self.page_by_source.get(path) {
+            let page = &self.pages[i];
+            if let Some(a) = &anchor {
+                if !page.markdown.has_anchor(a) {
+                    let near = nearest(a, page.markdown.headings.iter().map(|h| h.id.as_str()));
+                    return Err(format!("`{path}` has no heading with id `{a}`{near}"));
+                }
+            }
+            return Ok(Resolved {
+                url: page.url.clone(),
+                anchor,
+            });
+        }
+        if let Some(c) = self
+            .checklists
+            .iter()
+            .find(|c| crate::parse::content_rel(&c.file) == path)
+        {
+            if let Some(a) = &anchor {
+                let known =
+                    c.def.items.iter().any(|i| &i.id == a) || (a == "gate" && c.def.gate.is_some());
+                if !known {
+                    let near = nearest(a, c.def.items.iter().map(|i| i.id.as_str()));
+                    return Err(format!("checklist `{path}` has no item `{a}`{near}"));
+                }
+            }
+            return Ok(Resolved {
+                url: c.url.clone(),
+                anchor,
+            });
+        }
+        if self
+            .static_files
+            .iter()
+            .any(|f| f.to_string_lossy().replace('\\', "/") == path)
+        {
+            return Ok(Resolved {
+                url: path.to_string(),
+                anchor,
+            });
+        }
+        let near = nearest(path, self.page_by_source.keys().map(String::as_str));
+        Err(format!("no content file `{path}`{near}"))
+    }
+}
+
+/// ", did you mean `x`?" for the closest candidate, or nothing when none is close.
+fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (edit_distance(wanted, c), c))
+        .filter(|(d, c)| *d <= wanted.chars().count().max(c.chars().count()) / 2)
+        .min()
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+pub fn validate(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    validate_config(site, &mut diags);
+    validate_checklists(site, &mut diags);
+    validate_pages(site, &mut diags);
+    diags
+}
+
+fn at_value(file: &SourceFile, key: &str, value: &str, nth: usize) -> (usize, usize) {
+    match locate_key_value(&file.text, key, value, nth) {
+        Some(o) => (o, key.len() + 2 + value.len()),
+        None => (0, 1),
+    }
+}
+
+fn validate_config(site: &Site, diags: &mut Diagnostics) {
+    let file = &site.config_file;
+    let mut seen = HashSet::new();
+    for (n, e) in site.config.editions.iter().enumerate() {
+        if !seen.insert(e.id.as_str()) {
+            let (o, l) = at_value(file, "id", &e.id, 1.min(n));
+            diags.push(
+                Diagnostic::error(format!("duplicate edition id `{}`", e.id))
+                    .at_offset(file, o, l)
+                    .with_help("each edition needs its own id"),
+            );
+        }
+    }
+    for shown in &site.config.editions_shown {
+        if site.edition(shown).is_none() {
+            let o = locate_text(&file.text, shown, 0).unwrap_or(0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "editions_shown names `{shown}`, which is not in editions"
+                ))
+                .at_offset(file, o, shown.len())
+                .with_help("add the edition under `editions:` or remove it from editions_shown"),
+            );
+        }
+    }
+}
+
+fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
+    let mut ids: HashMap<&str, &Checklist> = HashMap::new();
+    for c in &site.checklists {
+        let file = &c.file;
+        let def = &c.def;
+        if let Some(first) = ids.insert(def.id.as_str(), c) {
+            let (o, l) = at_value(file, "id", &def.id, 0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "duplicate checklist id `{}` (also used by {})",
+                    def.id,
+                    first.file.rel_path.display()
+                ))
+                .at_offset(file, o, l)
+                .with_help("checklist ids are the key of saved answers: give each checklist its own, and never reuse one"),
+            );
+        }
+        if site.edition(&def.edition).is_none() {
+            let (o, l) = at_value(file, "edition", &def.edition, 0);
+            let known: Vec<_> = site.config.editions.iter().map(|e| e.id.as_str()).collect();
+            diags.push(
+                Diagnostic::error(format!("unknown edition `{}`", def.edition))
+                    .at_offset(file, o, l)
+                    .with_help(format!("editions in site.yaml: {}", known.join(", "))),
+            );
+        }
+        let manual = def.manual.as_deref().map(|m| (m, site.manual(m)));
+        if let Some((m, None)) = manual {
+            let (o, l) = at_value(file, "manual", m, 0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "checklist names manual `{m}`, which does not exist"
+                ))
+                .at_offset(file, o, l)
+                .with_help(format!(
+                    "create content/manuals/{m}/_manual.yaml or fix the name"
+                )),
+            );
+        }
+        if let Some(g) = &def.guide {
+            if site.guide(g).is_none() {
+                let (o, l) = at_value(file, "guide", g, 0);
+                diags.push(
+                    Diagnostic::error(format!("checklist names guide `{g}`, which does not exist"))
+                        .at_offset(file, o, l)
+                        .with_help(format!("create content/guides/{g}.md or fix the name")),
+                );
+            }
+        }
+        let phases: HashSet<_> = def.phases.iter().map(|p| p.id.as_str()).collect();
+        let sections: HashSet<_> = def.sections.iter().map(|s| s.id.as_str()).collect();
+        let targets: HashSet<_> = def.targets.iter().map(|t| t.id.as_str()).collect();
+        let switches: HashSet<_> = def.switches.iter().map(|s| s.id.as_str()).collect();
+        let viewpoints: HashSet<_> = def.viewpoints.iter().map(|v| v.id.as_str()).collect();
+        let mut item_ids: HashMap<&str, usize> = HashMap::new();
+        for item in &def.items {
+            let count = item_ids.entry(item.id.as_str()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                let (o, l) = at_value(file, "id", &item.id, *count - 1);
+                diags.push(
+                    Diagnostic::error(format!("duplicate item id `{}`", item.id))
+                        .at_offset(file, o, l)
+                        .with_help("item ids key the saved answers: each item needs its own (e.g. <phase>-<section>-<target>-<n>)"),
+                );
+            }
+            let mut check = |key: &str, value: &str, set: &HashSet<&str>, what: &str| {
+                if !set.contains(value) {
+                    let o = locate_key_value(&file.text, key, value, 0)
+                        .or_else(|| locate_key_value(&file.text, "id", &item.id, 0))
+                        .unwrap_or(0);
+                    let near = nearest(value, set.iter().copied());
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "item `{}` names {what} `{value}`, which is not defined{near}",
+                            item.id
+                        ))
+                        .at_offset(file, o, key.len() + 2 + value.len())
+                        .with_help(format!("define it under `{what}s:` or fix the name")),
+                    );
+                }
+            };
+            check("phase", &item.phase, &phases, "phase");
+            check("section", &item.section, &sections, "section");
+            if let Some(t) = &item.target {
+                check("target", t, &targets, "target");
+            }
+            if let Some(s) = &item.unless_switch_off {
+                check("unless_switch_off", s, &switches, "switch");
+            }
+            if let Some(v) = &item.viewpoint {
+                check("viewpoint", v, &viewpoints, "viewpoint");
+            }
+            if def.answer == AnswerKind::MaruBatsu
+                && !def.viewpoints.is_empty()
+                && item.viewpoint.is_none()
+            {
+                let (o, l) = at_value(file, "id", &item.id, 0);
+                diags.push(
+                    Diagnostic::error(format!("item `{}` has no viewpoint", item.id))
+                        .at_offset(file, o, l)
+                        .with_help("each item of a scored list needs `viewpoint:` (one of the list's viewpoints)"),
+                );
+            }
+        }
+        // Every item must link to its explanation when the checklist has a manual.
+        if let Some((m, Some(manual))) = manual {
+            let keys = def
+                .gate
+                .iter()
+                .map(|g| (g.key.as_str(), "key", g.key.as_str()))
+                .chain(
+                    def.items
+                        .iter()
+                        .map(|i| (i.key.as_str(), "id", i.id.as_str())),
+                );
+            let mut reported = HashSet::new();
+            for (key, locate_by, locate_value) in keys {
+                if explaining_page(site, manual, key).is_none() && reported.insert(key) {
+                    let (o, l) = at_value(file, locate_by, locate_value, 0);
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "no page of manual `{m}` explains item key `{key}`"
+                        ))
+                        .at_offset(file, o, l)
+                        .with_help(format!(
+                            "add \"{key}\" to `explains:` of the manual page that explains it, with a heading anchor {{#{}}}",
+                            item_anchor(key)
+                        )),
+                    );
+                }
+            }
+        }
+        validate_provenance_yaml(
+            file,
+            def.provenance.clone(),
+            None,
+            def.provenance_note.as_deref(),
+            diags,
+        );
+    }
+}
+
+/// The manual page that explains `key`, if any.
+pub fn explaining_page<'a>(site: &'a Site, manual: &Manual, key: &str) -> Option<&'a Page> {
+    manual
+        .pages
+        .iter()
+        .map(|&i| &site.pages[i])
+        .find(|p| p.front.explains.iter().any(|k| k == key))
+}
+
+fn validate_provenance_yaml(
+    file: &SourceFile,
+    provenance: Provenance,
+    derived_from: Option<&str>,
+    note: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    if provenance == Provenance::Derived && (derived_from.is_none() && note.is_none()) {
+        let o = locate_text(&file.text, "provenance", 0).unwrap_or(0);
+        diags.push(
+            Diagnostic::error("derived content must say what it was derived from")
+                .at_offset(file, o, 10)
+                .with_help(
+                    "add `derived_from:` (the page it was adapted from) and `provenance_note:`",
+                ),
+        );
+    }
+}
+
+fn validate_pages(site: &Site, diags: &mut Diagnostics) {
+    let checklist_ids: HashSet<_> = site.checklists.iter().map(|c| c.def.id.as_str()).collect();
+    for page in &site.pages {
+        let file = &page.file;
+        let fm = &page.front;
+        let body_at = |offset: usize| page.body_offset + offset;
+
+        if fm.provenance == Provenance::Derived {
+            match &fm.derived_from {
+                None => {
+                    let o = locate_text(&file.text, "provenance", 0).unwrap_or(0);
+                    diags.push(
+                        Diagnostic::error("a derived page must name the page it was adapted from")
+                            .at_offset(file, o, 10)
+                            .with_help("add `derived_from: manuals/<manual>/<page>.md` and a `provenance_note:` shown to readers"),
+                    );
+                }
+                Some(from) => {
+                    if !site.page_by_source.contains_key(from.as_str()) {
+                        let (o, l) = at_value(file, "derived_from", from, 0);
+                        let near = nearest(from, site.page_by_source.keys().map(String::as_str));
+                        diags.push(
+                            Diagnostic::error(format!("derived_from `{from}` is not a page{near}"))
+                                .at_offset(file, o, l)
+                                .with_help("write the path relative to content/, e.g. manuals/yakkyoku/20-kanri.md"),
+                        );
+                    }
+                }
+            }
+        }
+        if page.kind != PageKind::ManualPage && !fm.explains.is_empty() {
+            let o = locate_text(&file.text, "explains", 0).unwrap_or(0);
+            diags.push(
+                Diagnostic::error("`explains:` belongs only on manual pages")
+                    .at_offset(file, o, 8)
+                    .with_help("move this page under content/manuals/<manual>/ or remove the key"),
+            );
+        }
+        for key in &fm.explains {
+            let anchor = item_anchor(key);
+            if !page.markdown.has_anchor(&anchor) {
+                let o = locate_text(&file.text, &format!("\"{key}\""), 0)
+                    .or_else(|| locate_text(&file.text, key, 0))
+                    .unwrap_or(0);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "page explains item `{key}` but has no heading with id `{anchor}`"
+                    ))
+                    .at_offset(file, o, key.len() + 2)
+                    .with_help(format!(
+                        "add {{#{anchor}}} at the end of the item's heading"
+                    )),
+                );
+            }
+        }
+        for id in &fm.checklists {
+            if !checklist_ids.contains(id.as_str()) {
+                let o = locate_text(&file.text, id, 0).unwrap_or(0);
+                let near = nearest(id, checklist_ids.iter().copied());
+                diags.push(
+                    Diagnostic::error(format!("unknown checklist `{id}`{near}"))
+                        .at_offset(file, o, id.len())
+                        .with_help("use the `id:` of a checklist definition"),
+                );
+            }
+        }
+        if let Some(ed) = &fm.edition {
+            if site.edition(ed).is_none() {
+                let (o, l) = at_value(file, "edition", ed, 0);
+                diags.push(
+                    Diagnostic::error(format!("unknown edition `{ed}`"))
+                        .at_offset(file, o, l)
+                        .with_help("use an edition id from site.yaml"),
+                );
+            }
+        }
+        for link in &page.markdown.links {
+            let t = link.target.as_str();
+            let problem = if t.starts_with("@/") {
+                site.resolve_link(t).err()
+            } else if let Some(anchor) = t.strip_prefix('#') {
+                (!page.markdown.has_anchor(anchor)).then(|| {
+                    let near =
+                        nearest(anchor, page.markdown.headings.iter().map(|h| h.id.as_str()));
+                    format!("this page has no heading with id `{anchor}`{near}")
+                })
+            } else if t.starts_with("http://")
+                || t.starts_with("https://")
+                || t.starts_with("mailto:")
+                || t.starts_with("tel:")
+            {
+                None
+            } else {
+                Some(format!("`{t}` is a relative link; write internal links as @/path/to/file.md so the build can check them"))
+            };
+            if let Some(message) = problem {
+                let len = locate_text(&file.text[body_at(link.offset)..], ")", 0)
+                    .map(|l| l + 1)
+                    .unwrap_or(1);
+                diags.push(
+                    Diagnostic::error(format!("broken link: {message}"))
+                        .at_offset(file, body_at(link.offset), len)
+                        .with_help("links are written relative to content/ with a leading @/, e.g. [台帳](@/manuals/yakkyoku/20-kanri.md#item-2-1)"),
+                );
+            }
+        }
+        for r in &page.markdown.refs {
+            if !r.target.starts_with("GL6 ") {
+                diags.push(
+                    Diagnostic::error(format!("unknown reference `[[{}]]`", r.target))
+                        .at_offset(file, body_at(r.offset), r.target.len() + 4)
+                        .with_help("guideline references look like [[GL6 企画管理編 9.1]]"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_suggests_close_names_only() {
+        assert_eq!(
+            nearest("item-2-l", ["item-2-1", "item-3-9"].into_iter()),
+            "; did you mean `item-2-1`?"
+        );
+        assert_eq!(nearest("zzzzzz", ["item-2-1"].into_iter()), "");
+    }
+}
