@@ -1,8 +1,8 @@
 //! kensa: builds the site that publishes MHLW's cybersecurity checklists, their manuals and the
+//! inspectors' guides. The build is one pipeline with one module per stage; see `pipeline`.
 
 // Diagnostics travel only on the error path, once per problem; boxing them would buy nothing.
 #![allow(clippy::result_large_err)]
-//! inspectors' guides. The build is one pipeline with one module per stage; see `pipeline`.
 
 pub mod assets;
 pub mod diag;
