@@ -6,14 +6,18 @@
 
 pub mod assets;
 pub mod diag;
+pub mod flowchart;
+pub mod guideline;
 pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod offline;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod validate;

@@ -414,6 +414,10 @@ pub struct Site {
     pub static_files: Vec<std::path::PathBuf>,
     /// Source path (relative to `content/`, `/`-separated) → page index, for `@/` links.
     pub page_by_source: BTreeMap<String, usize>,
+    /// Guideline catalogs (`content/guideline/`).
+    pub guideline: Vec<crate::guideline::Catalog>,
+    /// Flowcharts (`content/flowcharts/`).
+    pub flowcharts: Vec<crate::flowchart::Flowchart>,
 }
 
 impl Site {

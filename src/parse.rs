@@ -23,9 +23,8 @@ enum FileKind {
     ManualMeta(String),
     ManualPage(String),
     Guide,
-    /// Kinds whose model arrives with a later feature (guideline catalog, flowcharts): their
-    /// YAML is still checked for syntax so that mistakes surface early.
-    Reserved,
+    Guideline,
+    Flowchart,
     Plain,
     Unknown,
 }
@@ -40,7 +39,8 @@ fn classify(rel: &str) -> FileKind {
         ["manuals", m, "_manual.yaml"] => FileKind::ManualMeta((*m).to_string()),
         ["manuals", m, _] if is_md => FileKind::ManualPage((*m).to_string()),
         ["guides", _] if is_md => FileKind::Guide,
-        ["guideline" | "flowcharts", _] if !is_md => FileKind::Reserved,
+        ["guideline", _] if !is_md => FileKind::Guideline,
+        ["flowcharts", _] if !is_md => FileKind::Flowchart,
         _ if is_md => FileKind::Plain,
         _ => FileKind::Unknown,
     }
@@ -117,6 +117,8 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
 
     let mut checklists = Vec::new();
     let mut manual_metas = Vec::new();
+    let mut guideline = Vec::new();
+    let mut flowcharts = Vec::new();
     for (kind, file) in &classified {
         match kind {
             FileKind::Checklist => match yaml::from_str::<ChecklistDef>(file, &file.text, 0) {
@@ -157,11 +159,14 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
                     Err(d) => diags.push(d),
                 }
             }
-            FileKind::Reserved => {
-                if let Err(d) = yaml::from_str::<serde_yaml::Value>(file, &file.text, 0) {
-                    diags.push(d);
-                }
-            }
+            FileKind::Guideline => match crate::guideline::parse(file) {
+                Ok(c) => guideline.push(c),
+                Err(d) => diags.push(d),
+            },
+            FileKind::Flowchart => match crate::flowchart::parse(file) {
+                Ok(f) => flowcharts.push(f),
+                Err(d) => diags.push(d),
+            },
             FileKind::Unknown => diags.push(
                 Diagnostic::error(format!(
                     "{} is not a kind of file kensa knows at this place",
@@ -242,6 +247,8 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
         checklists,
         static_files: loaded.static_files,
         page_by_source,
+        guideline,
+        flowcharts,
     })
 }
 
@@ -298,7 +305,8 @@ mod tests {
         );
         assert_eq!(classify("guides/y.md"), FileKind::Guide);
         assert_eq!(classify("about/legal.md"), FileKind::Plain);
-        assert_eq!(classify("guideline/gl6.yaml"), FileKind::Reserved);
+        assert_eq!(classify("guideline/gl6.yaml"), FileKind::Guideline);
+        assert_eq!(classify("flowcharts/a.yaml"), FileKind::Flowchart);
         assert_eq!(classify("stray.yaml"), FileKind::Unknown);
     }
 

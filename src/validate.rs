@@ -86,6 +86,8 @@ pub fn validate(site: &Site) -> Diagnostics {
     validate_config(site, &mut diags);
     validate_checklists(site, &mut diags);
     validate_pages(site, &mut diags);
+    crate::guideline::validate(site, &mut diags);
+    crate::flowchart::validate(site, &mut diags);
     diags
 }
 
