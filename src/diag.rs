@@ -127,16 +127,11 @@ impl Diagnostic {
         }
         if let (Some(loc), Some(text)) = (&self.location, &self.source_text) {
             if let Some((start, len)) = loc.span {
-                let mut md = MietteDiagnostic::new(self.message.clone());
+                // The message and position are in our header line; miette draws the snippet.
+                let mut md = MietteDiagnostic::new("");
                 md = md.with_label(LabeledSpan::at(start..start + len.max(1), "here"));
-                md.severity = Some(match self.severity {
-                    Severity::Error => miette::Severity::Error,
-                    Severity::Warning => miette::Severity::Warning,
-                });
-                let source = NamedSource::new(
-                    loc.file.to_string_lossy().replace('\\', "/"),
-                    text.to_string(),
-                );
+                let file_name = loc.file.to_string_lossy().replace('\\', "/");
+                let source = NamedSource::new(file_name.clone(), text.to_string());
                 let report = miette::Report::new(md).with_source_code(source);
                 let theme = if color {
                     GraphicalTheme::unicode()
@@ -148,14 +143,19 @@ impl Diagnostic {
                     .with_width(100);
                 let mut snippet = String::new();
                 if handler.render_report(&mut snippet, report.as_ref()).is_ok() {
-                    // The handler repeats the message on its first line; we already printed it.
-                    let body: String = snippet
-                        .lines()
-                        .skip(1)
-                        .filter(|l| !l.trim().is_empty())
-                        .map(|l| format!("{l}\n"))
-                        .collect();
-                    out.push_str(&body);
+                    let mut in_snippet = false;
+                    for l in snippet.lines() {
+                        if let Some(i) = l.find("╭─[") {
+                            in_snippet = true;
+                            // miette counts columns in bytes; our header already has the position.
+                            out.push_str(&format!("{}╭─[{file_name}]\n", &l[..i]));
+                            continue;
+                        }
+                        if in_snippet && !l.trim().is_empty() {
+                            out.push_str(l);
+                            out.push('\n');
+                        }
+                    }
                 }
             }
         }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::render::{render_site, RenderOptions};
+use crate::render::{render_site, Output, RenderOptions};
 use crate::theme::Theme;
 use crate::{assets, load, output, parse, validate};
 
@@ -24,8 +24,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, parses and validates the site. Used by `build` and by `check`.
-pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+/// Loads, parses and validates the site's content.
+pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let loaded = load::load(root)?;
     let site = parse::parse(loaded)?;
     let diags = validate::validate(&site);
@@ -35,22 +35,35 @@ pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     Ok((site, diags.items))
 }
 
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let started = Instant::now();
-    let (site, warnings) = check(&opts.root)?;
-    let theme = Theme::load(&opts.root, &site.config.theme)?;
-    let mut outputs = render_site(
-        &site,
-        &theme,
-        &RenderOptions {
-            live_reload: opts.live_reload,
-        },
-    )?;
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
+/// Everything `build` does except writing: templates and stylesheets are checked too, so
+/// `kensa check` finds every mistake a build would.
+pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+    let (site, warnings) = load_site(root)?;
+    render_all(&site, root, false)?;
+    Ok((site, warnings))
+}
+
+/// Renders every output file in memory.
+fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>, Diagnostics> {
+    let theme = Theme::load(root, &site.config.theme)?;
+    let mut outputs = render_site(site, &theme, &RenderOptions { live_reload })?;
+    outputs.extend(crate::guideline::outputs(site, &theme)?);
+    outputs.extend(crate::flowchart::outputs(site, &theme)?);
+    outputs.extend(crate::search::outputs(site)?);
     outputs.extend(assets::theme_assets(
         &theme,
         site.config.css_targets.as_ref(),
     )?);
+    let offline = crate::offline::outputs(site, &outputs)?;
+    outputs.extend(offline);
+    Ok(outputs)
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let (site, warnings) = load_site(&opts.root)?;
+    let outputs = render_all(&site, &opts.root, opts.live_reload)?;
+    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
     let statics: Vec<(PathBuf, String)> = site
         .static_files
         .iter()
