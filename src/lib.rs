@@ -9,6 +9,7 @@ pub mod diag;
 pub mod flowchart;
 pub mod guideline;
 pub mod init;
+pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod model;

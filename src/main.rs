@@ -44,11 +44,81 @@ enum Command {
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
+    /// Check filled answer files against the 立入検査の手引き. Files in one folder are one
+    /// facility's return (its own form and its vendors' forms). Exit status 1 when anything fails.
+    Inspect {
+        /// Answer files (.json) exported from the checklist pages.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format: text for one facility, json or csv for many.
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
     /// Create a new site skeleton in DIR that builds at once.
     Init {
         /// Folder to create (must be empty or absent).
         dir: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InspectFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+fn inspect(root: &std::path::Path, files: &[PathBuf], format: InspectFormat, color: bool) -> ExitCode {
+    let site = match pipeline::load_site(root) {
+        Ok((site, _)) => site,
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color);
+            return ExitCode::FAILURE;
+        }
+    };
+    // Files in one folder belong to one facility.
+    let mut groups: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+    for f in files {
+        let facility = f.parent().map(|p| p.display().to_string()).filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into());
+        let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let text = match std::fs::read(f) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", f.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        groups.entry(facility).or_default().push((name, text));
+    }
+    let reports: Vec<(String, kensa::inspect::Report)> = groups
+        .into_iter()
+        .map(|(facility, files)| {
+            let report = kensa::inspect::inspect(&site, &files);
+            (facility, report)
+        })
+        .collect();
+    match format {
+        InspectFormat::Text => {
+            for (facility, report) in &reports {
+                print!("{}", kensa::inspect::to_text(facility, report));
+            }
+        }
+        InspectFormat::Json => {
+            let value: Vec<_> = reports
+                .iter()
+                .map(|(facility, r)| serde_json::json!({"facility": facility, "failed": r.failed(), "findings": r.findings}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        }
+        InspectFormat::Csv => print!("{}", kensa::inspect::to_csv(&reports)),
+    }
+    if reports.iter().any(|(_, r)| r.failed()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn main() -> ExitCode {
@@ -123,6 +193,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Inspect { files, root, format } => inspect(&root, &files, format, color),
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {

@@ -363,6 +363,84 @@ pub struct ChecklistDef {
     #[serde(default)]
     pub viewpoints: Vec<Viewpoint>,
     pub items: Vec<Item>,
+    /// What an inspector checks on this form, quoted from the 立入検査の手引き.
+    #[serde(default)]
+    pub inspection: Option<Inspection>,
+}
+
+/// The 手引き's rules for one form, as data: each rule picks one of the engine's rule kinds
+/// and quotes the 手引き's words, so a new edition changes YAML, not code.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inspection {
+    /// Phases the inspection covers (参考項目 are not inspected in 令和5年度).
+    pub inspected_phases: Vec<String>,
+    /// Facility forms: the vendor form (事業者確認用) that goes with them.
+    #[serde(default)]
+    pub vendor_checklist: Option<String>,
+    /// The 手引き's headings findings are grouped under, with their anchors in the guide.
+    pub headings: Vec<InspectionHeading>,
+    pub rules: Vec<InspectionRule>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionHeading {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub anchor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Gate いいえ: nothing below is checked.
+    GateSkipsAll,
+    /// Every inspected item has a 1回目 answer and date.
+    FirstRoundAnswered,
+    /// Items whose switch is いいえ need no answer.
+    SwitchExempts,
+    /// いいえ in 1回目 needs a 目標日; advise to finish in the fiscal year.
+    NoNeedsTargetDate,
+    /// The inspector must see the real document for these item keys.
+    OnsiteDocument,
+    /// A vendor sheet's blank item is fine when the facility's or another vendor's sheet answers it.
+    CoveredByOtherSheets,
+    /// With a vendor contract, every vendor's 事業者確認用 is checked.
+    VendorSheetsRequired,
+    /// 参考項目 are not inspected.
+    ReferenceNotInspected,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnsiteWhen {
+    /// Whatever the answer.
+    Any,
+    /// Only when the item is answered はい (薬局: 連絡体制図).
+    Yes,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionRule {
+    pub id: String,
+    pub kind: RuleKind,
+    /// Id of the heading in `headings` this rule belongs to.
+    pub heading: String,
+    /// The rule's words in the 手引き.
+    pub quote: String,
+    #[serde(default)]
+    pub advice: Option<String>,
+    /// OnsiteDocument: the item keys concerned.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    #[serde(default)]
+    pub when: Option<OnsiteWhen>,
+    /// VendorSheetsRequired / SwitchExempts: the switch that decides.
+    #[serde(default)]
+    pub switch: Option<String>,
 }
 
 #[derive(Debug, Clone)]

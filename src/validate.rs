@@ -258,13 +258,59 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
                 }
             }
         }
-        validate_provenance_yaml(
-            file,
-            def.provenance.clone(),
-            None,
-            def.provenance_note.as_deref(),
-            diags,
+        if let Some(insp) = &def.inspection {
+            validate_inspection(site, c, insp, diags);
+        }
+        if def.provenance == Provenance::Derived && def.provenance_note.is_none() {
+            let o = locate_text(&file.text, "provenance", 0).unwrap_or(0);
+            diags.push(
+                Diagnostic::error("a derived checklist must say what it was adapted from")
+                    .at_offset(file, o, 10)
+                    .with_help("add `provenance_note:` naming the official form it was adapted from"),
+            );
+        }
+    }
+}
+
+fn validate_inspection(site: &Site, c: &Checklist, insp: &Inspection, diags: &mut Diagnostics) {
+    let file = &c.file;
+    let def = &c.def;
+    let mut problem = |needle: &str, message: String, help: &str| {
+        let o = locate_text(&file.text, needle, 0).unwrap_or(0);
+        diags.push(
+            Diagnostic::error(message)
+                .at_offset(file, o, needle.len())
+                .with_help(help.to_string()),
         );
+    };
+    for phase in &insp.inspected_phases {
+        if !def.phases.iter().any(|p| &p.id == phase) {
+            problem(phase, format!("inspected phase `{phase}` is not a phase of this checklist"), "use a phase id from `phases:`");
+        }
+    }
+    if let Some(v) = &insp.vendor_checklist {
+        if site.checklist(v).map(|x| x.def.audience) != Some(Audience::Vendor) {
+            problem(v, format!("vendor_checklist `{v}` is not a vendor checklist"), "name the id of this form's 事業者確認用");
+        }
+    }
+    for rule in &insp.rules {
+        if !insp.headings.iter().any(|h| h.id == rule.heading) {
+            problem(&rule.heading, format!("rule `{}` names heading `{}`, which is not under `headings:`", rule.id, rule.heading), "add the heading or fix the name");
+        }
+        for key in &rule.keys {
+            if !def.items.iter().any(|i| &i.key == key) {
+                problem(key, format!("rule `{}` names item key `{key}`, which no item has", rule.id), "use an item's `key:`");
+            }
+        }
+        if let Some(sw) = &rule.switch {
+            if !def.switches.iter().any(|s| &s.id == sw) {
+                problem(sw, format!("rule `{}` names switch `{sw}`, which is not defined", rule.id), "define it under `switches:`");
+            }
+        }
+        let needs_gate = rule.kind == RuleKind::GateSkipsAll && def.gate.is_none();
+        if needs_gate {
+            problem(&rule.id, format!("rule `{}` needs a `gate:` on this checklist", rule.id), "add the gate question or remove the rule");
+        }
     }
 }
 
@@ -275,25 +321,6 @@ pub fn explaining_page<'a>(site: &'a Site, manual: &Manual, key: &str) -> Option
         .iter()
         .map(|&i| &site.pages[i])
         .find(|p| p.front.explains.iter().any(|k| k == key))
-}
-
-fn validate_provenance_yaml(
-    file: &SourceFile,
-    provenance: Provenance,
-    derived_from: Option<&str>,
-    note: Option<&str>,
-    diags: &mut Diagnostics,
-) {
-    if provenance == Provenance::Derived && (derived_from.is_none() && note.is_none()) {
-        let o = locate_text(&file.text, "provenance", 0).unwrap_or(0);
-        diags.push(
-            Diagnostic::error("derived content must say what it was derived from")
-                .at_offset(file, o, 10)
-                .with_help(
-                    "add `derived_from:` (the page it was adapted from) and `provenance_note:`",
-                ),
-        );
-    }
 }
 
 fn validate_pages(site: &Site, diags: &mut Diagnostics) {
