@@ -1,0 +1,546 @@
+'use strict';
+// The checklist form (themes/default/static/js/form.js) on the built site (KENSA_SITE_DIR), served
+// on 127.0.0.1 and opened from file://: answers survive a reload, the gate and the contract switch
+// grey items out, いいえ asks for a 目標日, dates are checked, answer files are exported (valid
+// against the published schema), imported (and refused with a message when broken), copies stay
+// apart, a printed PDF holds the answers, the site works offline after one visit, and the site
+// ZIP works unpacked.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const Ajv2020 = require('ajv/dist/2020');
+const h = require('./helpers');
+
+const FACILITY = 'checklists/r5/yakkyoku.html'; // gate, vendor_contract switch, 参考項目
+const VENDOR = 'checklists/r5/yakkyoku-jigyosha.html';
+const MARU = 'checklists/y2021/system-kanrisha.html';
+
+let dir;
+let browser;
+let server;
+let tmp;
+
+before(async () => {
+  dir = h.siteDir();
+  browser = await h.launchBrowser();
+  server = await h.serveDir(dir);
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kensa-form-'));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const MODES = {
+  http: (rel) => `${server.url}/${rel}`,
+  file: (rel) => h.fileUrl(dir, rel),
+};
+
+async function newContext(options = {}) {
+  return browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
+}
+
+/** Opens a checklist page and waits for form.js to take over. */
+async function openForm(context, url) {
+  const page = await context.newPage();
+  const errors = h.recordConsoleErrors(page);
+  // The site has no favicon; the browser's own request for one is not the page's error.
+  Object.defineProperty(page, 'kensaErrors', { get: () => errors.filter((e) => !e.includes('/favicon.ico')) });
+  page.on('dialog', (d) => (page.kensaDialog ? page.kensaDialog(d) : d.accept()));
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('#form-tools:not([hidden])');
+  return page;
+}
+
+function itemIds(page) {
+  return page.locator('[data-item-id]').evaluateAll((els) => els.map((e) => e.dataset.itemId));
+}
+
+async function fillDate(page, base, y, m, d) {
+  await page.fill(`[name="${base}:y"]`, y);
+  await page.fill(`[name="${base}:m"]`, m);
+  await page.fill(`[name="${base}:d"]`, d);
+}
+
+/** Everything the form shows, read straight from the controls. */
+function formValues(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const el of document.querySelectorAll('#checklist-form input, #checklist-form textarea')) {
+      if (el.type === 'radio') {
+        if (el.checked) out[el.name] = el.value;
+      } else if (el.value) out[el.name] = el.value;
+    }
+    return out;
+  });
+}
+
+async function exportFile(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export"]')]);
+  const file = path.join(tmp, `${Date.now()}-${download.suggestedFilename()}`);
+  await download.saveAs(file);
+  return { file, name: download.suggestedFilename(), json: JSON.parse(fs.readFileSync(file, 'utf8')) };
+}
+
+async function importText(page, text, name = 'answers.json') {
+  await page.setInputFiles('#import-file', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.waitForSelector('#import-message:not([hidden])');
+  return page.locator('#import-message').innerText();
+}
+
+/** A facility form filled the same way in every test that needs one. */
+async function fillFacility(page) {
+  const ids = await itemIds(page);
+  await page.check('input[name="gate"][value="yes"]');
+  await page.check('input[name="switch:vendor_contract"][value="yes"]');
+  await page.check(`input[name="${ids[0]}:r1"][value="yes"]`);
+  await fillDate(page, `${ids[0]}:r1`, '2023', '10', '1');
+  await page.fill(`[name="${ids[0]}:note"]`, '管理責任者は薬局長（テスト記入）');
+  await page.check(`input[name="${ids[1]}:r1"][value="no"]`);
+  await fillDate(page, `${ids[1]}:r1`, '2023', '10', '2');
+  await fillDate(page, `${ids[1]}:target`, '2024', '3', '31');
+  return ids;
+}
+
+const schema = () => JSON.parse(fs.readFileSync(path.join(dir, 'schema/answers-v1.schema.json'), 'utf8'));
+
+function validator() {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
+  return ajv.compile(schema());
+}
+
+for (const [mode, url] of Object.entries(MODES)) {
+  test(`${mode}: answers are saved as they are typed and restored on reload`, { timeout: 120_000 }, async () => {
+    const context = await newContext();
+    try {
+      const page = await openForm(context, url(FACILITY));
+      const ids = await fillFacility(page);
+      // Full-width digits, as a Japanese IME types them, are accepted and normalized.
+      await page.check(`input[name="${ids[2]}:r1"][value="yes"]`);
+      await fillDate(page, `${ids[2]}:r1`, '２０２３', '１１', '５');
+      const before = await formValues(page);
+      assert.equal(before[`${ids[2]}:r1:y`], '2023');
+      assert.match(await page.locator(`#${ids[0]}-r1-info`).innerText(), /2023年10月1日（令和5年）/);
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('#form-tools:not([hidden])');
+      assert.deepEqual(await formValues(page), before);
+      assert.match(await page.locator('#save-status').innerText(), /表示しています/);
+      assert.deepEqual(page.kensaErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`${mode}: gate いいえ greys everything out as 確認不要, the contract switch marks 記入不要, values kept`, { timeout: 120_000 }, async () => {
+    const context = await newContext();
+    try {
+      const page = await openForm(context, url(FACILITY));
+      const ids = await fillFacility(page);
+      const dependent = await page.locator('[data-unless-switch-off="vendor_contract"]').evaluateAll((els) => els.map((e) => e.id));
+      assert.ok(dependent.length >= 2, 'the facility list has items that need no answer without a contract');
+      const free = ids.find((id) => !dependent.includes(id));
+
+      await page.check('input[name="switch:vendor_contract"][value="no"]');
+      for (const id of dependent) {
+        assert.ok(await page.locator(`#${id}`).evaluate((e) => e.classList.contains('is-na')), `${id} is 記入不要`);
+        assert.equal(await page.locator(`#${id} .na-badge`).innerText(), '記入不要');
+        assert.ok(await page.locator(`[name="${id}:r1"]`).first().isDisabled());
+      }
+      assert.ok(!(await page.locator(`#${free}`).evaluate((e) => e.classList.contains('is-na'))));
+
+      await page.check('input[name="gate"][value="no"]');
+      for (const id of ids) {
+        assert.equal(await page.locator(`#${id} .na-badge`).innerText(), '確認不要', `${id} is 確認不要`);
+      }
+      assert.equal(await page.locator('#switch-vendor_contract .na-badge').innerText(), '確認不要');
+      // Hidden answers are kept, on screen and in the stored copy.
+      assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), '管理責任者は薬局長（テスト記入）');
+      assert.ok(await page.locator(`input[name="${ids[0]}:r1"][value="yes"]`).isChecked());
+      const { json } = await exportFile(page);
+      assert.equal(json.gate, 'no');
+      assert.equal(json.items[ids[0]].status, 'not_applicable');
+      assert.equal(json.items[ids[0]].r1.answer, 'yes');
+      assert.equal(json.items[ids[0]].note, '管理責任者は薬局長（テスト記入）');
+
+      await page.check('input[name="gate"][value="yes"]');
+      assert.ok(!(await page.locator(`#${ids[0]}`).evaluate((e) => e.classList.contains('is-na'))));
+      assert.ok(await page.locator(`[name="${ids[0]}:r1"]`).first().isEnabled());
+      // 参考項目 are shown as such.
+      const ref = page.locator('[data-reference] .item-text .badge').first();
+      assert.equal(await ref.innerText(), '参考項目');
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('1回目 いいえ asks for a 目標日 next to the field; impossible dates are reported', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    const [id] = await itemIds(page);
+    const need = page.locator(`#${id}-target-needed`);
+    assert.ok(await need.isHidden());
+    await page.check(`input[name="${id}:r1"][value="no"]`);
+    assert.ok(await need.isVisible());
+    assert.match(await need.innerText(), /目標日を記入してください/);
+    assert.match(await page.getAttribute(`[name="${id}:target:y"]`, 'aria-describedby'), new RegExp(`${id}-target-needed`));
+    assert.match(await page.locator('#progress-body').innerText(), /「いいえ」で目標日のない項目（1件）/);
+    await fillDate(page, `${id}:target`, '2024', '3', '31');
+    assert.ok(await need.isHidden());
+
+    await fillDate(page, `${id}:r1`, '2023', '2', '30');
+    const y = page.locator(`[name="${id}:r1:y"]`);
+    assert.equal(await y.getAttribute('aria-invalid'), 'true');
+    const info = page.locator(`#${await y.getAttribute('aria-describedby')}`);
+    assert.match(await info.innerText(), /2023年2月30日という日付はありません/);
+    assert.match(await page.locator('#progress-body').innerText(), /日付に誤りのある項目（1件）/);
+    // An unfinished date is an error only once the user has left the date.
+    await fillDate(page, `${id}:r1`, '2023', '', '');
+    assert.equal(await y.getAttribute('aria-invalid'), null);
+    await page.locator('h1').click();
+    assert.equal(await y.getAttribute('aria-invalid'), 'true');
+    assert.match(await info.innerText(), /年・月・日をすべて入力してください/);
+    // What was typed is kept even when it is not a date yet.
+    await page.reload();
+    await page.waitForSelector('#form-tools:not([hidden])');
+    assert.equal(await page.inputValue(`[name="${id}:r1:y"]`), '2023');
+  } finally {
+    await context.close();
+  }
+});
+
+test('Enter never submits the form or leaves the page; IME Enter is left to the IME', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    const [id] = await itemIds(page);
+    const before = page.url();
+    await page.fill(`[name="${id}:r1:y"]`, '2023');
+    await page.press(`[name="${id}:r1:y"]`, 'Enter');
+    assert.equal(page.url(), before);
+    assert.equal(await page.inputValue(`[name="${id}:r1:y"]`), '2023');
+    const prevented = await page.evaluate((name) => {
+      const el = document.querySelector(`[name="${name}"]`);
+      const plain = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+      const ime = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, isComposing: true });
+      el.dispatchEvent(plain);
+      el.dispatchEvent(ime);
+      return [plain.defaultPrevented, ime.defaultPrevented];
+    }, `${id}:r1:y`);
+    assert.deepEqual(prevented, [true, false]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('export is valid against the published schema and imports into a fresh browser', { timeout: 120_000 }, async () => {
+  const validate = validator();
+  for (const rel of [FACILITY, MARU]) {
+    const context = await newContext();
+    let exported;
+    let shown;
+    try {
+      const page = await openForm(context, MODES.http(rel));
+      if (rel === FACILITY) await fillFacility(page);
+      else {
+        const ids = await itemIds(page);
+        await page.fill('[name="field:filled_by"]', '情報システム担当');
+        await page.check(`input[name="${ids[0]}:r1"][value="yes"]`);
+        await page.check(`input[name="${ids[1]}:r1"][value="no"]`);
+        await page.fill(`[name="${ids[1]}:note"]`, '来年度に対応予定');
+      }
+      assert.match(await page.locator('#export-status').innerText(), /まだファイルに書き出していません/);
+      exported = await exportFile(page);
+      assert.match(await page.locator('#export-status').innerText(), /最後にファイルに書き出した日時/);
+      await page.fill(`[name="${(await itemIds(page))[5]}:note"]`, '追記');
+      assert.match(await page.locator('#export-status').innerText(), /後に変更があります/);
+      await page.fill(`[name="${(await itemIds(page))[5]}:note"]`, '');
+      shown = await formValues(page);
+    } finally {
+      await context.close();
+    }
+    const ok = validate(exported.json);
+    assert.ok(ok, `${rel}: ${JSON.stringify(validate.errors, null, 2)}`);
+    const doc = exported.json;
+    assert.equal(doc.format, 'kensa-answers');
+    assert.equal(doc.format_version, 1);
+    assert.match(doc.generator, /^kensa /);
+    assert.ok(doc.exported_at && doc.updated_at);
+    const html = fs.readFileSync(path.join(dir, rel), 'utf8');
+    assert.ok(html.includes(doc.checklist.definition_hash), 'definition_hash is the page\'s');
+    assert.equal(Object.keys(doc.items).length, (html.match(/data-item-id=/g) || []).length, 'every item is in the file');
+
+    // A fresh browser (no storage at all) reads the file back.
+    const fresh = await newContext();
+    try {
+      const page = await openForm(fresh, MODES.file(rel));
+      const msg = await importText(page, fs.readFileSync(exported.file, 'utf8'), exported.name);
+      assert.match(msg, /読み込みました/);
+      const got = await formValues(page);
+      delete shown[`${(await itemIds(page))[5]}:note`];
+      assert.deepEqual(got, shown);
+      // Drag and drop reads a file the same way (into a new copy: this one is filled now).
+      await page.evaluate((text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, fs.readFileSync(exported.file, 'utf8'));
+      await page.waitForFunction(() => /dropped\.json/.test(document.getElementById('import-message').textContent));
+      assert.deepEqual(await formValues(page), shown);
+    } finally {
+      await fresh.close();
+    }
+  }
+});
+
+test('broken, foreign, newer and unknown-item files are refused with a message and nothing changes', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    await fillFacility(page);
+    const good = (await exportFile(page)).json;
+    const before = await formValues(page);
+    const stored = () => page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
+    const storedBefore = await stored();
+    const other = JSON.parse(JSON.stringify(good));
+    other.checklist = { id: 'r5-iryokikan', edition: 'r5', definition_hash: '0'.repeat(64), title: '医療機関におけるサイバーセキュリティ対策チェックリスト', form: '医療機関確認用' };
+    const newer = { ...good, format_version: 2 };
+    const unknown = JSON.parse(JSON.stringify(good));
+    unknown.items['no-such-item'] = { r1: { answer: 'yes', date: null }, note: '', status: 'applicable' };
+    const badAnswer = JSON.parse(JSON.stringify(good));
+    badAnswer.items[Object.keys(good.items)[0]].r1.answer = 'maybe';
+    const cases = [
+      ['{"format": "kensa-answers", "items": {', /JSON として読めません/],
+      ['[1, 2, 3]', /kensa の回答ファイルではありません/],
+      [JSON.stringify(other), /別のチェックリスト「医療機関におけるサイバーセキュリティ対策チェックリスト（医療機関確認用）」の回答です/],
+      [JSON.stringify(newer), /新しい形式（format_version 2）/],
+      [JSON.stringify(unknown), /このチェックリストにない項目が含まれています（no-such-item）/],
+      [JSON.stringify(badAnswer), /回答の内容が正しくありません/],
+    ];
+    for (const [text, re] of cases) {
+      const msg = await importText(page, text, 'bad.json');
+      assert.match(msg, re);
+      assert.match(msg, /入力済みの内容は変わっていません/);
+      assert.deepEqual(await formValues(page), before);
+      assert.equal(await stored(), storedBefore);
+    }
+    // Another edition of the definition: a warning, and the user decides.
+    const edition = { ...good, checklist: { ...good.checklist, definition_hash: 'f'.repeat(64) } };
+    let asked = '';
+    page.kensaDialog = (d) => {
+      asked = d.message();
+      return d.dismiss();
+    };
+    const msg = await importText(page, JSON.stringify(edition), 'old.json');
+    assert.match(asked, /異なる版のチェックリスト定義/);
+    assert.match(msg, /取りやめました/);
+    assert.equal(await stored(), storedBefore);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an overwritten copy is kept as a backup and can be restored', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    const ids = await fillFacility(page);
+    const file = (await exportFile(page)).json;
+    await page.fill(`[name="${ids[0]}:note"]`, '書き出した後の変更');
+    let asked = '';
+    page.kensaDialog = (d) => {
+      asked = d.message();
+      return d.accept();
+    };
+    const msg = await importText(page, JSON.stringify(file), 'same.json');
+    assert.match(asked, /すでにあり/);
+    assert.match(msg, /読み込みました/);
+    assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), '管理責任者は薬局長（テスト記入）');
+    const restore = page.locator('[data-action="copy-restore"]');
+    assert.ok(await restore.isVisible());
+    await restore.click();
+    assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), '書き出した後の変更');
+  } finally {
+    await context.close();
+  }
+});
+
+test('two copies of a vendor form stay apart; rename, duplicate, delete', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.file(VENDOR));
+    const ids = await itemIds(page);
+    await page.fill('#copy-name', 'A社');
+    await page.check(`input[name="${ids[0]}:r1"][value="yes"]`);
+    await page.fill(`[name="${ids[0]}:note"]`, 'A社の回答');
+    await page.click('[data-action="copy-new"]');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'copy-name');
+    await page.fill('#copy-name', 'B社');
+    assert.deepEqual(await formValues(page), {}, 'a new copy starts empty');
+    await page.check(`input[name="${ids[0]}:r1"][value="no"]`);
+    await page.fill(`[name="${ids[0]}:note"]`, 'B社の回答');
+
+    await page.reload();
+    await page.waitForSelector('#form-tools:not([hidden])');
+    assert.equal(await page.inputValue('#copy-name'), 'B社', 'the last copy used opens');
+    const options = await page.locator('#copy-select option').allInnerTexts();
+    assert.deepEqual(options, ['A社', 'B社']);
+    await page.selectOption('#copy-select', { label: 'A社' });
+    assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), 'A社の回答');
+    assert.ok(await page.locator(`input[name="${ids[0]}:r1"][value="yes"]`).isChecked());
+    await page.selectOption('#copy-select', { label: 'B社' });
+    assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), 'B社の回答');
+
+    await page.click('[data-action="copy-duplicate"]');
+    assert.equal(await page.inputValue('#copy-name'), 'B社のコピー');
+    assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), 'B社の回答');
+    let asked = '';
+    page.kensaDialog = (d) => {
+      asked = d.message();
+      return d.dismiss();
+    };
+    await page.click('[data-action="copy-delete"]');
+    assert.match(asked, /削除します/);
+    assert.equal((await page.locator('#copy-select option').allInnerTexts()).length, 3, 'nothing deleted without a yes');
+    page.kensaDialog = (d) => d.accept();
+    await page.click('[data-action="copy-delete"]');
+    assert.deepEqual(await page.locator('#copy-select option').allInnerTexts(), ['A社', 'B社']);
+
+    // The answer files keep the copies apart too.
+    await page.selectOption('#copy-select', { label: 'A社' });
+    const a = (await exportFile(page)).json;
+    assert.equal(a.copy.name, 'A社');
+    assert.equal(a.items[ids[0]].note, 'A社の回答');
+  } finally {
+    await context.close();
+  }
+});
+
+test('another tab sees the changes (storage event)', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const one = await openForm(context, MODES.http(VENDOR));
+    const two = await openForm(context, MODES.http(VENDOR));
+    const [id] = await itemIds(one);
+    await one.fill(`[name="${id}:note"]`, '別タブで入力');
+    await two.waitForFunction((name) => document.querySelector(`[name="${name}"]`).value === '別タブで入力', `${id}:note`);
+    await one.click('[data-action="copy-new"]');
+    await two.waitForFunction(() => document.querySelectorAll('#copy-select option').length === 2);
+  } finally {
+    await context.close();
+  }
+});
+
+test('storage that is full or refused is reported on the page', { timeout: 60_000 }, async () => {
+  for (const [how, re] of [
+    ['full', /容量が足りない/],
+    ['refused', /保存できません/],
+  ]) {
+    const context = await newContext();
+    try {
+      await context.addInitScript((kind) => {
+        const real = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (k, v) {
+          if (kind === 'refused' || !String(k).endsWith(':probe')) {
+            throw new DOMException('storage', kind === 'full' ? 'QuotaExceededError' : 'SecurityError');
+          }
+          return real.call(this, k, v);
+        };
+      }, how);
+      const page = await openForm(context, MODES.http(VENDOR));
+      const [id] = await itemIds(page);
+      await page.fill(`[name="${id}:note"]`, 'x');
+      const alert = page.locator('#storage-alert');
+      assert.ok(await alert.isVisible(), how);
+      assert.match(await alert.innerText(), re);
+      assert.equal(await alert.getAttribute('role'), 'alert');
+      // The page keeps working for this visit.
+      assert.equal(await page.inputValue(`[name="${id}:note"]`), 'x');
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('printed to PDF, the form holds the answers and none of the screen controls', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    await fillFacility(page);
+    const pdf = path.join(tmp, 'form.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    assert.match(text, /管理責任者は薬局長（テスト記入）/);
+    assert.match(text, /2023/);
+    assert.match(text, /31/);
+    assert.match(text, /薬局におけるサイバーセキュリティ対策チェックリスト/);
+    for (const screenOnly of ['ファイルに書き出す', '入力の状況', '新しい控え', '回答の確認']) {
+      assert.ok(!text.includes(screenOnly), `the print shows ${screenOnly}`);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('after one visit over http the site works offline (service worker)', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/index.html`);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Installation fetched every file of the site into the cache.
+    await page.waitForFunction(async () => {
+      const keys = await caches.keys();
+      if (!keys.length) return false;
+      const c = await caches.open(keys[0]);
+      return (await c.keys()).some((r) => r.url.endsWith('/checklists/r5/yakkyoku-jigyosha.html'));
+    });
+    await context.setOffline(true);
+    const offline = await openForm(context, MODES.http(VENDOR));
+    assert.ok((await offline.locator('[data-item-id]').count()) > 0);
+    const [id] = await itemIds(offline);
+    await offline.fill(`[name="${id}:note"]`, 'オフラインで入力');
+    await offline.reload();
+    await offline.waitForSelector('#form-tools:not([hidden])');
+    assert.equal(await offline.inputValue(`[name="${id}:note"]`), 'オフラインで入力');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the site ZIP, unpacked and opened from disk, works', { timeout: 120_000 }, async () => {
+  const unpacked = path.join(tmp, 'zip');
+  execFileSync('unzip', ['-q', path.join(dir, 'kensa-site.zip'), '-d', unpacked]);
+  const home = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  assert.match(home, /kensa-site\.zip/);
+  assert.match(home, /ZIP形式、約[0-9.]+(KB|MB)/);
+  assert.ok(!fs.readFileSync(path.join(unpacked, 'index.html'), 'utf8').includes('kensa-site.zip'));
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    const rec = h.recordRequests(page);
+    await page.goto(h.fileUrl(unpacked, 'index.html'));
+    const links = await page.locator('a[href*="checklists/"][href$=".html"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length >= 4);
+    for (const href of new Set(links)) {
+      const form = await openForm(context, h.fileUrl(unpacked, href));
+      const [id] = await itemIds(form);
+      await form.check(`input[name="${id}:r1"][value="yes"]`);
+      await form.reload();
+      await form.waitForSelector('#form-tools:not([hidden])');
+      assert.ok(await form.locator(`input[name="${id}:r1"][value="yes"]`).isChecked(), href);
+      assert.deepEqual(form.kensaErrors, [], href);
+      await form.close();
+    }
+    assert.deepEqual(rec.outside(h.fileUrl(unpacked)), []);
+  } finally {
+    await context.close();
+  }
+});

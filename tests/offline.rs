@@ -1,0 +1,293 @@
+//! The offline outputs of a build of this repository's site: the answers JSON Schema against
+//! docs/answers-format.md, the service worker, and the site ZIP against the output folder.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use kensa::offline::{answers_schema, SCHEMA_PATH, SW_PATH, ZIP_PATH, ZIP_SIZE_MARK};
+use kensa::pipeline::{build, BuildOptions};
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn built(live_reload: bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    if let Err(d) = build(&BuildOptions {
+        root: repo(),
+        out: out.clone(),
+        live_reload,
+    }) {
+        panic!(
+            "the site does not build: {:?}",
+            d.sorted()
+                .iter()
+                .map(|d| d.render(false))
+                .collect::<Vec<_>>()
+        );
+    }
+    (dir, out)
+}
+
+fn files_under(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+/// The ```json example of docs/answers-format.md, and the whole doc.
+fn doc() -> (Value, String) {
+    let text = std::fs::read_to_string(repo().join("docs/answers-format.md")).unwrap();
+    let start = text.find("```json\n").expect("the doc has a JSON example") + "```json\n".len();
+    let end = start + text[start..].find("```").unwrap();
+    (
+        serde_json::from_str(&text[start..end]).expect("the doc's example is JSON"),
+        text,
+    )
+}
+
+/// Schema keywords this test knows how to check; the schema may use no others.
+const KEYWORDS: &[&str] = &[
+    "$schema",
+    "title",
+    "description",
+    "type",
+    "required",
+    "properties",
+    "additionalProperties",
+    "const",
+    "enum",
+    "pattern",
+    "format",
+    "minLength",
+];
+
+fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
+    let Some(o) = s.as_object() else {
+        panic!("{at}: a schema is an object")
+    };
+    for k in o.keys() {
+        assert!(KEYWORDS.contains(&k.as_str()), "{at}: unknown keyword {k}");
+    }
+    if let Some(t) = o.get("type") {
+        let types: Vec<&Value> = t.as_array().map(|a| a.iter().collect()).unwrap_or(vec![t]);
+        for t in types {
+            assert!(
+                ["object", "string", "null", "integer", "number", "array", "boolean"]
+                    .contains(&t.as_str().unwrap()),
+                "{at}: bad type {t}"
+            );
+        }
+    }
+    let props = o.get("properties").and_then(Value::as_object);
+    if let Some(req) = o.get("required") {
+        for r in req.as_array().unwrap() {
+            let r = r.as_str().unwrap();
+            assert!(
+                props.is_some_and(|p| p.contains_key(r)),
+                "{at}: required {r} is not a property"
+            );
+        }
+    }
+    for (k, v) in props.into_iter().flatten() {
+        names.insert(k.clone());
+        check_schema_shape(v, &format!("{at}.{k}"), names);
+    }
+    if let Some(a) = o.get("additionalProperties").filter(|a| a.is_object()) {
+        check_schema_shape(a, &format!("{at}.*"), names);
+    }
+    if let Some(p) = o.get("pattern") {
+        assert!(
+            p.as_str()
+                .is_some_and(|p| p.starts_with('^') && p.ends_with('$')),
+            "{at}: anchored pattern"
+        );
+    }
+}
+
+/// A small validator for the keywords above (patterns and formats are left to the browser
+/// tests, which use ajv): enough to hold the doc's example to the schema.
+fn validate(v: &Value, s: &Value, at: &str, errors: &mut Vec<String>) {
+    let o = s.as_object().unwrap();
+    if let Some(c) = o.get("const") {
+        if v != c {
+            errors.push(format!("{at}: {v} is not {c}"));
+        }
+    }
+    if let Some(e) = o.get("enum") {
+        if !e.as_array().unwrap().contains(v) {
+            errors.push(format!("{at}: {v} not in {e}"));
+        }
+    }
+    if let Some(t) = o.get("type") {
+        let types: Vec<&str> = t
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_str().unwrap()).collect())
+            .unwrap_or_else(|| vec![t.as_str().unwrap()]);
+        let actual = match v {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let integer_as_number = actual == "integer" && types.contains(&"number");
+        if !(types.contains(&actual) || integer_as_number) {
+            errors.push(format!("{at}: {actual} is not {types:?}"));
+        }
+    }
+    let Some(obj) = v.as_object() else { return };
+    for r in o
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if !obj.contains_key(r.as_str().unwrap()) {
+            errors.push(format!("{at}: missing {r}"));
+        }
+    }
+    let props = o.get("properties").and_then(Value::as_object);
+    for (k, val) in obj {
+        match (props.and_then(|p| p.get(k)), o.get("additionalProperties")) {
+            (Some(ps), _) => validate(val, ps, &format!("{at}.{k}"), errors),
+            (None, Some(Value::Bool(false))) => errors.push(format!("{at}: {k} is not allowed")),
+            (None, Some(a)) if a.is_object() => validate(val, a, &format!("{at}.{k}"), errors),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn schema_is_published_valid_and_matches_the_doc() {
+    let (_dir, out) = built(false);
+    let text = std::fs::read_to_string(out.join(SCHEMA_PATH)).expect("the schema is published");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    assert_eq!(schema, answers_schema());
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+
+    let mut names = BTreeSet::new();
+    check_schema_shape(&schema, "schema", &mut names);
+
+    let (example, doc) = doc();
+    let mut errors = Vec::new();
+    validate(&example, &schema, "example", &mut errors);
+    assert!(
+        errors.is_empty(),
+        "the doc's example does not fit the schema:\n{}",
+        errors.join("\n")
+    );
+
+    // Every property the schema knows is explained in the doc, by name.
+    for n in &names {
+        assert!(
+            doc.contains(&format!("\"{n}\""))
+                || doc.contains(&format!("`{n}`"))
+                || doc.contains(&format!("`{n}.")),
+            "the schema's property {n} is not in docs/answers-format.md"
+        );
+    }
+    // The example shows every top-level property, and each item round as the schema has it.
+    for k in schema["properties"].as_object().unwrap().keys() {
+        assert!(example.get(k).is_some(), "the doc's example has no {k}");
+    }
+    let item = example["items"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    for k in schema["properties"]["items"]["additionalProperties"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(item.get(k).is_some(), "the doc's example item has no {k}");
+    }
+}
+
+#[test]
+fn zip_contains_every_output_file() {
+    let (_dir, out) = built(false);
+    let files = files_under(&out);
+    for f in [SCHEMA_PATH, SW_PATH, ZIP_PATH, "index.html"] {
+        assert!(files.contains(f), "no {f} in the output");
+    }
+    assert!(
+        !files.contains("assets/js/sw.js"),
+        "the worker's template is not published"
+    );
+
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join(ZIP_PATH)).unwrap()).unwrap();
+    let names: BTreeSet<String> = zip.file_names().map(String::from).collect();
+    let expected: BTreeSet<String> = files.iter().filter(|f| *f != ZIP_PATH).cloned().collect();
+    assert_eq!(
+        names, expected,
+        "the ZIP holds exactly the site's other files"
+    );
+    for name in &expected {
+        let mut bytes = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();
+        let on_disk = std::fs::read(out.join(name)).unwrap();
+        if name == "index.html" {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(
+                !html.contains(ZIP_PATH),
+                "the ZIP's home page does not offer the ZIP"
+            );
+            assert!(html.contains("<h1"), "the ZIP's home page is whole");
+        } else {
+            assert!(bytes == on_disk, "{name} differs in the ZIP");
+        }
+    }
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        !home.contains(ZIP_SIZE_MARK),
+        "the home page shows the ZIP's size"
+    );
+    assert!(home.contains(ZIP_PATH));
+}
+
+#[test]
+fn service_worker_lists_the_site_and_is_versioned() {
+    let (_dir, out) = built(false);
+    let sw = std::fs::read_to_string(out.join(SW_PATH)).unwrap();
+    assert!(!sw.contains("__KENSA"), "placeholders filled in");
+    let start = sw.find("var FILES = ").unwrap() + "var FILES = ".len();
+    let end = start + sw[start..].find(";\n").unwrap();
+    let list: Vec<String> = serde_json::from_str(&sw[start..end]).unwrap();
+    let files = files_under(&out);
+    for f in &files {
+        if f != ZIP_PATH && f != SW_PATH {
+            assert!(list.contains(f), "{f} is not cached for offline use");
+        }
+    }
+    assert!(
+        !list.iter().any(|f| f == ZIP_PATH),
+        "the ZIP is a download, not cached"
+    );
+
+    let (_dir2, served) = built(true);
+    let retire = std::fs::read_to_string(served.join(SW_PATH)).unwrap();
+    assert!(
+        retire.contains("unregister"),
+        "under kensa serve the worker removes itself"
+    );
+}
