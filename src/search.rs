@@ -1,10 +1,1162 @@
-//! Full-text search index, written as static script files.
-//! Placeholder until the search feature lands.
+//! Offline full-text search. The build cuts the site into small documents (a checklist item, a
+//! section of a Markdown page between two headings, …), tokenizes them and writes the index as
+//! classic scripts under `search/`: pages opened from `file://` cannot `fetch`, but they can add
+//! `<script src>` elements, and each file calls `KensaSearch.add(…)` when it runs.
+//!
+//! - `search/index-meta.js`: the document list (kind, title, URL with anchor, label), the number
+//!   of shards and the first document of each text chunk.
+//! - `search/shard-NN.js`: postings, sharded by a hash of the token, so a query loads only the
+//!   shards of its own tokens.
+//! - `search/text-NN.js`: the plain text of the documents, for phrase ranking and the snippet
+//!   shown under a result; loaded only for the documents a query matched.
+//!
+//! Index and query must cut text the same way, so the tokenizer exists twice: here and in
+//! `themes/default/static/js/search.js`. `tests/search_vectors.json` holds the cases both are
+//! tested against.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostics;
-use crate::model::Site;
-use crate::render::Output;
+use crate::model::{item_anchor, Checklist, Page, PageKind, Site};
+use crate::render::{base_context, Output, RenderOptions};
+use crate::theme::Theme;
 
-pub fn outputs(_site: &Site) -> Result<Vec<Output>, Diagnostics> {
-    Ok(Vec::new())
+// ---------------------------------------------------------------- normalization and tokens
+
+/// Folds the width and case differences a reader does not see as different words: full-width
+/// ASCII (ＭＤＳ, ２) → half-width, half-width katakana → full-width (with ﾞ/ﾟ composed), Latin
+/// lower-cased. Katakana and hiragana stay distinct, and ①/Ⅱ are kept (NFKC would turn
+/// `3.1.2②` into `3.1.22`).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_normalized(&mut out, c);
+    }
+    out
+}
+
+fn push_normalized(out: &mut String, c: char) {
+    let cp = c as u32;
+    let mapped = match cp {
+        0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        0xFF61..=0xFF9D => HALF_WIDTH_KANA[(cp - 0xFF61) as usize],
+        0xFF9E | 0xFF9F | 0x3099 | 0x309A => {
+            let semi = cp == 0xFF9F || cp == 0x309A;
+            if let Some(composed) = out.chars().next_back().and_then(|p| compose(p, semi)) {
+                out.pop();
+                out.push(composed);
+                return;
+            }
+            match cp {
+                0xFF9E => '\u{309B}',
+                0xFF9F => '\u{309C}',
+                _ => c,
+            }
+        }
+        _ => c,
+    };
+    out.push(mapped.to_ascii_lowercase());
+}
+
+/// ｡ through ﾝ (U+FF61..U+FF9D) in full width.
+const HALF_WIDTH_KANA: [char; 61] = [
+    '。', '「', '」', '、', '・', 'ヲ', 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ', 'ャ', 'ュ', 'ョ', 'ッ', 'ー',
+    'ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ', 'サ', 'シ', 'ス', 'セ', 'ソ', 'タ',
+    'チ', 'ツ', 'テ', 'ト', 'ナ', 'ニ', 'ヌ', 'ネ', 'ノ', 'ハ', 'ヒ', 'フ', 'ヘ', 'ホ', 'マ', 'ミ',
+    'ム', 'メ', 'モ', 'ヤ', 'ユ', 'ヨ', 'ラ', 'リ', 'ル', 'レ', 'ロ', 'ワ', 'ン',
+];
+
+/// Kana + (semi-)voiced sound mark → the precomposed kana, as NFKC composes them.
+fn compose(prev: char, semi: bool) -> Option<char> {
+    let p = prev as u32;
+    // Hiragana sit 0x60 below their katakana: compose in katakana and shift back.
+    let hira = (0x3041..=0x3096).contains(&p) || p == 0x309D;
+    let k = if hira { p + 0x60 } else { p };
+    const HA_ROW: [u32; 5] = [0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB];
+    const VOICED: [u32; 15] = [
+        0x30AB, 0x30AD, 0x30AF, 0x30B1, 0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF,
+        0x30C1, 0x30C4, 0x30C6, 0x30C8,
+    ];
+    let composed = if semi {
+        HA_ROW.contains(&k).then_some(k + 2)
+    } else if VOICED.contains(&k) || HA_ROW.contains(&k) {
+        Some(k + 1)
+    } else {
+        match k {
+            0x30A6 => Some(0x30F4),
+            0x30FD => Some(0x30FE),
+            0x30EF..=0x30F2 if !hira => Some(k + 8),
+            _ => None,
+        }
+    }?;
+    char::from_u32(if hira { composed - 0x60 } else { composed })
+}
+
+/// Kana and kanji: runs of these are cut into bigrams, since Japanese has no spaces between words.
+pub fn is_kana_kanji(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007            // 々 〆 〇
+        | 0x3041..=0x3096          // hiragana
+        | 0x309D..=0x309F          // ゝ ゞ ゟ
+        | 0x30A1..=0x30FA          // katakana
+        | 0x30FC..=0x30FF          // ー ヽ ヾ ヿ
+        | 0x31F0..=0x31FF          // small katakana extensions
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x2FFFF)
+}
+
+/// Signs that number things (①, ㉑, Ⅱ): each is a token of its own.
+fn is_ordinal_sign(c: char) -> bool {
+    matches!(c as u32, 0x2160..=0x217F | 0x2460..=0x2473 | 0x3251..=0x325F | 0x32B1..=0x32BF)
+}
+
+/// Cuts text into tokens, in order (with repeats):
+/// - a run of kana/kanji → its bigrams (`連絡体制図` → 連絡 絡体 体制 制図), or the character
+///   itself if the run is one character long, so any part of ≥ 2 characters can be found;
+/// - a run of Latin letters and digits → one token (`MDS/SDS` → mds sds);
+/// - a number with dotted parts or a parenthesized sub-number → the whole number, then each
+///   shorter prefix (`13.1.3` → 13.1.3 13.1 13; `2(3)` → 2(3) 2), so a chapter finds its sections;
+/// - ①, Ⅱ and the like → one token each. Everything else separates tokens.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// [`tokenize`] without a `String` per token: the index calls this for every token of the site.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let chars: Vec<char> = normalize(text).chars().collect();
+    let n = chars.len();
+    let mut buf = String::new();
+    let mut emit = |cs: &[char]| {
+        buf.clear();
+        buf.extend(cs);
+        f(&buf);
+    };
+    let mut i = 0;
+    while i < n {
+        let c = chars[i];
+        if c.is_ascii_alphanumeric() {
+            let start = i;
+            while i < n && chars[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if !chars[start..i].iter().all(char::is_ascii_digit) {
+                emit(&chars[start..i]);
+                continue;
+            }
+            let mut ends = vec![i];
+            while i + 1 < n && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+                i += 1;
+                while i < n && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                ends.push(i);
+            }
+            if i + 2 < n && chars[i] == '(' && chars[i + 1].is_ascii_digit() {
+                let mut j = i + 1;
+                while j < n && chars[j].is_ascii_digit() {
+                    j += 1;
+                }
+                if j < n && chars[j] == ')' {
+                    i = j + 1;
+                    ends.push(i);
+                }
+            }
+            for &end in ends.iter().rev() {
+                emit(&chars[start..end]);
+            }
+        } else if is_kana_kanji(c) {
+            let start = i;
+            while i < n && is_kana_kanji(chars[i]) {
+                i += 1;
+            }
+            if i - start == 1 {
+                emit(&chars[start..i]);
+            } else {
+                for w in chars[start..i].windows(2) {
+                    emit(w);
+                }
+            }
+        } else {
+            if is_ordinal_sign(c) {
+                emit(&chars[i..i + 1]);
+            }
+            i += 1;
+        }
+    }
+}
+
+/// FNV-1a over the token's code points: cheap, and easy to compute the same way in JavaScript.
+pub fn token_hash(token: &str) -> u32 {
+    let mut h: u32 = 0x811C_9DC5;
+    for c in token.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+// ---------------------------------------------------------------- documents
+
+/// What a document is, which the results page shows next to its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Checklist,
+    Item,
+    Note,
+    Manual,
+    Guide,
+    Page,
+    Guideline,
+    Flowchart,
+}
+
+impl DocKind {
+    const ALL: [DocKind; 8] = [
+        DocKind::Checklist,
+        DocKind::Item,
+        DocKind::Note,
+        DocKind::Manual,
+        DocKind::Guide,
+        DocKind::Page,
+        DocKind::Guideline,
+        DocKind::Flowchart,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Checklist => "チェックリスト",
+            DocKind::Item => "チェック項目",
+            DocKind::Note => "チェックリストの注記",
+            DocKind::Manual => "マニュアル",
+            DocKind::Guide => "立入検査の手引き",
+            DocKind::Page => "ページ",
+            DocKind::Guideline => "ガイドライン",
+            DocKind::Flowchart => "フローチャート",
+        }
+    }
+
+    fn code(self) -> usize {
+        DocKind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+}
+
+/// One search result: the smallest part of a page that has its own anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    pub kind: DocKind,
+    /// The document's own text (an item's wording, a section's heading); matches here rank first.
+    pub title: String,
+    /// Relative to the site root, with the `#anchor` of the item or section.
+    pub url: String,
+    /// Where the document sits (checklist and section, manual and page), shown under the title.
+    pub label: String,
+    /// Searchable like the title but not shown: an item's key such as `2(3)`.
+    pub keys: String,
+    pub body: String,
+}
+
+/// Each kind of content is indexed by one function; a new kind is one more entry here.
+type Indexer = fn(&Site, &mut Vec<Doc>);
+const INDEXERS: &[Indexer] = &[
+    checklist_docs,
+    markdown_docs,
+    guideline_docs,
+    flowchart_docs,
+];
+
+/// Every document of the site, in a stable order (checklists first, then pages in site order).
+pub fn collect_docs(site: &Site) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for indexer in INDEXERS {
+        indexer(site, &mut docs);
+    }
+    docs
+}
+
+fn checklist_docs(site: &Site, docs: &mut Vec<Doc>) {
+    for c in &site.checklists {
+        checklist(site, c, docs);
+    }
+}
+
+fn checklist(site: &Site, c: &Checklist, docs: &mut Vec<Doc>) {
+    let def = &c.def;
+    let edition = site
+        .edition(&def.edition)
+        .map(|e| e.name.as_str())
+        .unwrap_or(&def.edition);
+    let list = format!("{edition}・{}", def.form);
+    let refs = |refs: &[String]| -> String {
+        refs.iter()
+            .map(|r| format!("▶{}", r.strip_prefix("GL6 ").unwrap_or(r)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // The 2021 lists are named by their form alone: no 「X（X）」.
+    let name = if def.form == def.title {
+        def.title.clone()
+    } else {
+        format!("{}（{}）", def.title, def.form)
+    };
+    docs.push(Doc {
+        kind: DocKind::Checklist,
+        title: name,
+        url: c.url.clone(),
+        label: format!("{edition}・{}", def.facility.label()),
+        keys: String::new(),
+        body: join(&[
+            def.description.as_deref().unwrap_or(""),
+            &def.source.title,
+            def.source.part.as_deref().unwrap_or(""),
+        ]),
+    });
+    for n in &def.notes {
+        docs.push(Doc {
+            kind: DocKind::Note,
+            title: n.text.clone(),
+            url: format!("{}#note-{}", c.url, n.id),
+            label: list.clone(),
+            keys: String::new(),
+            body: String::new(),
+        });
+    }
+    if let Some(g) = &def.gate {
+        docs.push(Doc {
+            kind: DocKind::Item,
+            title: g.text.clone(),
+            url: format!("{}#gate", c.url),
+            label: format!("{list} ＞ {}", g.label),
+            keys: String::new(),
+            body: join(&[g.note.as_deref().unwrap_or(""), &refs(&g.refs)]),
+        });
+    }
+    for s in &def.switches {
+        docs.push(Doc {
+            kind: DocKind::Item,
+            title: s.text.clone(),
+            url: format!("{}#switch-{}", c.url, s.id),
+            label: format!("{list} ＞ {}", s.label),
+            keys: String::new(),
+            body: s.note.clone().unwrap_or_default(),
+        });
+    }
+    for item in &def.items {
+        let section = def.sections.iter().find(|s| s.id == item.section);
+        let phase = def.phases.iter().find(|p| p.id == item.phase);
+        let target = item
+            .target
+            .as_ref()
+            .and_then(|t| def.targets.iter().find(|x| &x.id == t));
+        let viewpoint = item
+            .viewpoint
+            .as_ref()
+            .and_then(|v| def.viewpoints.iter().find(|x| &x.id == v));
+        let mut label = list.clone();
+        // A section named like the whole form (the 2021 lists have one) adds nothing.
+        if let Some(s) = section.filter(|s| s.title != def.form && s.title != def.title) {
+            label.push_str(&format!(" ＞ {} {}", s.number, s.title).replace("  ", " "));
+        }
+        if let Some(p) = phase.filter(|p| p.reference) {
+            label.push_str(&format!("［{}］", p.label));
+        }
+        // The number as printed on the form: ２（３） for r5 lists, the plain running number
+        // for the 2021 ones, whose section number is not part of the item's.
+        let number = match section {
+            Some(s) if item.number.starts_with(['（', '(']) => {
+                format!("{}{}", s.number, item.number)
+            }
+            _ => item.number.clone(),
+        };
+        docs.push(Doc {
+            kind: DocKind::Item,
+            title: format!("{number} {}", item.text),
+            url: format!("{}#{}", c.url, item.id),
+            label,
+            keys: item.key.clone(),
+            body: join(&[
+                target.map(|t| t.text.as_str()).unwrap_or(""),
+                item.note.as_deref().unwrap_or(""),
+                viewpoint
+                    .map(|v| format!("視点：{}", v.label))
+                    .as_deref()
+                    .unwrap_or(""),
+                &refs(&item.refs),
+            ]),
+        });
+    }
+}
+
+fn markdown_docs(site: &Site, docs: &mut Vec<Doc>) {
+    let per_page: Vec<Vec<Doc>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut docs = Vec::new();
+            let (kind, place) = match page.kind {
+                PageKind::ManualPage => {
+                    let manual = page.manual.as_deref().and_then(|m| site.manual(m));
+                    let name = manual
+                        .map(|m| m.meta.short_title.as_ref().unwrap_or(&m.meta.title).clone())
+                        .unwrap_or_default();
+                    (DocKind::Manual, name)
+                }
+                PageKind::Guide => (DocKind::Guide, String::new()),
+                PageKind::Plain | PageKind::Home => (DocKind::Page, String::new()),
+            };
+            page_docs(page, kind, &place, &mut docs);
+            docs
+        })
+        .collect();
+    docs.extend(per_page.into_iter().flatten());
+}
+
+/// A Markdown page becomes one document for the text before its first heading (titled with the
+/// page's title) and one per heading, so a result links to the section that matched.
+fn page_docs(page: &Page, kind: DocKind, place: &str, docs: &mut Vec<Doc>) {
+    let title = &page.front.title;
+    let page_label = if place.is_empty() {
+        title.clone()
+    } else {
+        format!("{place} ＞ {title}")
+    };
+    let html = &page.markdown.html;
+    let headings: HashMap<&str, &crate::markdown::Heading> = page
+        .markdown
+        .headings
+        .iter()
+        .map(|h| (h.id.as_str(), h))
+        .collect();
+    let cuts = heading_tags(html);
+    let intro_end = cuts.first().map(|h| h.start).unwrap_or(html.len());
+    docs.push(Doc {
+        kind,
+        title: title.clone(),
+        url: page.url.clone(),
+        label: if place.is_empty() {
+            kind.label().to_string()
+        } else {
+            place.to_string()
+        },
+        keys: String::new(),
+        body: join(&[
+            page.front.description.as_deref().unwrap_or(""),
+            &html_text(&html[..intro_end]),
+        ]),
+    });
+    // The nearest enclosing heading of each level, for labels like 「ページ ＞ 節」.
+    let mut parents: Vec<(u8, String)> = Vec::new();
+    for (n, cut) in cuts.iter().enumerate() {
+        let end = cuts.get(n + 1).map(|h| h.start).unwrap_or(html.len());
+        let heading = headings.get(cut.id.as_str());
+        let level = heading.map(|h| h.level).unwrap_or(cut.level);
+        let text = match heading {
+            Some(h) => h.text.clone(),
+            None => html_text(&html[cut.start..cut.body_start]),
+        };
+        parents.retain(|(l, _)| *l < level);
+        let mut label = page_label.clone();
+        for (_, p) in &parents {
+            label.push_str(" ＞ ");
+            label.push_str(p);
+        }
+        // A manual section explaining an item answers to the item's key (`2(3)`) as well.
+        let keys: Vec<&str> = page
+            .front
+            .explains
+            .iter()
+            .filter(|k| item_anchor(k) == cut.id)
+            .map(String::as_str)
+            .collect();
+        docs.push(Doc {
+            kind,
+            title: text.clone(),
+            url: format!("{}#{}", page.url, cut.id),
+            label,
+            keys: keys.join(" "),
+            body: html_text(&html[cut.body_start.min(end)..end]),
+        });
+        parents.push((level, text));
+    }
+}
+
+/// The guideline's chapters, sections and 遵守事項, each at its anchor on its volume's page. The
+/// location (`企画管理編 13④`) counts as the entry's own text, so a reference finds its entry.
+fn guideline_docs(site: &Site, docs: &mut Vec<Doc>) {
+    use crate::guideline::EntryKind;
+    for cat in &site.guideline {
+        for e in &cat.entries {
+            let body = match e.kind {
+                EntryKind::Group => continue, // a heading inside a section, nothing of its own
+                EntryKind::Requirement => cat
+                    .requirement(e)
+                    .map(|r| {
+                        let gl52 = r.gl52.as_deref().unwrap_or_default().join(" ");
+                        let gl52 = if gl52.is_empty() {
+                            String::new()
+                        } else {
+                            format!("第5.2版：{gl52}")
+                        };
+                        join(&[&gl52, r.gl52_note.as_deref().unwrap_or("")])
+                    })
+                    .unwrap_or_default(),
+                EntryKind::Chapter => cat.chapter(e).note.clone().unwrap_or_default(),
+                EntryKind::Section => cat
+                    .section(e)
+                    .and_then(|s| s.note.clone())
+                    .unwrap_or_default(),
+            };
+            let mut label = format!("{} ＞ {}", cat.def.short, cat.volume(e).name);
+            if e.kind != EntryKind::Chapter {
+                let chapter = &cat.entries[e.chapter];
+                label.push_str(&format!(" {} {}", chapter.loc, cat.title(chapter)));
+            }
+            docs.push(Doc {
+                kind: DocKind::Guideline,
+                title: format!("{} {}", e.loc, cat.title(e)),
+                url: cat.entry_url(e),
+                label,
+                keys: cat.label(e),
+                body,
+            });
+        }
+    }
+}
+
+/// A flowchart's page, and each of its steps at the step's anchor.
+fn flowchart_docs(site: &Site, docs: &mut Vec<Doc>) {
+    for fc in &site.flowcharts {
+        let leads: Vec<&str> = fc
+            .def
+            .phases
+            .iter()
+            .filter_map(|p| p.lead.as_deref())
+            .collect();
+        docs.push(Doc {
+            kind: DocKind::Flowchart,
+            title: fc.def.title.clone(),
+            url: fc.url.clone(),
+            label: DocKind::Flowchart.label().to_string(),
+            keys: String::new(),
+            body: join(&leads),
+        });
+        for (phase, step) in fc.steps() {
+            let mut body: Vec<String> = Vec::new();
+            for part in &step.parts {
+                body.push(part.label.clone());
+                body.extend(part.text.iter().cloned());
+            }
+            for r in &step.references {
+                body.push(r.title.clone());
+                body.extend(r.text.iter().cloned());
+            }
+            for c in &step.contacts {
+                body.push(format!("{} {}", c.name, c.phone));
+            }
+            let body: Vec<&str> = body.iter().map(String::as_str).collect();
+            docs.push(Doc {
+                kind: DocKind::Flowchart,
+                title: format!("{} {}", step.number, step.title),
+                url: format!("{}#{}", fc.url, crate::flowchart::step_anchor(&step.number)),
+                label: format!("{} ＞ {} {}", fc.def.title, phase.number, phase.title),
+                keys: String::new(),
+                body: join(&body),
+            });
+        }
+    }
+}
+
+fn join(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------- HTML → text
+
+struct HeadingTag {
+    level: u8,
+    id: String,
+    /// Byte offset of `<hN`.
+    start: usize,
+    /// Byte offset just after `</hN>`.
+    body_start: usize,
+}
+
+/// Headings with an id in rendered Markdown, in document order. Headings without an id (raw
+/// HTML) have no anchor to link to and stay part of the section around them.
+fn heading_tags(html: &str) -> Vec<HeadingTag> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = html[from..].find("<h") {
+        let start = from + rel;
+        from = start + 2;
+        let Some(&digit) = bytes.get(start + 2) else {
+            break;
+        };
+        if !(b'1'..=b'6').contains(&digit) || !matches!(bytes.get(start + 3), Some(b' ' | b'>')) {
+            continue;
+        }
+        let Some(gt) = html[start..].find('>') else {
+            break;
+        };
+        let tag = &html[start..start + gt];
+        let Some(id) = attr(tag, "id") else { continue };
+        let close = format!("</h{}>", digit as char);
+        let body_start = html[start..]
+            .find(&close)
+            .map(|p| start + p + close.len())
+            .unwrap_or(start + gt + 1);
+        out.push(HeadingTag {
+            level: digit - b'0',
+            id,
+            start,
+            body_start,
+        });
+        from = body_start;
+    }
+    out
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(decode_entities(&tag[start..start + len]))
+}
+
+/// Tags that do not break a line: text on both sides belongs to one phrase.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "rb", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup",
+    "time", "u", "var", "wbr",
+];
+
+/// Plain text of an HTML fragment: tags dropped (block tags become a space, so a phrase does not
+/// run from one paragraph into the next), entities decoded, whitespace collapsed. A line break
+/// between two Japanese characters is dropped, as CSS does, since it is only a line break in the
+/// source.
+pub fn html_text(html: &str) -> String {
+    // \u{1} marks a block boundary until whitespace is collapsed.
+    let mut raw = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        raw.push_str(&decode_entities(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !INLINE_TAGS.contains(&name.as_str()) {
+            raw.push('\u{1}');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    raw.push_str(&decode_entities(rest));
+    collapse_whitespace(&raw)
+}
+
+fn collapse_whitespace(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !(c.is_whitespace() || c == '\u{1}') {
+            out.push(c);
+            continue;
+        }
+        let (mut block, mut newline) = (c == '\u{1}', c == '\n');
+        while let Some(&d) = chars.peek() {
+            if !(d.is_whitespace() || d == '\u{1}') {
+                break;
+            }
+            block |= d == '\u{1}';
+            newline |= d == '\n';
+            chars.next();
+        }
+        let (Some(prev), Some(&next)) = (out.chars().next_back(), chars.peek()) else {
+            continue; // leading or trailing
+        };
+        if !block && newline && is_wide(prev) && is_wide(next) {
+            continue;
+        }
+        out.push(' ');
+    }
+    out
+}
+
+fn is_wide(c: char) -> bool {
+    is_kana_kanji(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name.strip_prefix('#').and_then(|num| {
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, semi))
+        });
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+// ---------------------------------------------------------------- the index files
+
+/// Raw bytes per postings shard and per text chunk the index aims at: small enough that a query
+/// loads little, large enough that the real site is a few dozen files.
+const SHARD_TARGET_BYTES: usize = 8 * 1024;
+const CHUNK_TARGET_BYTES: usize = 32 * 1024;
+
+/// The distinct tokens of a document, each flagged when it occurs in the document's own text
+/// (title or keys) rather than only in its body or label.
+pub fn doc_terms(doc: &Doc) -> Vec<(String, bool)> {
+    let mut terms: HashMap<String, bool, FnvBuild> = HashMap::default();
+    let mut add = |t: &str, own: bool| match terms.get_mut(t) {
+        Some(o) => *o |= own,
+        None => {
+            terms.insert(t.to_string(), own);
+        }
+    };
+    for_each_token(&doc.title, |t| add(t, true));
+    for_each_token(&doc.keys, |t| add(t, true));
+    for_each_token(&doc.body, |t| add(t, false));
+    for_each_token(&doc.label, |t| add(t, false));
+    terms.into_iter().collect()
+}
+
+/// FNV-1a for the index's hash maps: keys are short tokens, which SipHash is slow on, and
+/// nothing here is exposed to untrusted input at build time.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+pub struct Index {
+    pub docs: Vec<Doc>,
+    /// Token → one entry per document holding it, ascending: `doc << 1 | in_own_text`.
+    postings: HashMap<String, Vec<u32>, FnvBuild>,
+    pub shard_count: usize,
+}
+
+pub fn build_index(docs: Vec<Doc>) -> Index {
+    // Runs of documents are indexed in parallel, then joined in order, which keeps every
+    // postings list ascending.
+    let run = (docs.len() / (rayon::current_num_threads() * 4)).max(64);
+    let parts: Vec<HashMap<String, Vec<u32>, FnvBuild>> = docs
+        .par_chunks(run)
+        .enumerate()
+        .map(|(n, part)| {
+            let mut map: HashMap<String, Vec<u32>, FnvBuild> = HashMap::default();
+            for (k, doc) in part.iter().enumerate() {
+                let doc_id = (n * run + k) as u32;
+                for (token, own) in doc_terms(doc) {
+                    map.entry(token).or_default().push(doc_id << 1 | own as u32);
+                }
+            }
+            map
+        })
+        .collect();
+    let mut postings: HashMap<String, Vec<u32>, FnvBuild> = HashMap::default();
+    for part in parts {
+        for (token, mut list) in part {
+            match postings.get_mut(&token) {
+                Some(all) => all.append(&mut list),
+                None => {
+                    postings.insert(token, list);
+                }
+            }
+        }
+    }
+    let bytes: usize = postings
+        .iter()
+        .map(|(t, list)| t.len() + 4 + 3 * list.len())
+        .sum();
+    let shard_count = (bytes / SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(16, 4096);
+    Index {
+        docs,
+        postings,
+        shard_count,
+    }
+}
+
+impl Index {
+    /// How many distinct tokens the site has.
+    pub fn token_count(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// The script files, as `(path under search/, text)`.
+    pub fn files(&self) -> Vec<(String, String)> {
+        let mut shards: Vec<Vec<(&String, &Vec<u32>)>> = vec![Vec::new(); self.shard_count];
+        for (token, list) in &self.postings {
+            shards[token_hash(token) as usize % self.shard_count].push((token, list));
+        }
+        let mut files: Vec<(String, String)> = shards
+            .into_par_iter()
+            .enumerate()
+            .map(|(n, mut entries)| {
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut js = String::from("{");
+                for (k, (token, list)) in entries.iter().enumerate() {
+                    if k > 0 {
+                        js.push(',');
+                    }
+                    js.push_str(&json_string(token));
+                    js.push(':');
+                    js.push_str(&encode_postings(list));
+                }
+                js.push('}');
+                (format!("shard-{n:02}.js"), registration("shard", n, &js))
+            })
+            .collect();
+
+        let mut chunk_starts = Vec::new();
+        let mut chunk: Vec<&str> = Vec::new();
+        let mut chunk_bytes = 0;
+        let flush = |chunk: &mut Vec<&str>, files: &mut Vec<(String, String)>, n: usize| {
+            let js = serde_json::to_string(chunk).unwrap_or_default();
+            files.push((format!("text-{n:02}.js"), registration("text", n, &js)));
+            chunk.clear();
+        };
+        for (i, doc) in self.docs.iter().enumerate() {
+            if chunk.is_empty() {
+                chunk_starts.push(i);
+            }
+            chunk.push(&doc.body);
+            chunk_bytes += doc.body.len();
+            if chunk_bytes >= CHUNK_TARGET_BYTES {
+                flush(&mut chunk, &mut files, chunk_starts.len() - 1);
+                chunk_bytes = 0;
+            }
+        }
+        if !chunk.is_empty() {
+            flush(&mut chunk, &mut files, chunk_starts.len() - 1);
+        }
+
+        // The version lets the page ask for shards and chunks of this build only, even when an
+        // older copy of one is still cached.
+        let mut hasher = Sha256::new();
+        for (path, text) in &files {
+            hasher.update(path.as_bytes());
+            hasher.update(text.as_bytes());
+        }
+        let version: String = hasher
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // Labels repeat (every item of a section has the same one): listed once, referred to by
+        // number.
+        let mut labels: Vec<&str> = Vec::new();
+        let mut label_ids: HashMap<&str, usize> = HashMap::new();
+        let docs: Vec<Value> = self
+            .docs
+            .iter()
+            .map(|d| {
+                let label = *label_ids.entry(&d.label).or_insert_with(|| {
+                    labels.push(&d.label);
+                    labels.len() - 1
+                });
+                json!([d.kind.code(), d.title, d.url, label])
+            })
+            .collect();
+        let meta = json!({
+            "format": 1,
+            "version": version,
+            "shards": self.shard_count,
+            "chunks": chunk_starts,
+            "kinds": DocKind::ALL.iter().map(|k| k.label()).collect::<Vec<_>>(),
+            "labels": labels,
+            "docs": docs,
+        });
+        files.push((
+            "index-meta.js".into(),
+            registration("meta", 0, &meta.to_string()),
+        ));
+        files
+    }
+}
+
+/// Ascending entries as deltas (`(doc - previous doc) << 1 | own`), which keeps the numbers
+/// short.
+fn encode_postings(list: &[u32]) -> String {
+    let mut out = String::with_capacity(list.len() * 3 + 2);
+    out.push('[');
+    let mut prev = 0u32;
+    for (k, &entry) in list.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        let doc = entry >> 1;
+        out.push_str(&(((doc - prev) << 1) | (entry & 1)).to_string());
+        prev = doc;
+    }
+    out.push(']');
+    out
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn registration(kind: &str, n: usize, data: &str) -> String {
+    format!("KensaSearch.add(\"{kind}\",{n},{data});\n")
+}
+
+/// The index files under `search/`.
+pub fn outputs(site: &Site) -> Result<Vec<Output>, Diagnostics> {
+    let index = build_index(collect_docs(site));
+    Ok(index
+        .files()
+        .into_iter()
+        .map(|(path, text)| Output {
+            path: format!("search/{path}"),
+            bytes: text.into_bytes(),
+        })
+        .collect())
+}
+
+/// The results page, `search.html`, if the theme has a `search.html` template (a theme made
+/// before search existed still builds, without it).
+pub fn page(
+    site: &Site,
+    theme: &Theme,
+    opts: &RenderOptions,
+) -> Result<Option<Output>, Diagnostics> {
+    if !theme.templates.contains_key("search.html") {
+        return Ok(None);
+    }
+    let url = "search.html";
+    let title = "サイト内検索";
+    let mut ctx = base_context(site, url, title, opts.live_reload);
+    ctx.insert("page", &json!({"title": title, "provenance": "editorial"}));
+    ctx.insert(
+        "breadcrumbs",
+        &vec![json!({"title": "ホーム", "url": "index.html"})],
+    );
+    let html = theme.tera.render("search.html", &ctx).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(theme.template_error(e));
+        d
+    })?;
+    Ok(Some(Output {
+        path: url.into(),
+        bytes: crate::assets::minify_html(&html),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_folds_width_and_case_only() {
+        assert_eq!(normalize("ＭＤＳ／ＳＤＳ"), "mds/sds");
+        assert_eq!(normalize("２（３）　１３．１．３"), "2(3) 13.1.3");
+        assert_eq!(normalize("ﾘﾓｰﾄﾒﾝﾃﾅﾝｽ"), "リモートメンテナンス");
+        assert_eq!(normalize("ﾊﾞｯｸｱｯﾌﾟ ﾎﾟﾘｼｰ"), "バックアップ ポリシー");
+        assert_eq!(normalize("か\u{3099}"), "が");
+        // Katakana and hiragana are different words; ① is not a digit.
+        assert_eq!(normalize("リスクりすく"), "リスクりすく");
+        assert_eq!(normalize("3.1.2②"), "3.1.2②");
+    }
+
+    #[test]
+    fn japanese_runs_become_bigrams() {
+        assert_eq!(tokenize("連絡体制図"), ["連絡", "絡体", "体制", "制図"]);
+        assert_eq!(tokenize("図"), ["図"]);
+        assert_eq!(tokenize("端末PCの台帳"), ["端末", "pc", "の台", "台帳"]);
+    }
+
+    #[test]
+    fn numbers_keep_their_parts() {
+        assert_eq!(tokenize("13.1.3"), ["13.1.3", "13.1", "13"]);
+        assert_eq!(tokenize("２（３）"), ["2(3)", "2"]);
+        assert_eq!(tokenize("13④"), ["13", "④"]);
+        assert_eq!(tokenize("第6.0版。"), ["第", "6.0", "6", "版"]);
+        assert_eq!(tokenize("（３）"), ["3"]);
+        assert_eq!(tokenize("ver 2.0a"), ["ver", "2.0", "2", "a"]);
+        assert_eq!(tokenize("10C1(2)c"), ["10c1", "2", "c"]);
+    }
+
+    #[test]
+    fn html_text_breaks_blocks_but_not_inline_or_soft_breaks() {
+        assert_eq!(
+            html_text("<p>リモート<em>メンテ</em>ナンス</p><p>次&amp;段落</p>"),
+            "リモートメンテナンス 次&段落"
+        );
+        assert_eq!(
+            html_text("<p>連絡体\n制図 and\nmore</p>"),
+            "連絡体制図 and more"
+        );
+    }
+
+    #[test]
+    fn pages_split_at_headings_with_parent_labels() {
+        let md = crate::markdown::render(
+            "前書き\n\n## 第一 {#one}\n\n本文一\n\n### 細目\n\n本文二 [[GL6 企画管理編 13.1.3]]\n\n## 第二\n\n本文三\n",
+        );
+        let page = Page {
+            kind: PageKind::Plain,
+            file: crate::diag::SourceFile::new("x.md", ""),
+            front: crate::model::FrontMatter {
+                title: "表題".into(),
+                ..Default::default()
+            },
+            body_offset: 0,
+            url: "a/x.html".into(),
+            manual: None,
+            markdown: md,
+        };
+        let mut docs = Vec::new();
+        page_docs(&page, DocKind::Page, "", &mut docs);
+        let summary: Vec<(&str, &str, &str, &str)> = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.title.as_str(),
+                    d.url.as_str(),
+                    d.label.as_str(),
+                    d.body.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("表題", "a/x.html", "ページ", "前書き"),
+                ("第一", "a/x.html#one", "表題", "本文一"),
+                (
+                    "細目",
+                    "a/x.html#細目",
+                    "表題 ＞ 第一",
+                    "本文二 企画管理編 13.1.3"
+                ),
+                ("第二", "a/x.html#第二", "表題", "本文三"),
+            ]
+        );
+    }
+
+    #[test]
+    fn own_text_is_flagged_for_ranking() {
+        let doc = Doc {
+            kind: DocKind::Item,
+            title: "（２）リモートメンテナンス".into(),
+            url: "a.html#x".into(),
+            label: "薬局".into(),
+            keys: "2(2)".into(),
+            body: "保守 メンテナンス".into(),
+        };
+        let terms: HashMap<String, bool> = doc_terms(&doc).into_iter().collect();
+        assert!(terms["メン"], "in the title and the body: own text wins");
+        assert!(!terms["保守"]);
+        assert!(!terms["薬局"]);
+        assert!(terms["2(2)"]);
+        assert_eq!(terms.len(), doc_terms(&doc).len(), "each token once");
+    }
+
+    #[test]
+    fn postings_are_delta_encoded_with_the_own_bit() {
+        // docs 3 (own), 5 (body), 12 (own)
+        assert_eq!(encode_postings(&[7, 10, 25]), "[7,4,15]");
+    }
+
+    #[test]
+    fn every_token_lands_in_the_shard_its_hash_names() {
+        let docs = vec![Doc {
+            kind: DocKind::Page,
+            title: "連絡体制図".into(),
+            url: "a.html".into(),
+            label: String::new(),
+            keys: String::new(),
+            body: "MDS 13.1.3".into(),
+        }];
+        let index = build_index(docs);
+        let files = index.files();
+        for token in ["連絡", "mds", "13.1.3"] {
+            let n = token_hash(token) as usize % index.shard_count;
+            let (_, text) = files
+                .iter()
+                .find(|(p, _)| *p == format!("shard-{n:02}.js"))
+                .unwrap();
+            assert!(
+                text.contains(&format!("\"{token}\":[")),
+                "{token} in {text}"
+            );
+        }
+        assert!(files.iter().any(|(p, _)| p == "index-meta.js"));
+        assert!(files
+            .iter()
+            .any(|(p, t)| p == "text-00.js" && t.contains("MDS 13.1.3")));
+    }
 }
