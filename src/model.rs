@@ -44,6 +44,13 @@ pub struct Edition {
     pub id: String,
     pub name: String,
     pub fiscal_year: u32,
+    /// Editorial note shown on every checklist page of the edition (e.g. which version of the
+    /// guideline its lists were written for).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The edition that replaces this one; its checklists are linked from this edition's pages.
+    #[serde(default)]
+    pub superseded_by: Option<String>,
 }
 
 /// Oldest browser versions the CSS must support (lightningcss targets).

@@ -26,6 +26,28 @@ pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
+/// What base.html needs on every page; modules that render pages of their own start from it.
+pub fn base_context(site: &Site, url: &str, title: &str, live_reload: bool) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("root", &root_prefix(url));
+    ctx.insert("url", url);
+    ctx.insert("title", title);
+    ctx.insert(
+        "site",
+        &json!({
+            "title": site.config.title,
+            "footer": site.config.footer,
+            "language": site.config.language,
+        }),
+    );
+    ctx.insert("csp", crate::assets::CONTENT_SECURITY_POLICY);
+    ctx.insert("live_reload", &live_reload);
+    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("breadcrumbs", &Vec::<Link>::new());
+    ctx.insert("toc", &Vec::<Value>::new());
+    ctx
+}
+
 pub struct RenderOptions {
     /// Adds the live-reload script (kensa serve).
     pub live_reload: bool,
@@ -223,6 +245,7 @@ impl Shared<'_> {
             .render(template, &ctx)
             .map_err(|e| self.theme.template_error(e))?;
         let html = resolve_internal_links(self.site, &url, &html);
+        let html = crate::guideline::link_placeholders(self.site, &url, &html);
         Ok(Output {
             bytes: crate::assets::minify_html(&html),
             path: url,
@@ -230,25 +253,7 @@ impl Shared<'_> {
     }
 
     fn page_context(&self, url: &str, title: &str) -> Context {
-        let mut ctx = Context::new();
-        let root = root_prefix(url);
-        ctx.insert("root", &root);
-        ctx.insert("url", url);
-        ctx.insert("title", title);
-        ctx.insert(
-            "site",
-            &json!({
-                "title": self.site.config.title,
-                "footer": self.site.config.footer,
-                "language": self.site.config.language,
-            }),
-        );
-        ctx.insert("csp", crate::assets::CONTENT_SECURITY_POLICY);
-        ctx.insert("live_reload", &self.live_reload);
-        ctx.insert("version", env!("CARGO_PKG_VERSION"));
-        ctx.insert("breadcrumbs", &Vec::<Link>::new());
-        ctx.insert("toc", &Vec::<Value>::new());
-        ctx
+        base_context(self.site, url, title, self.live_reload)
     }
 
     fn home_link(&self, from: &str) -> Link {
@@ -488,6 +493,12 @@ impl Shared<'_> {
             .map(|p| json!({"title": p.front.title, "url": p.url, "description": p.front.description}))
             .collect();
         ctx.insert("guides", &guides);
+        ctx.insert("guideline", &crate::guideline::home_entry(site));
+        ctx.insert(
+            "inspection_url",
+            &crate::inspect_page::page_url(site, self.theme),
+        );
+        ctx.insert("flowcharts", &crate::flowchart::home_links(site));
         // Top-level plain pages and folders; deeper pages are reached through folder indexes.
         let mut others: Vec<Link> = site
             .pages
@@ -572,7 +583,7 @@ impl Shared<'_> {
                                 "key": item.key,
                                 "number": item.number,
                                 "text": item.text,
-                                "refs": display_refs(&item.refs),
+                                "refs": crate::guideline::ref_links(site, &item.refs, &root),
                                 "note": item.note,
                                 "unless_switch_off": item.unless_switch_off,
                                 "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
@@ -624,29 +635,59 @@ impl Shared<'_> {
                 "facility": def.facility.label(),
                 "answer": def.answer,
                 "definition_hash": c.definition_hash,
+                "inspectable": def.inspection.is_some(),
                 "json_url": format!("{root}{}", c.json_url()),
                 "form_fields": def.form_fields,
                 "notes": def.notes,
-                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "refs": display_refs(&g.refs), "explain_url": explain_url(&g.key)})),
+                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
                 "switches": def.switches,
                 "viewpoints": def.viewpoints,
                 "phases": phases,
                 "item_count": def.items.len(),
+                "score": (def.answer == AnswerKind::MaruBatsu).then(|| crate::scoring::blank_summary(def)),
+                "edition_note": edition_note(site, def, &root),
                 "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
                 "guide": guide,
             }),
         );
+        ctx.insert("gl_coverage", &crate::guideline::coverage(site, c, &root));
         ctx.insert("rounds", &rounds);
         ctx.insert("choices", &choices);
         ctx.insert("breadcrumbs", &vec![self.home_link(&c.url)]);
     }
 }
 
-/// `GL6 企画管理編 9.1` → `企画管理編 9.1`, as the manuals print their ▶ lines.
-fn display_refs(refs: &[String]) -> Vec<&str> {
-    refs.iter()
-        .map(|r| r.strip_prefix("GL6 ").unwrap_or(r))
-        .collect()
+/// The edition's note and, for an edition that was superseded, links to the newer edition's
+/// checklists for the same kind of facility.
+fn edition_note(site: &Site, def: &ChecklistDef, root: &str) -> Option<Value> {
+    let edition = site.edition(&def.edition)?;
+    let newer = edition
+        .superseded_by
+        .as_deref()
+        .and_then(|id| site.edition(id));
+    if edition.note.is_none() && newer.is_none() {
+        return None;
+    }
+    let current = newer.map(|n| {
+        let of_edition = || site.checklists.iter().filter(|c| c.def.edition == n.id);
+        let same_facility: Vec<&Checklist> = of_edition()
+            .filter(|c| c.def.facility == def.facility)
+            .collect();
+        let lists = if same_facility.is_empty() {
+            of_edition().collect()
+        } else {
+            same_facility
+        };
+        let links: Vec<Link> = lists
+            .iter()
+            .map(|c| Link {
+                title: format!("{}（{}）", c.def.title, c.def.form),
+                url: format!("{root}{}", c.url),
+            })
+            .collect();
+        json!({"name": n.name, "url": format!("{root}index.html#ed-{}", n.id), "links": links})
+    });
+    Some(json!({"text": edition.note, "current": current}))
 }
 
 fn group_value(def: &ChecklistDef, target: Option<String>, items: Vec<Value>) -> Value {

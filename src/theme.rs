@@ -52,6 +52,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/checklist.html"),
     ),
     (
+        "templates/flowchart.html",
+        include_str!("../themes/default/templates/flowchart.html"),
+    ),
+    (
         "templates/folder.html",
         include_str!("../themes/default/templates/folder.html"),
     ),
@@ -60,8 +64,44 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/404.html"),
     ),
     (
+        "templates/guideline.html",
+        include_str!("../themes/default/templates/guideline.html"),
+    ),
+    (
+        "templates/guideline_index.html",
+        include_str!("../themes/default/templates/guideline_index.html"),
+    ),
+    (
+        "templates/guideline_gl52.html",
+        include_str!("../themes/default/templates/guideline_gl52.html"),
+    ),
+    (
+        "templates/guideline_requirement.html",
+        include_str!("../themes/default/templates/guideline_requirement.html"),
+    ),
+    (
+        "templates/guideline_backlinks.html",
+        include_str!("../themes/default/templates/guideline_backlinks.html"),
+    ),
+    (
+        "templates/guideline_notes.html",
+        include_str!("../themes/default/templates/guideline_notes.html"),
+    ),
+    (
+        "templates/search.html",
+        include_str!("../themes/default/templates/search.html"),
+    ),
+    (
+        "templates/inspection.html",
+        include_str!("../themes/default/templates/inspection.html"),
+    ),
+    (
         "templates/partials/source.html",
         include_str!("../themes/default/templates/partials/source.html"),
+    ),
+    (
+        "templates/partials/score.html",
+        include_str!("../themes/default/templates/partials/score.html"),
     ),
     (
         "templates/partials/toc.html",
@@ -70,6 +110,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/css/main.css",
         include_str!("../themes/default/static/css/main.css"),
+    ),
+    (
+        "static/css/guideline.css",
+        include_str!("../themes/default/static/css/guideline.css"),
+    ),
+    (
+        "static/css/search.css",
+        include_str!("../themes/default/static/css/search.css"),
     ),
     (
         "static/css/base.css",
@@ -84,8 +132,38 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/css/print.css"),
     ),
     (
+        "static/css/flowchart.css",
+        include_str!("../themes/default/static/css/flowchart.css"),
+    ),
+    (
+        "static/css/scoring.css",
+        include_str!("../themes/default/static/css/scoring.css"),
+    ),
+    (
         "static/js/kensa.js",
         include_str!("../themes/default/static/js/kensa.js"),
+    ),
+    (
+        "static/js/inspect.js",
+        include_str!("../themes/default/static/js/inspect.js"),
+    ),
+    (
+        "static/css/inspect.css",
+        include_str!("../themes/default/static/css/inspect.css"),
+    ),
+    ("static/js/form.js", include_str!("../themes/default/static/js/form.js")),
+    ("static/js/sw.js", include_str!("../themes/default/static/js/sw.js")),
+    (
+        "static/js/flowchart.js",
+        include_str!("../themes/default/static/js/flowchart.js"),
+    ),
+    (
+        "static/js/scoring.js",
+        include_str!("../themes/default/static/js/scoring.js"),
+    ),
+    (
+        "static/js/search.js",
+        include_str!("../themes/default/static/js/search.js"),
     ),
 ];
 

@@ -123,6 +123,20 @@ fn validate_config(site: &Site, diags: &mut Diagnostics) {
             );
         }
     }
+    for e in &site.config.editions {
+        let Some(by) = &e.superseded_by else { continue };
+        if site.edition(by).is_none() || by == &e.id {
+            let (o, l) = at_value(file, "superseded_by", by, 0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "edition `{}` is superseded_by `{by}`, which is not another edition",
+                    e.id
+                ))
+                .at_offset(file, o, l)
+                .with_help("name a newer edition's id from `editions:`, or remove superseded_by"),
+            );
+        }
+    }
 }
 
 fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
@@ -429,15 +443,7 @@ fn validate_pages(site: &Site, diags: &mut Diagnostics) {
                 );
             }
         }
-        for r in &page.markdown.refs {
-            if !r.target.starts_with("GL6 ") {
-                diags.push(
-                    Diagnostic::error(format!("unknown reference `[[{}]]`", r.target))
-                        .at_offset(file, body_at(r.offset), r.target.len() + 4)
-                        .with_help("guideline references look like [[GL6 企画管理編 9.1]]"),
-                );
-            }
-        }
+        // `[[…]]` references are resolved by guideline::validate.
     }
 }
 

@@ -186,7 +186,7 @@ fn markdown_features_render() {
     let derived =
         std::fs::read_to_string(site.path().join("public/manuals/m/20-derived.html")).unwrap();
     assert!(
-        derived.contains("このページは出典資料に含まれていません"),
+        derived.contains("このページには、出典資料の原文ではない文章が含まれています"),
         "derived note shown"
     );
     let checklist =

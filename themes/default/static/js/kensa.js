@@ -3,4 +3,25 @@
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
+  // Offline use after one visit (sw.js sits at the site root, two folders above this script).
+  // Not from file:// (no workers there) nor under `kensa serve`, whose pages change on every edit.
+  var me = document.currentScript;
+  if ('serviceWorker' in navigator && /^https?:$/.test(location.protocol) && me &&
+      !document.querySelector('script[src*="__kensa/livereload"]')) {
+    navigator.serviceWorker.register(new URL('../../sw.js', me.src).href).catch(function () {});
+  }
+  // The header's search box. The CSP's form-action 'none' (answers typed into a checklist must
+  // never be submitted anywhere) blocks its GET form too, so go to the results page from here;
+  // search.js itself is loaded by search.html only.
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (!form.classList || !form.classList.contains('site-search')) return;
+    e.preventDefault();
+    var input = form.elements.q;
+    var value = input.value.trim();
+    if (!value) return input.focus();
+    var url = new URL(form.getAttribute('action'), location.href);
+    url.searchParams.set('q', value);
+    location.href = url.href;
+  });
 })();
