@@ -109,9 +109,24 @@ pub fn theme_assets(
     let provider = MemoryProvider {
         files: &theme.assets,
     };
-    if theme.assets.contains_key("css/main.css") {
+    // css/main.css is on every page (assets/site.css); css/pages/<kind>.css are the extra
+    // styles of one page kind (assets/css/<kind>.css), so a page loads only what it uses.
+    let entries: Vec<(String, String)> = theme
+        .assets
+        .keys()
+        .filter_map(|k| {
+            if k == "css/main.css" {
+                Some((k.clone(), "assets/site.css".to_string()))
+            } else {
+                k.strip_prefix("css/pages/")
+                    .filter(|n| n.ends_with(".css") && !n.contains('/'))
+                    .map(|n| (k.clone(), format!("assets/css/{n}")))
+            }
+        })
+        .collect();
+    for (entry, out_path) in &entries {
         let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
-        match bundler.bundle(Path::new("css/main.css")) {
+        match bundler.bundle(Path::new(entry.as_str())) {
             Ok(mut sheet) => {
                 let targets = targets(css_targets);
                 let printed = sheet
@@ -131,12 +146,12 @@ pub fn theme_assets(
                     });
                 match printed {
                     Ok(css) => outputs.push(Output {
-                        path: "assets/site.css".into(),
+                        path: out_path.clone(),
                         bytes: css.code.into_bytes(),
                     }),
                     Err(e) => diags.push(
                         Diagnostic::error(format!("CSS error: {e}"))
-                            .in_file(&theme.dir.join("static/css/main.css")),
+                            .in_file(&theme.dir.join("static").join(entry)),
                     ),
                 }
             }
@@ -144,7 +159,7 @@ pub fn theme_assets(
                 let loc = e.loc.as_ref();
                 let file = loc
                     .map(|l| theme.dir.join("static").join(&l.filename))
-                    .unwrap_or_else(|| theme.dir.join("static/css/main.css"));
+                    .unwrap_or_else(|| theme.dir.join("static").join(entry));
                 let mut d = Diagnostic::error(format!("CSS error: {}", e.kind));
                 d = match (
                     loc,

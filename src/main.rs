@@ -70,7 +70,12 @@ enum InspectFormat {
     Csv,
 }
 
-fn inspect(root: &std::path::Path, files: &[PathBuf], format: InspectFormat, color: bool) -> ExitCode {
+fn inspect(
+    root: &std::path::Path,
+    files: &[PathBuf],
+    format: InspectFormat,
+    color: bool,
+) -> ExitCode {
     let site = match pipeline::load_site(root) {
         Ok((site, _)) => site,
         Err(diags) => {
@@ -81,8 +86,15 @@ fn inspect(root: &std::path::Path, files: &[PathBuf], format: InspectFormat, col
     // Files in one folder belong to one facility.
     let mut groups: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     for f in files {
-        let facility = f.parent().map(|p| p.display().to_string()).filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into());
-        let name = f.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let facility = f
+            .parent()
+            .map(|p| p.display().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".into());
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let text = match std::fs::read(f) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) => {
@@ -110,7 +122,10 @@ fn inspect(root: &std::path::Path, files: &[PathBuf], format: InspectFormat, col
                 .iter()
                 .map(|(facility, r)| serde_json::json!({"facility": facility, "failed": r.failed(), "findings": r.findings}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
         }
         InspectFormat::Csv => print!("{}", kensa::inspect::to_csv(&reports)),
     }
@@ -134,7 +149,7 @@ fn main() -> ExitCode {
             }) {
                 Ok(report) => {
                     let warnings = report.warnings.len();
-                    for w in report.warnings {
+                    for w in report.warnings.into_iter().filter(|_| !cli.quiet) {
                         eprint!("{}", w.render(color));
                     }
                     if !cli.quiet {
@@ -193,7 +208,11 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Inspect { files, root, format } => inspect(&root, &files, format, color),
+        Command::Inspect {
+            files,
+            root,
+            format,
+        } => inspect(&root, &files, format, color),
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {

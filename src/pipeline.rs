@@ -47,15 +47,25 @@ pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
 fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>, Diagnostics> {
     let theme = Theme::load(root, &site.config.theme)?;
     let mut outputs = render_site(site, &theme, &RenderOptions { live_reload })?;
-    outputs.extend(crate::guideline::outputs(site, &theme, &RenderOptions { live_reload })?);
+    outputs.extend(crate::guideline::outputs(
+        site,
+        &theme,
+        &RenderOptions { live_reload },
+    )?);
     outputs.extend(crate::flowchart::outputs(site, &theme)?);
     outputs.extend(crate::search::outputs(site)?);
     outputs.extend(crate::inspect_page::outputs(site, &theme)?);
-    outputs.extend(crate::search::page(site, &theme, &RenderOptions { live_reload })?);
+    outputs.extend(crate::search::page(
+        site,
+        &theme,
+        &RenderOptions { live_reload },
+    )?);
     outputs.extend(assets::theme_assets(
         &theme,
         site.config.css_targets.as_ref(),
     )?);
+    let sitemap = crate::render::sitemap(site, &outputs);
+    outputs.push(sitemap);
     crate::offline::finish(site, root, live_reload, &mut outputs)?;
     Ok(outputs)
 }

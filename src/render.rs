@@ -117,10 +117,6 @@ pub fn render_site(
             bytes: checklist_json(site, c).into_bytes(),
         });
     }
-    outputs.push(Output {
-        path: "sitemap.xml".into(),
-        bytes: sitemap(site, &outputs).into_bytes(),
-    });
     Ok(outputs)
 }
 
@@ -874,7 +870,15 @@ pub fn checklist_json(site: &Site, c: &Checklist) -> String {
     .unwrap_or_default()
 }
 
-fn sitemap(site: &Site, outputs: &[Output]) -> String {
+/// sitemap.xml over every page the build writes, whichever module wrote it.
+pub fn sitemap(site: &Site, outputs: &[Output]) -> Output {
+    Output {
+        path: "sitemap.xml".into(),
+        bytes: sitemap_xml(site, outputs).into_bytes(),
+    }
+}
+
+fn sitemap_xml(site: &Site, outputs: &[Output]) -> String {
     let base = site.config.base_url.trim_end_matches('/');
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut paths: Vec<&str> = outputs

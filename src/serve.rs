@@ -135,6 +135,10 @@ fn respond(url: &str, out: &Path, state: &Mutex<State>) -> Response {
         file = file.join("index.html");
     }
     match std::fs::read(&file) {
+        Ok(bytes) if content_type(&file).starts_with("text/html") => with_type(
+            tiny_http::Response::from_data(with_live_reload(bytes)),
+            content_type(&file),
+        ),
         Ok(bytes) => with_type(tiny_http::Response::from_data(bytes), content_type(&file)),
         Err(_) => {
             let body = std::fs::read(out.join("404.html")).unwrap_or_else(|_| {
@@ -146,6 +150,19 @@ fn respond(url: &str, out: &Path, state: &Mutex<State>) -> Response {
                 "text/html; charset=utf-8",
             )
         }
+    }
+}
+
+/// Adds the live-reload script to a page as it is served, so no template or feature module
+/// has to know about `kensa serve`, and nothing written to disk carries it.
+fn with_live_reload(page: Vec<u8>) -> Vec<u8> {
+    const TAG: &[u8] = b"<script src=\"/__kensa/livereload.js\" defer></script>";
+    match page
+        .windows(7)
+        .position(|w| w.eq_ignore_ascii_case(b"</head>"))
+    {
+        Some(i) => [&page[..i], TAG, &page[i..]].concat(),
+        None => [page.as_slice(), TAG].concat(),
     }
 }
 

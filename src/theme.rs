@@ -108,6 +108,22 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/partials/toc.html"),
     ),
     (
+        "static/css/pages/checklist.css",
+        include_str!("../themes/default/static/css/pages/checklist.css"),
+    ),
+    (
+        "static/css/pages/flowchart.css",
+        include_str!("../themes/default/static/css/pages/flowchart.css"),
+    ),
+    (
+        "static/css/pages/guideline.css",
+        include_str!("../themes/default/static/css/pages/guideline.css"),
+    ),
+    (
+        "static/css/pages/inspection.css",
+        include_str!("../themes/default/static/css/pages/inspection.css"),
+    ),
+    (
         "static/css/main.css",
         include_str!("../themes/default/static/css/main.css"),
     ),
@@ -151,8 +167,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         "static/css/inspect.css",
         include_str!("../themes/default/static/css/inspect.css"),
     ),
-    ("static/js/form.js", include_str!("../themes/default/static/js/form.js")),
-    ("static/js/sw.js", include_str!("../themes/default/static/js/sw.js")),
+    (
+        "static/js/form.js",
+        include_str!("../themes/default/static/js/form.js"),
+    ),
+    (
+        "static/js/sw.js",
+        include_str!("../themes/default/static/js/sw.js"),
+    ),
     (
         "static/js/flowchart.js",
         include_str!("../themes/default/static/js/flowchart.js"),

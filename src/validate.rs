@@ -280,7 +280,9 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
             diags.push(
                 Diagnostic::error("a derived checklist must say what it was adapted from")
                     .at_offset(file, o, 10)
-                    .with_help("add `provenance_note:` naming the official form it was adapted from"),
+                    .with_help(
+                        "add `provenance_note:` naming the official form it was adapted from",
+                    ),
             );
         }
     }
@@ -299,31 +301,64 @@ fn validate_inspection(site: &Site, c: &Checklist, insp: &Inspection, diags: &mu
     };
     for phase in &insp.inspected_phases {
         if !def.phases.iter().any(|p| &p.id == phase) {
-            problem(phase, format!("inspected phase `{phase}` is not a phase of this checklist"), "use a phase id from `phases:`");
+            problem(
+                phase,
+                format!("inspected phase `{phase}` is not a phase of this checklist"),
+                "use a phase id from `phases:`",
+            );
         }
     }
     if let Some(v) = &insp.vendor_checklist {
         if site.checklist(v).map(|x| x.def.audience) != Some(Audience::Vendor) {
-            problem(v, format!("vendor_checklist `{v}` is not a vendor checklist"), "name the id of this form's 事業者確認用");
+            problem(
+                v,
+                format!("vendor_checklist `{v}` is not a vendor checklist"),
+                "name the id of this form's 事業者確認用",
+            );
         }
     }
     for rule in &insp.rules {
         if !insp.headings.iter().any(|h| h.id == rule.heading) {
-            problem(&rule.heading, format!("rule `{}` names heading `{}`, which is not under `headings:`", rule.id, rule.heading), "add the heading or fix the name");
+            problem(
+                &rule.heading,
+                format!(
+                    "rule `{}` names heading `{}`, which is not under `headings:`",
+                    rule.id, rule.heading
+                ),
+                "add the heading or fix the name",
+            );
         }
         for key in &rule.keys {
             if !def.items.iter().any(|i| &i.key == key) {
-                problem(key, format!("rule `{}` names item key `{key}`, which no item has", rule.id), "use an item's `key:`");
+                problem(
+                    key,
+                    format!(
+                        "rule `{}` names item key `{key}`, which no item has",
+                        rule.id
+                    ),
+                    "use an item's `key:`",
+                );
             }
         }
         if let Some(sw) = &rule.switch {
             if !def.switches.iter().any(|s| &s.id == sw) {
-                problem(sw, format!("rule `{}` names switch `{sw}`, which is not defined", rule.id), "define it under `switches:`");
+                problem(
+                    sw,
+                    format!(
+                        "rule `{}` names switch `{sw}`, which is not defined",
+                        rule.id
+                    ),
+                    "define it under `switches:`",
+                );
             }
         }
         let needs_gate = rule.kind == RuleKind::GateSkipsAll && def.gate.is_none();
         if needs_gate {
-            problem(&rule.id, format!("rule `{}` needs a `gate:` on this checklist", rule.id), "add the gate question or remove the rule");
+            problem(
+                &rule.id,
+                format!("rule `{}` needs a `gate:` on this checklist", rule.id),
+                "add the gate question or remove the rule",
+            );
         }
     }
 }

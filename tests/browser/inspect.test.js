@@ -401,6 +401,9 @@ describe('in chromium', () => {
       await page.goto(`${server.url}/checklists/r5/iryokikan.html`, { waitUntil: 'load' });
       const section = page.locator('#inspect-preview');
       await section.waitFor({ state: 'visible' });
+      // The engine loads only when asked for, keeping the form page light.
+      assert.equal(await page.evaluate(() => typeof window.KENSA_INSPECTION), 'undefined');
+      await section.getByRole('button', { name: '手引きに沿って確認する' }).click();
       assert.equal(await section.locator('h2').textContent(), '立入検査で確認される点（事前確認）');
       // Blank form: the gate is missing
       await page.waitForFunction(() => /「医療情報システムの有無」が記入されていません/.test(document.getElementById('inspect-preview').textContent));

@@ -10,6 +10,22 @@
       !document.querySelector('script[src*="__kensa/livereload"]')) {
     navigator.serviceWorker.register(new URL('../../sw.js', me.src).href).catch(function () {});
   }
+  // Scripts that only some readers need (the inspection pre-check on checklist pages) load on
+  // request, keeping the page light. Classic scripts in order: file:// cannot fetch.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-load-scripts]'), function (button) {
+    var section = button.closest('section');
+    if (section) section.hidden = false;
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      button.closest('p').hidden = true;
+      button.getAttribute('data-load-scripts').split(' ').forEach(function (src) {
+        var s = document.createElement('script');
+        s.src = src;
+        s.async = false;
+        document.head.appendChild(s);
+      });
+    });
+  });
   // The header's search box. The CSP's form-action 'none' (answers typed into a checklist must
   // never be submitted anywhere) blocks its GET form too, so go to the results page from here;
   // search.js itself is loaded by search.html only.

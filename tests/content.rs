@@ -1,0 +1,249 @@
+//! The transcribed 令和5年度 content against the printed sources (seeds 000 and 004): item
+//! counts per checklist, phase and section, word-for-word spot checks, normalized text, and the
+//! links between checklists and manuals.
+
+use std::path::Path;
+
+use kensa::model::{Checklist, Provenance, Site};
+
+fn site() -> Site {
+    kensa::pipeline::load_site(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .expect("content/ loads and validates")
+        .0
+}
+
+fn checklist<'a>(site: &'a Site, id: &str) -> &'a Checklist {
+    site.checklist(id)
+        .unwrap_or_else(|| panic!("checklist {id}"))
+}
+
+fn count(c: &Checklist, phase: &str, section: &str) -> usize {
+    c.def
+        .items
+        .iter()
+        .filter(|i| i.phase == phase && i.section == section)
+        .count()
+}
+
+#[test]
+fn item_counts_match_the_printed_forms() {
+    let site = site();
+    // (id, [current: §1, §2, §3], [reference: §1, §2, §3]) as printed in seeds 000 and 004.
+    let expected = [
+        ("r5-iryokikan", [1, 8, 1], [0, 6, 2]),
+        ("r5-yakkyoku", [1, 8, 1], [0, 6, 2]),
+        ("r5-iryokikan-jigyosha", [1, 7, 0], [0, 6, 0]),
+        ("r5-yakkyoku-jigyosha", [1, 7, 0], [0, 6, 0]),
+    ];
+    for (id, current, reference) in expected {
+        let c = checklist(&site, id);
+        for (n, section) in ["1", "2", "3"].iter().enumerate() {
+            assert_eq!(
+                count(c, "current", section),
+                current[n],
+                "{id} 令和5年度中 §{section}"
+            );
+            assert_eq!(
+                count(c, "reference", section),
+                reference[n],
+                "{id} 参考項目 §{section}"
+            );
+        }
+        let total: usize = current.iter().chain(reference.iter()).sum();
+        assert_eq!(c.def.items.len(), total, "{id} total");
+    }
+}
+
+#[test]
+fn facility_forms_have_the_gate_and_the_contract_rule_vendor_forms_do_not() {
+    let site = site();
+    for id in ["r5-iryokikan", "r5-yakkyoku"] {
+        let c = checklist(&site, id);
+        let gate = c.def.gate.as_ref().expect("gate");
+        assert_eq!(gate.text, "医療情報システムを導入、運用している。");
+        let exempt: Vec<&str> = c
+            .def
+            .items
+            .iter()
+            .filter(|i| i.unless_switch_off.as_deref() == Some("vendor_contract"))
+            .map(|i| i.key.as_str())
+            .collect();
+        assert_eq!(
+            exempt,
+            ["2(2)", "2(3)"],
+            "{id}: ２(2) ２(3) need no answer without a contract"
+        );
+    }
+    for id in ["r5-iryokikan-jigyosha", "r5-yakkyoku-jigyosha"] {
+        let c = checklist(&site, id);
+        assert!(c.def.gate.is_none());
+        assert!(c
+            .def
+            .form_fields
+            .iter()
+            .any(|f| f.label == "事業者名" && f.required));
+    }
+}
+
+#[test]
+fn item_texts_word_for_word() {
+    let site = site();
+    let spot = [
+        ("r5-iryokikan", "current-1-1", "医療情報システム安全管理責任者を設置している。"),
+        ("r5-iryokikan", "current-2-server-4", "利用者の職種・担当業務別の情報区分毎のアクセス利用権限を設定している。"),
+        ("r5-iryokikan", "current-2-all-3", "事業者から製造業者/サービス事業者による医療情報セキュリティ開示書（MDS/SDS）を提出してもらう。"),
+        ("r5-iryokikan", "reference-3-2", "インシデント発生時に診療を継続するために必要な情報を検討し、データやシステムのバックアップの実施と復旧手順を確認している。"),
+        ("r5-iryokikan", "reference-3-3", "サイバー攻撃を想定した事業継続計画（BCP）を策定、又は令和６年度中に策定予定である。"),
+        ("r5-yakkyoku", "current-1-1", "医療情報システム安全管理責任者等を設置している。"),
+        ("r5-yakkyoku", "current-2-server-4", "利用者の属性等に応じた情報区分毎のアクセス利用権限を設定している。"),
+        ("r5-yakkyoku", "reference-3-2", "インシデント発生時に調剤を継続するために必要な情報を検討し、データやシステムのバックアップの実施と復旧手順を確認している。"),
+        ("r5-yakkyoku", "current-3-1", "インシデント発生時における組織内と外部関係機関（事業者、厚生労働省、警察等）への連絡体制図がある。"),
+        ("r5-iryokikan-jigyosha", "current-1-1", "事業者内に、医療情報システム等の提供に係る管理責任者を設置している。"),
+        ("r5-iryokikan-jigyosha", "current-2-all-2", "リモートメンテナンス（保守）している機器の有無を確認した。"),
+        ("r5-yakkyoku-jigyosha", "current-2-all-3", "医療機関に製造業者/サービス事業者による医療情報セキュリティ開示書（MDS/SDS）を提出した。"),
+        ("r5-yakkyoku-jigyosha", "reference-2-pc-9", "バックグラウンドで動作している不要なソフトウェア及びサービスを停止している。"),
+    ];
+    for (id, item, text) in spot {
+        let c = checklist(&site, id);
+        let found = c
+            .def
+            .items
+            .iter()
+            .find(|i| i.id == item)
+            .unwrap_or_else(|| panic!("{id} {item}"));
+        assert_eq!(found.text, text, "{id} {item}");
+    }
+}
+
+/// No line-break spaces left over from the PDFs inside Japanese text. (The 2021 lists use a
+/// space to separate the parts the Excel original prints on separate lines in one cell.)
+#[test]
+fn item_texts_are_normalized() {
+    let site = site();
+    let is_cjk = |c: char| matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+    for c in site.checklists.iter().filter(|c| c.def.edition == "r5") {
+        for item in &c.def.items {
+            let chars: Vec<char> = item.text.chars().collect();
+            assert_eq!(
+                item.text.trim(),
+                item.text,
+                "{} {}: surrounding space",
+                c.def.id,
+                item.id
+            );
+            assert!(
+                !item.text.contains('\n'),
+                "{} {}: line break",
+                c.def.id,
+                item.id
+            );
+            for w in chars.windows(3) {
+                assert!(
+                    !(w[1] == ' ' && is_cjk(w[0]) && is_cjk(w[2])),
+                    "{} {}: stray space in {:?}",
+                    c.def.id,
+                    item.id,
+                    item.text
+                );
+            }
+        }
+    }
+}
+
+/// Every item links to its explanation, and every explained key is carried by a checklist.
+#[test]
+fn checklists_and_manuals_link_both_ways() {
+    let site = site();
+    for c in site.checklists.iter().filter(|c| c.def.edition == "r5") {
+        let manual = site.manual(c.def.manual.as_deref().unwrap()).unwrap();
+        for item in &c.def.items {
+            let page = kensa::validate::explaining_page(&site, manual, &item.key)
+                .unwrap_or_else(|| panic!("{} {} has no 解説", c.def.id, item.id));
+            assert!(page
+                .markdown
+                .has_anchor(&kensa::model::item_anchor(&item.key)));
+        }
+    }
+    for manual in &site.manuals {
+        for &i in &manual.pages {
+            for key in &site.pages[i].front.explains {
+                let carried = site
+                    .checklists
+                    .iter()
+                    .filter(|c| c.def.manual.as_deref() == Some(manual.meta.id.as_str()))
+                    .any(|c| {
+                        c.def.items.iter().any(|it| &it.key == key)
+                            || (key == "gate" && c.def.gate.is_some())
+                    });
+                assert!(
+                    carried,
+                    "manual {} explains {key}, which no checklist carries",
+                    manual.meta.id
+                );
+            }
+        }
+    }
+}
+
+/// Pages not in the sources say so; the 薬局 manual and both guides are official.
+#[test]
+fn provenance_is_marked() {
+    let site = site();
+    let page = |path: &str| &site.pages[site.page_by_source[path]];
+    for official in [
+        "manuals/yakkyoku/20-kanri.md",
+        "manuals/iryokikan/00-hajimeni.md",
+        "guides/iryokikan.md",
+        "guides/yakkyoku.md",
+    ] {
+        assert_eq!(
+            page(official).front.provenance,
+            Provenance::Official,
+            "{official}"
+        );
+    }
+    for derived in [
+        "manuals/iryokikan/01-tsukaikata.md",
+        "manuals/iryokikan/20-kanri.md",
+        "manuals/iryokikan/30-incident.md",
+    ] {
+        let p = page(derived);
+        assert_eq!(p.front.provenance, Provenance::Derived, "{derived}");
+        assert!(
+            p.front.derived_from.is_some() && p.front.provenance_note.is_some(),
+            "{derived}"
+        );
+    }
+    // The 薬局 form points to the 医療機関 manual: kept as printed, recorded.
+    let yakkyoku = checklist(&site, "r5-yakkyoku");
+    assert!(yakkyoku
+        .def
+        .discrepancies
+        .iter()
+        .any(|d| d.at == "manual-note"));
+}
+
+#[test]
+fn definitions_are_published_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    kensa::pipeline::build(&kensa::pipeline::BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        out: dir.path().join("public"),
+        live_reload: false,
+    })
+    .unwrap();
+    let text =
+        std::fs::read_to_string(dir.path().join("public/checklists/r5/yakkyoku.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["checklist"]["id"], "r5-yakkyoku");
+    assert_eq!(json["checklist"]["items"].as_array().unwrap().len(), 18);
+    assert_eq!(json["definition_hash"].as_str().unwrap().len(), 64);
+    let html =
+        std::fs::read_to_string(dir.path().join("public/checklists/r5/yakkyoku.html")).unwrap();
+    for item in ["current-1-1", "reference-3-3", "current-2-network-8"] {
+        assert!(
+            html.contains(&format!("id={item} ")) || html.contains(&format!("id=\"{item}\"")),
+            "{item} rendered"
+        );
+    }
+}
