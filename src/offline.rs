@@ -207,19 +207,38 @@ fn service_worker(template: &str, outputs: &[Output], statics: &[Output]) -> Vec
 }
 
 /// Every output and content file, unpacked into one folder that works opened from disk.
+/// Compression is most of the cost, so chunks are compressed in parallel into small archives
+/// that are then merged without recompressing.
 fn site_zip(outputs: &[Output], statics: &[Output]) -> zip::result::ZipResult<Vec<u8>> {
+    use rayon::prelude::*;
     let mut files: Vec<&Output> = outputs.iter().chain(statics).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for f in files {
-        w.start_file(f.path.as_str(), opts)?;
-        if f.path == "index.html" {
-            w.write_all(&without_zip_block(&f.bytes))?;
-        } else {
-            w.write_all(&f.bytes)?;
-        }
+        .compression_method(zip::CompressionMethod::Deflated)
+        // Fastest level: the archive is about 10% larger, the build much faster.
+        .compression_level(Some(1));
+    let chunk = files
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    let parts: Vec<zip::result::ZipResult<Vec<u8>>> = files
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            for f in part {
+                w.start_file(f.path.as_str(), opts)?;
+                if f.path == "index.html" {
+                    w.write_all(&without_zip_block(&f.bytes))?;
+                } else {
+                    w.write_all(&f.bytes)?;
+                }
+            }
+            Ok(w.finish()?.into_inner())
+        })
+        .collect();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for part in parts {
+        w.merge_archive(zip::ZipArchive::new(std::io::Cursor::new(part?))?)?;
     }
     Ok(w.finish()?.into_inner())
 }

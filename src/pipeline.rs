@@ -45,34 +45,59 @@ pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
 
 /// Renders every output file in memory.
 fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>, Diagnostics> {
+    let mut timer = StageTimer::new();
+    let options = RenderOptions { live_reload };
     let theme = Theme::load(root, &site.config.theme)?;
-    let mut outputs = render_site(site, &theme, &RenderOptions { live_reload })?;
-    outputs.extend(crate::guideline::outputs(
-        site,
-        &theme,
-        &RenderOptions { live_reload },
-    )?);
+    let mut outputs = render_site(site, &theme, &options)?;
+    timer.lap("render pages");
+    outputs.extend(crate::guideline::outputs(site, &theme, &options)?);
     outputs.extend(crate::flowchart::outputs(site, &theme)?);
+    timer.lap("guideline, flowchart");
     outputs.extend(crate::search::outputs(site)?);
+    outputs.extend(crate::search::page(site, &theme, &options)?);
+    timer.lap("search index");
     outputs.extend(crate::inspect_page::outputs(site, &theme)?);
-    outputs.extend(crate::search::page(
-        site,
-        &theme,
-        &RenderOptions { live_reload },
-    )?);
     outputs.extend(assets::theme_assets(
         &theme,
         site.config.css_targets.as_ref(),
     )?);
+    timer.lap("inspection, assets");
     let sitemap = crate::render::sitemap(site, &outputs);
     outputs.push(sitemap);
     crate::offline::finish(site, root, live_reload, &mut outputs)?;
+    timer.lap("offline (zip, service worker)");
     Ok(outputs)
+}
+
+/// Per-stage times on stderr when KENSA_TIMINGS is set, for finding where a build spends.
+struct StageTimer {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        StageTimer {
+            enabled: std::env::var_os("KENSA_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+    fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!(
+                "timing: {stage}: {:.3} s",
+                self.last.elapsed().as_secs_f64()
+            );
+        }
+        self.last = Instant::now();
+    }
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
+    let mut timer = StageTimer::new();
     let (site, warnings) = load_site(&opts.root)?;
+    timer.lap("load, parse, validate");
     let outputs = render_all(&site, &opts.root, opts.live_reload)?;
     let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
     let statics: Vec<(PathBuf, String)> = site
@@ -85,7 +110,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             )
         })
         .collect();
+    timer.last = Instant::now();
     output::write_atomically(&opts.out, &outputs, &statics)?;
+    timer.lap("write");
     Ok(BuildReport {
         pages,
         files: outputs.len() + statics.len(),
