@@ -148,21 +148,7 @@ impl Step {
 
 /// Anchor of a step's text on its page: `2-10` → `step-2-10`.
 pub fn step_anchor(number: &str) -> String {
-    let mut out = String::from("step-");
-    let mut last_dash = true;
-    for c in number.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-            last_dash = false;
-        } else if !last_dash {
-            out.push('-');
-            last_dash = true;
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
+    crate::model::anchor("step-", number)
 }
 
 pub fn parse(file: &SourceFile) -> Result<Flowchart, Diagnostic> {

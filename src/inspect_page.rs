@@ -4,7 +4,6 @@
 //! are a classic script, not JSON, because pages opened from file:// cannot fetch files.
 
 use serde_json::{json, Value};
-use tera::Context;
 
 use crate::diag::Diagnostics;
 use crate::model::*;
@@ -125,26 +124,11 @@ pub fn data_script(site: &Site) -> String {
 fn page(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     let url = PAGE_URL;
     let root = root_prefix(url);
-    let mut ctx = Context::new();
-    ctx.insert("root", &root);
-    ctx.insert("url", url);
-    ctx.insert("title", TITLE);
-    ctx.insert(
-        "site",
-        &json!({
-            "title": site.config.title,
-            "footer": site.config.footer,
-            "language": site.config.language,
-        }),
-    );
-    ctx.insert("csp", crate::assets::CONTENT_SECURITY_POLICY);
-    ctx.insert("live_reload", &false);
-    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    let mut ctx = crate::render::base_context(site, url, TITLE, false);
     ctx.insert(
         "breadcrumbs",
         &vec![json!({"title": "ホーム", "url": format!("{root}index.html")})],
     );
-    ctx.insert("toc", &Vec::<Value>::new());
 
     let guides: Vec<&Page> = {
         let mut seen: Vec<&Page> = Vec::new();

@@ -468,7 +468,12 @@ impl Checklist {
 
 /// Canonical anchor of an item key: `2(4)` → `item-2-4`, `gate` → `item-gate`.
 pub fn item_anchor(key: &str) -> String {
-    let mut out = String::from("item-");
+    anchor("item-", key)
+}
+
+/// `prefix` + the ASCII letters and digits of `key`, every other run as one `-`.
+pub fn anchor(prefix: &str, key: &str) -> String {
+    let mut out = String::from(prefix);
     let mut last_dash = true;
     for c in key.chars() {
         if c.is_ascii_alphanumeric() {
