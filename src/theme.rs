@@ -1,6 +1,6 @@
 //! Themes: Tera templates and static assets under `themes/<name>/`. The default theme is also
-//! compiled into the binary, so `kensa init` can write it and a site without a `themes/`
-//! folder still builds.
+//! compiled into the binary, so `kensa init` can write it, a site without a `themes/` folder
+//! still builds, and `themes/default/` need only hold the files a site changes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -194,6 +194,13 @@ impl Theme {
         let rel_dir = PathBuf::from("themes").join(name);
         let dir = root.join(&rel_dir);
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        // The default theme starts from the built-in files; a site's themes/default/ overrides
+        // file by file, so customising one template means writing only that template.
+        if name == "default" {
+            for (path, text) in DEFAULT_THEME {
+                files.insert((*path).to_string(), text.as_bytes().to_vec());
+            }
+        }
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name() {
                 let Ok(entry) = entry else { continue };
@@ -219,11 +226,7 @@ impl Theme {
                     }
                 }
             }
-        } else if name == "default" {
-            for (path, text) in DEFAULT_THEME {
-                files.insert((*path).to_string(), text.as_bytes().to_vec());
-            }
-        } else {
+        } else if name != "default" {
             let mut d = Diagnostics::default();
             d.push(
                 Diagnostic::error(format!("theme `{name}` not found at {}", rel_dir.display()))
