@@ -1,5 +1,6 @@
 //! Assets stage: the theme's CSS bundled and minified by lightningcss, every HTML page
-//! minified by minify-html, the theme's JavaScript and other files copied as they are.
+//! minified by minify-html, the theme's JavaScript minified by oxc (`src/jsmin.rs`), its other
+//! files copied as they are.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 use lightningcss::bundler::{Bundler, ResolveResult, SourceProvider};
 use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions};
 use lightningcss::targets::{Browsers, Targets};
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::CssTargets;
@@ -98,8 +100,8 @@ fn targets(t: Option<&CssTargets>) -> Targets {
     })
 }
 
-/// Bundles `css/main.css` (with its `@import`s) into `assets/site.css` and copies every
-/// other static file of the theme under `assets/`.
+/// Bundles `css/main.css` (with its `@import`s) into `assets/site.css`, minifies every script
+/// and copies every other static file of the theme under `assets/`.
 pub fn theme_assets(
     theme: &Theme,
     css_targets: Option<&CssTargets>,
@@ -182,9 +184,36 @@ pub fn theme_assets(
             }
         }
     }
+    // Scripts are minified (in parallel: inspect.js and form.js are the larger part of the
+    // work); a script that does not parse fails the build, naming its file, line and column.
+    let scripts: Vec<Result<Output, Diagnostic>> = theme
+        .assets
+        .par_iter()
+        .filter(|(path, _)| path.ends_with(".js"))
+        .map(|(path, bytes)| {
+            let file = theme.dir.join("static").join(path);
+            let file = file.to_string_lossy().replace('\\', "/");
+            let source = std::str::from_utf8(bytes).map_err(|e| {
+                Diagnostic::error(format!("script is not UTF-8: {e}"))
+                    .in_file(Path::new(&file))
+                    .with_help("save the file as UTF-8")
+            })?;
+            let code = crate::jsmin::minify_js(&file, source)?;
+            Ok(Output {
+                path: format!("assets/{path}"),
+                bytes: code.into_bytes(),
+            })
+        })
+        .collect();
+    for script in scripts {
+        match script {
+            Ok(output) => outputs.push(output),
+            Err(d) => diags.push(d),
+        }
+    }
     for (path, bytes) in &theme.assets {
-        if path.starts_with("css/") {
-            continue; // bundled above
+        if path.starts_with("css/") || path.ends_with(".js") {
+            continue; // bundled or minified above
         }
         outputs.push(Output {
             path: format!("assets/{path}"),

@@ -11,6 +11,7 @@ pub mod guideline;
 pub mod init;
 pub mod inspect;
 pub mod inspect_page;
+pub mod jsmin;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -270,9 +270,18 @@ fn service_worker_lists_the_site_and_is_versioned() {
     let (_dir, out) = built(false);
     let sw = std::fs::read_to_string(out.join(SW_PATH)).unwrap();
     assert!(!sw.contains("__KENSA"), "placeholders filled in");
-    let start = sw.find("var FILES = ").unwrap() + "var FILES = ".len();
-    let end = start + sw[start..].find(";\n").unwrap();
-    let list: Vec<String> = serde_json::from_str(&sw[start..end]).unwrap();
+    // The worker is minified (`var …,FILES=[…],…`): read the JSON array after `FILES =`.
+    let at = sw.find("FILES").unwrap() + "FILES".len();
+    let value = sw[at..]
+        .trim_start()
+        .strip_prefix('=')
+        .unwrap()
+        .trim_start();
+    let list: Vec<String> = serde_json::Deserializer::from_str(value)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
     let files = files_under(&out);
     for f in &files {
         if f != ZIP_PATH && f != SW_PATH {
