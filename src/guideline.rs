@@ -1593,8 +1593,10 @@ fn ref_title(cat: &Catalog, r: &Reference) -> String {
         .join(" / ")
 }
 
-/// The checklist template's view of item refs: `{label, url, title}`, `url` relative to the
-/// page (`root` is its prefix to the site root) and null when the reference does not resolve.
+/// The checklist template's view of item refs: `{label, url}`, `url` relative to the page
+/// (`root` is its prefix to the site root) and null when the reference does not resolve. No
+/// `title` with the guideline's words: the label names the reference, the text is one click
+/// away, and repeated on every item it weighed more than the items themselves.
 pub fn ref_links(site: &Site, refs: &[String], root: &str) -> Vec<Value> {
     refs.iter()
         .map(|written| match resolve(&site.guideline, written) {
@@ -1604,14 +1606,14 @@ pub fn ref_links(site: &Site, refs: &[String], root: &str) -> Vec<Value> {
                     .targets
                     .first()
                     .map(|&t| format!("{root}{}", cat.entry_url(&cat.entries[t])));
-                json!({"label": r.shown, "url": url, "title": ref_title(cat, &r)})
+                json!({"label": r.shown, "url": url})
             }
             Err(_) => {
                 let label = written
                     .split_once(char::is_whitespace)
                     .map(|(_, rest)| rest.trim())
                     .unwrap_or(written);
-                json!({"label": label, "url": null, "title": ""})
+                json!({"label": label, "url": null})
             }
         })
         .collect()

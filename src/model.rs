@@ -464,6 +464,13 @@ impl Checklist {
     pub fn json_url(&self) -> String {
         self.url.trim_end_matches(".html").to_string() + ".json"
     }
+
+    /// The companion page beside the form (`yakkyoku.html` → `yakkyoku-about.html`): where the
+    /// sources, the guideline coverage and the sources' discrepancies are listed, so that the
+    /// form page carries only what filling it in needs.
+    pub fn about_url(&self) -> String {
+        self.url.trim_end_matches(".html").to_string() + "-about.html"
+    }
 }
 
 /// Canonical anchor of an item key: `2(4)` → `item-2-4`, `gate` → `item-gate`.

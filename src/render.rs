@@ -75,8 +75,12 @@ pub fn render_site(
     if !site.pages.iter().any(|p| p.kind == PageKind::Home) {
         jobs.push(Job::DefaultHome);
     }
+    let about_pages = has_about_page(theme);
     for (i, _) in site.checklists.iter().enumerate() {
         jobs.push(Job::Checklist(i));
+        if about_pages {
+            jobs.push(Job::ChecklistAbout(i));
+        }
     }
     for (i, _) in site.manuals.iter().enumerate() {
         jobs.push(Job::ManualIndex(i));
@@ -125,6 +129,7 @@ enum Job {
     DefaultHome,
     Page(usize),
     Checklist(usize),
+    ChecklistAbout(usize),
     ManualIndex(usize),
     Folder(String),
     NotFound,
@@ -176,6 +181,13 @@ impl Shared<'_> {
                     self.page_context(&c.url, &format!("{}（{}）", c.def.title, c.def.form));
                 self.fill_checklist(&mut ctx, c);
                 (c.url.clone(), "checklist.html", ctx)
+            }
+            Job::ChecklistAbout(i) => {
+                let c = &self.site.checklists[*i];
+                let url = c.about_url();
+                let mut ctx = self.page_context(&url, &about_title(&c.def));
+                self.fill_checklist_about(&mut ctx, c);
+                (url, "checklist_about.html", ctx)
             }
             Job::ManualIndex(i) => {
                 let m = &self.site.manuals[*i];
@@ -608,6 +620,15 @@ impl Shared<'_> {
                 title: p.front.title.clone(),
                 url: format!("{root}{}", p.url),
             });
+        // With a companion page, the form page names its source in one line and links there for
+        // the discrepancies and the guideline coverage, which filling in the form does not need.
+        let about_url = has_about_page(self.theme).then(|| format!("{root}{}", c.about_url()));
+        let discrepancy_link = about_url
+            .as_ref()
+            .filter(|_| !def.discrepancies.is_empty())
+            .map(
+                |u| json!({"url": format!("{u}#discrepancies"), "count": def.discrepancies.len()}),
+            );
         ctx.insert(
             "page",
             &json!({
@@ -616,7 +637,8 @@ impl Shared<'_> {
                 "source": def.source,
                 "provenance": def.provenance,
                 "provenance_note": def.provenance_note,
-                "discrepancies": def.discrepancies,
+                "discrepancies": if about_url.is_some() { &[][..] } else { &def.discrepancies[..] },
+                "discrepancy_link": discrepancy_link,
             }),
         );
         ctx.insert(
@@ -644,13 +666,76 @@ impl Shared<'_> {
                 "edition_note": edition_note(site, def, &root),
                 "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
                 "guide": guide,
+                "about_url": about_url,
             }),
         );
-        ctx.insert("gl_coverage", &crate::guideline::coverage(site, c, &root));
+        if about_url.is_none() {
+            ctx.insert("gl_coverage", &crate::guideline::coverage(site, c, &root));
+        }
         ctx.insert("rounds", &rounds);
         ctx.insert("choices", &choices);
         ctx.insert("breadcrumbs", &vec![self.home_link(&c.url)]);
     }
+
+    /// The companion page of a checklist: its guideline coverage and the discrepancies between
+    /// its sources, with the 出典 at the foot as on the form.
+    fn fill_checklist_about(&self, ctx: &mut Context, c: &Checklist) {
+        let site = self.site;
+        let def = &c.def;
+        let url = c.about_url();
+        let root = root_prefix(&url);
+        let form_url = format!("{root}{}", c.url);
+        ctx.insert(
+            "page",
+            &json!({
+                "title": about_title(def),
+                "source": def.source,
+                "provenance": def.provenance,
+                "provenance_note": def.provenance_note,
+            }),
+        );
+        ctx.insert(
+            "checklist",
+            &json!({
+                "name": display_name(def),
+                "url": form_url,
+                "edition_name": site.edition(&def.edition).map(|e| e.name.clone()).unwrap_or_default(),
+                "facility": def.facility.label(),
+                "json_url": format!("{root}{}", c.json_url()),
+            }),
+        );
+        ctx.insert("discrepancies", &def.discrepancies);
+        ctx.insert("gl_coverage", &crate::guideline::coverage(site, c, &root));
+        ctx.insert(
+            "breadcrumbs",
+            &vec![
+                self.home_link(&url),
+                Link {
+                    title: display_name(def),
+                    url: form_url,
+                },
+            ],
+        );
+    }
+}
+
+/// Whether the theme has the checklist companion page; a theme without it keeps the sources'
+/// discrepancies and the guideline coverage on the form page, as its own template shows them.
+fn has_about_page(theme: &Theme) -> bool {
+    theme.templates.contains_key("checklist_about.html")
+}
+
+/// A checklist's name as one phrase: the 2021 forms' names are their titles (or part of them).
+fn display_name(def: &ChecklistDef) -> String {
+    if def.title.contains(&def.form) {
+        def.title.clone()
+    } else {
+        format!("{}（{}）", def.title, def.form)
+    }
+}
+
+fn about_title(def: &ChecklistDef) -> String {
+    format!("{}の出典とガイドラインとの対応", display_name(def))
 }
 
 /// The edition's note and, for an edition that was superseded, links to the newer edition's

@@ -52,6 +52,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/checklist.html"),
     ),
     (
+        "templates/checklist_about.html",
+        include_str!("../themes/default/templates/checklist_about.html"),
+    ),
+    (
         "templates/flowchart.html",
         include_str!("../themes/default/templates/flowchart.html"),
     ),
@@ -124,6 +128,18 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/css/pages/inspection.css"),
     ),
     (
+        "static/css/pages/prose.css",
+        include_str!("../themes/default/static/css/pages/prose.css"),
+    ),
+    (
+        "static/css/pages/scoring.css",
+        include_str!("../themes/default/static/css/pages/scoring.css"),
+    ),
+    (
+        "static/css/pages/search.css",
+        include_str!("../themes/default/static/css/pages/search.css"),
+    ),
+    (
         "static/css/main.css",
         include_str!("../themes/default/static/css/main.css"),
     ),
@@ -138,6 +154,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/css/base.css",
         include_str!("../themes/default/static/css/base.css"),
+    ),
+    (
+        "static/css/prose.css",
+        include_str!("../themes/default/static/css/prose.css"),
     ),
     (
         "static/css/form.css",

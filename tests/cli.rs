@@ -73,6 +73,7 @@ fn valid_site_builds_every_page_kind() {
         "sitemap.xml",
         "checklists/r6/facility.html",
         "checklists/r6/facility.json",
+        "checklists/r6/facility-about.html",
         "manuals/m/index.html",
         "manuals/m/10-items.html",
         "manuals/m/20-derived.html",

@@ -247,3 +247,120 @@ fn definitions_are_published_as_json() {
         );
     }
 }
+
+/// Text as Tera and minify-html print it, for finding content in a built page.
+fn html_text(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The form page stays light: the guideline coverage and the discrepancies between the sources
+/// are on the checklist's companion page, which the form links to (with the count), which links
+/// back, names the 出典 and is in the sitemap.
+#[test]
+fn companion_page_holds_the_discrepancies_and_the_guideline_coverage() {
+    let site = site();
+    let dir = tempfile::tempdir().unwrap();
+    kensa::pipeline::build(&kensa::pipeline::BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        out: dir.path().join("public"),
+        live_reload: false,
+    })
+    .unwrap();
+    let public = dir.path().join("public");
+    let read = |url: &str| {
+        std::fs::read_to_string(public.join(url)).unwrap_or_else(|e| panic!("{url}: {e}"))
+    };
+    let sitemap = read("sitemap.xml");
+    for c in &site.checklists {
+        let about_url = c.about_url();
+        let about_file = about_url.rsplit('/').next().unwrap();
+        let form_file = c.url.rsplit('/').next().unwrap();
+        let form = read(&c.url);
+        let about = read(&about_url);
+        let about_text = html_text(&about);
+
+        assert!(
+            sitemap.contains(&format!("/{about_url}</loc>")),
+            "{about_url} is not in sitemap.xml"
+        );
+        assert!(
+            form.contains(&format!("{about_file}>")),
+            "{}: no link to {about_file}",
+            c.url
+        );
+        assert!(
+            !form.contains("class=discrepancies"),
+            "{}: discrepancies left on the form",
+            c.url
+        );
+        assert!(
+            !form.contains("gl-coverage"),
+            "{}: coverage left on the form",
+            c.url
+        );
+        assert!(
+            !form.contains(" title="),
+            "{}: a title attribute on the form",
+            c.url
+        );
+
+        // Back to the form, from the breadcrumbs and from the text.
+        let crumbs = &about[about.find("class=breadcrumbs").expect("breadcrumbs")..];
+        let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+        assert!(
+            crumbs.contains(&format!("{form_file}>")),
+            "{about_url}: breadcrumbs {crumbs}"
+        );
+        let source = &c.def.source;
+        assert!(
+            about_text.contains(&format!(
+                "出典：</span>{}「{}」",
+                source.publisher, source.title
+            )),
+            "{about_url} does not show the 出典"
+        );
+        let cites = c.def.items.iter().any(|i| !i.refs.is_empty());
+        assert_eq!(
+            about.contains("id=gl-coverage"),
+            cites,
+            "{about_url}: coverage"
+        );
+
+        let n = c.def.discrepancies.len();
+        if n == 0 {
+            assert!(!about.contains("id=discrepancies"), "{about_url}");
+            continue;
+        }
+        assert!(
+            form.contains(&format!(
+                "{about_file}#discrepancies>出典資料間の表記の違い（{n}件）</a>"
+            )),
+            "{}: no link to the {n} discrepancies",
+            c.url
+        );
+        assert!(
+            about.contains(&format!(
+                "id=discrepancies>出典資料間の表記の違い（{n}件）</h2>"
+            )),
+            "{about_url}: no heading with the count"
+        );
+        for d in &c.def.discrepancies {
+            assert!(
+                about_text.contains(&format!("<strong>{}</strong>：", d.at)),
+                "{about_url} lacks {}",
+                d.at
+            );
+            for text in [&d.chosen, &d.other, &d.note].into_iter().flatten() {
+                assert!(
+                    about_text.contains(text.as_str()),
+                    "{about_url} lacks {text}"
+                );
+            }
+        }
+    }
+}

@@ -449,8 +449,15 @@ fn backlinks_are_complete_in_the_built_site() {
         assert!(has_href(&index, &format!("../guideline/{v}.html")), "{v}");
     }
     assert!(index.contains("出典"), "the source is shown");
+    // The coverage summary is on the checklist's companion page, linked from the form.
     let yakkyoku = read("checklists/r5/yakkyoku.html");
-    assert!(yakkyoku.contains("gl-coverage"), "coverage summary");
+    assert!(has_href(
+        &yakkyoku,
+        "../../checklists/r5/yakkyoku-about.html"
+    ));
+    let about = read("checklists/r5/yakkyoku-about.html");
+    assert!(about.contains("id=gl-coverage"), "coverage summary");
+    assert!(has_href(&about, "../../guideline/kikaku.html#kikaku-13"));
 }
 
 fn fixture(name: &str) -> PathBuf {

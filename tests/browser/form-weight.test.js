@@ -2,12 +2,14 @@
 // Page weight of every checklist page of the built site (KENSA_SITE_DIR), served on 127.0.0.1:
 // not one request outside the site, and the page with its CSS and JS under 60 KB uncompressed.
 //
-// The 60 KB budget is not met yet, for reasons outside the form: the site's one stylesheet bundles
-// every page kind's CSS, the r5 checklist pages also load the inspection and search scripts, form.js
-// is sent as written (not minified), and the longest 2021 list (92 items) is over 60 KB of HTML
-// before any style or script. So that test is marked `todo`: it runs and prints every page's
-// weight, file by file, without failing the run, until the budget is settled. The request check is
-// a hard one.
+// What keeps a form page light: the site's stylesheet holds only what every page needs, a page
+// kind adds its own (checklist.css; scoring.css on the ○／× lists), the 事前確認 loads its script
+// and style only when asked for, the scripts are minified, and the sources' discrepancies and the
+// guideline coverage are on the checklist's companion page (…-about.html), not on the form.
+//
+// The 92-item 2021 list for system administrators is the exception: its own printed text is about
+// 34 KB, so with its markup (one row per item) it cannot fit in 60 KB without leaving something
+// out. Its test is marked `todo`: it runs and prints the weights without failing the run.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -81,12 +83,29 @@ test('checklist pages request nothing outside the site and nothing fails', () =>
   assert.equal(problems.length, 0, problems.join('\n'));
 });
 
-test('each checklist page with its CSS and JS is under 60 KB uncompressed', { todo: 'budget not met yet: see the weights printed here' }, (t) => {
-  const over = [];
-  for (const w of weights) {
-    const files = Object.entries(w.sizes).map(([u, n]) => `${u} ${kb(n)}`).join(', ');
-    t.diagnostic(`${w.rel}: ${kb(w.total)} (its own text ${kb(w.text)}): ${files}`);
-    if (w.total > BUDGET) over.push(`${w.rel}: ${kb(w.total)}`);
-  }
-  assert.equal(over.length, 0, `over ${kb(BUDGET)}:\n${over.join('\n')}`);
+// The one list whose own text leaves no room for its markup within the budget.
+const LONG_LIST = 'checklists/y2021/system-kanrisha.html';
+
+/** One line per page: its total, its own text and every file it loaded, by size. */
+function report(list) {
+  return list.map((w) => {
+    const files = Object.entries(w.sizes).sort((a, b) => b[1] - a[1]).map(([u, n]) => `${u} ${kb(n)}`).join(', ');
+    return `${w.rel}: ${kb(w.total)} (its own text ${kb(w.text)}): ${files}`;
+  }).join('\n');
+}
+
+function checkBudget(t, list) {
+  assert.ok(list.length >= 1, 'pages measured');
+  for (const line of report(list).split('\n')) t.diagnostic(line);
+  const over = list.filter((w) => w.total > BUDGET);
+  const all = list.length > over.length ? `\n\nevery page of this test:\n${report(list)}` : '';
+  assert.equal(over.length, 0, `over ${kb(BUDGET)}:\n${report(over)}${all}`);
+}
+
+test('each checklist page with its CSS and JS is under 60 KB uncompressed', (t) => {
+  checkBudget(t, weights.filter((w) => w.rel !== LONG_LIST));
+});
+
+test(`${LONG_LIST} (92 items) with its CSS and JS is under 60 KB uncompressed`, { todo: 'its own text is about 34 KB: see the weights printed here' }, (t) => {
+  checkBudget(t, weights.filter((w) => w.rel === LONG_LIST));
 });

@@ -10,20 +10,37 @@
       !document.querySelector('script[src*="__kensa/livereload"]')) {
     navigator.serviceWorker.register(new URL('../../sw.js', me.src).href).catch(function () {});
   }
-  // Scripts that only some readers need (the inspection pre-check on checklist pages) load on
-  // request, keeping the page light. Classic scripts in order: file:// cannot fetch.
+  // Scripts and styles that only some readers need (the inspection pre-check on checklist pages)
+  // load on request, keeping the page light. Classic scripts in order: file:// cannot fetch. A
+  // .css entry becomes a stylesheet; the scripts wait for it, so that what they draw is never
+  // shown unstyled.
   Array.prototype.forEach.call(document.querySelectorAll('[data-load-scripts]'), function (button) {
     var section = button.closest('section');
     if (section) section.hidden = false;
     button.addEventListener('click', function () {
       button.disabled = true;
       button.closest('p').hidden = true;
-      button.getAttribute('data-load-scripts').split(' ').forEach(function (src) {
-        var s = document.createElement('script');
-        s.src = src;
-        s.async = false;
-        document.head.appendChild(s);
+      var urls = button.getAttribute('data-load-scripts').split(' ').filter(Boolean);
+      var styles = urls.filter(function (u) { return /\.css$/.test(u); });
+      var pending = styles.length;
+      var scripts = function () {
+        urls.forEach(function (src) {
+          if (/\.css$/.test(src)) return;
+          var s = document.createElement('script');
+          s.src = src;
+          s.async = false;
+          document.head.appendChild(s);
+        });
+      };
+      styles.forEach(function (href) {
+        var l = document.createElement('link');
+        l.rel = 'stylesheet';
+        l.href = href;
+        // A stylesheet that fails to load must not keep the feature from working.
+        l.onload = l.onerror = function () { if (--pending === 0) scripts(); };
+        document.head.appendChild(l);
       });
+      if (!pending) scripts();
     });
   });
   // The header's search box. The CSP's form-action 'none' (answers typed into a checklist must
