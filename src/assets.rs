@@ -28,7 +28,10 @@ pub fn minify_html(html: &str) -> Vec<u8> {
     cfg.minify_css = false;
     cfg.minify_js = false;
     cfg.keep_input_type_text_attr = true;
-    minify_html::minify(html.as_bytes(), &cfg)
+    let mut bytes = minify_html::minify(html.as_bytes(), &cfg);
+    // Every page stays in memory until the write stage: without the spare capacity.
+    bytes.shrink_to_fit();
+    bytes
 }
 
 struct MemoryProvider<'a> {

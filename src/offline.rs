@@ -183,16 +183,26 @@ pub fn finish(
 /// The theme's worker with its cache version (a hash of every file it serves, so any change to
 /// the site makes a new cache) and the files to fetch on install.
 fn service_worker(template: &str, outputs: &[Output], statics: &[Output]) -> Vec<u8> {
+    use rayon::prelude::*;
     let mut files: Vec<&Output> = outputs.iter().chain(statics).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Each file hashed on its own thread, then the digests in path order: the same version for
+    // the same files, without one thread reading the whole site.
+    let digests: Vec<[u8; 32]> = files
+        .par_iter()
+        .map(|f| {
+            let mut h = Sha256::new();
+            h.update(f.path.as_bytes());
+            h.update([0]);
+            h.update(&f.bytes);
+            h.finalize().into()
+        })
+        .collect();
     let mut hash = Sha256::new();
-    let mut list = Vec::new();
-    for f in files {
-        hash.update(f.path.as_bytes());
-        hash.update([0]);
-        hash.update(&f.bytes);
-        list.push(f.path.as_str());
+    for d in &digests {
+        hash.update(d);
     }
+    let list: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let version: String = hash
         .finalize()
         .iter()
@@ -236,9 +246,13 @@ fn site_zip(outputs: &[Output], statics: &[Output]) -> zip::result::ZipResult<Ve
             Ok(w.finish()?.into_inner())
         })
         .collect();
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let parts: Vec<Vec<u8>> = parts.into_iter().collect::<Result<_, _>>()?;
+    // The archive is the parts' entries plus one directory: sized once, not grown by doubling
+    // (which kept up to twice the archive in memory at the build's peak).
+    let size = parts.iter().map(Vec::len).sum();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size)));
     for part in parts {
-        w.merge_archive(zip::ZipArchive::new(std::io::Cursor::new(part?))?)?;
+        w.merge_archive(zip::ZipArchive::new(std::io::Cursor::new(part))?)?;
     }
     Ok(w.finish()?.into_inner())
 }

@@ -38,26 +38,8 @@ pub fn write_atomically(
     let result = (|| -> Result<(), String> {
         std::fs::create_dir_all(&staging)
             .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-        outputs.par_iter().try_for_each(|o| {
-            let path = staging.join(&o.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            }
-            std::fs::write(&path, &o.bytes)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))
-        })?;
-        static_sources.par_iter().try_for_each(|(from, to)| {
-            let path = staging.join(to);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            }
-            std::fs::copy(from, &path)
-                .map(|_| ())
-                .map_err(|e| format!("cannot copy {}: {e}", from.display()))
-        })?;
-        Ok(())
+        create_folders(&staging, outputs, static_sources)?;
+        io_pool().install(|| write_files(&staging, outputs, static_sources))
     })();
     if let Err(message) = result {
         let _ = std::fs::remove_dir_all(&staging);
@@ -87,9 +69,82 @@ pub fn write_atomically(
         )));
     }
     if had_old {
-        let _ = std::fs::remove_dir_all(&retired);
+        remove_tree(&retired);
     }
     Ok(())
+}
+
+/// Creating a file costs the disk a round trip (0.05 to 0.5 ms on the virtual disks this is built
+/// on), far more than the CPU work of writing it: with one thread per core the write stage waits
+/// on the disk, with more threads the round trips overlap.
+const IO_THREADS: usize = 16;
+
+/// Removes a folder with the I/O threads: the previous site has as many files as the new one.
+fn remove_tree(root: &Path) {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    io_pool().install(|| {
+        files.par_iter().with_max_len(8).for_each(|f| {
+            let _ = std::fs::remove_file(f);
+        })
+    });
+    let _ = std::fs::remove_dir_all(root);
+}
+
+fn io_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(IO_THREADS)
+        .build()
+        .unwrap_or_else(|_| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .expect("a one-thread pool can always be built")
+        })
+}
+
+/// Every folder once, before any file: no `create_dir_all` per file.
+fn create_folders(
+    staging: &Path,
+    outputs: &[Output],
+    static_sources: &[(PathBuf, String)],
+) -> Result<(), String> {
+    let mut folders: Vec<&Path> = outputs
+        .iter()
+        .map(|o| Path::new(o.path.as_str()))
+        .chain(static_sources.iter().map(|(_, to)| Path::new(to.as_str())))
+        .filter_map(|p| p.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    for folder in folders {
+        let dir = staging.join(folder);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+fn write_files(
+    staging: &Path,
+    outputs: &[Output],
+    static_sources: &[(PathBuf, String)],
+) -> Result<(), String> {
+    outputs.par_iter().with_max_len(8).try_for_each(|o| {
+        let path = staging.join(&o.path);
+        std::fs::write(&path, &o.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    })?;
+    static_sources.par_iter().try_for_each(|(from, to)| {
+        let path = staging.join(to);
+        std::fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| format!("cannot copy {}: {e}", from.display()))
+    })
 }
 
 #[cfg(test)]

@@ -48,14 +48,22 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     let mut timer = StageTimer::new();
     let options = RenderOptions { live_reload };
     let theme = Theme::load(root, &site.config.theme)?;
-    let mut outputs = render_site(site, &theme, &options)?;
-    timer.lap("render pages");
-    outputs.extend(crate::guideline::outputs(site, &theme, &options)?);
-    outputs.extend(crate::flowchart::outputs(site, &theme)?);
-    timer.lap("guideline, flowchart");
-    outputs.extend(crate::search::outputs(site)?);
+    // The search index reads only the model, not the rendered pages: it is built beside the
+    // pages, so its serial parts (joining the postings, writing the shards) fill the cores the
+    // page rendering leaves idle.
+    let (pages, index) = rayon::join(
+        || -> Result<Vec<Output>, Diagnostics> {
+            let mut outputs = render_site(site, &theme, &options)?;
+            outputs.extend(crate::guideline::outputs(site, &theme, &options)?);
+            outputs.extend(crate::flowchart::outputs(site, &theme)?);
+            Ok(outputs)
+        },
+        || crate::search::outputs(site),
+    );
+    let mut outputs = pages?;
+    outputs.extend(index?);
     outputs.extend(crate::search::page(site, &theme, &options)?);
-    timer.lap("search index");
+    timer.lap("render pages, guideline, flowchart, search index");
     outputs.extend(crate::inspect_page::outputs(site, &theme)?);
     outputs.extend(assets::theme_assets(
         &theme,
