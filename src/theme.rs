@@ -192,6 +192,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/js/form.js"),
     ),
     (
+        "static/js/form-files.js",
+        include_str!("../themes/default/static/js/form-files.js"),
+    ),
+    (
         "static/js/sw.js",
         include_str!("../themes/default/static/js/sw.js"),
     ),

@@ -227,7 +227,13 @@ fn schema_is_published_valid_and_matches_the_doc() {
 fn zip_contains_every_output_file() {
     let (_dir, out) = built(false);
     let files = files_under(&out);
-    for f in [SCHEMA_PATH, SW_PATH, ZIP_PATH, "index.html"] {
+    for f in [
+        SCHEMA_PATH,
+        SW_PATH,
+        ZIP_PATH,
+        "index.html",
+        "assets/js/form-files.js",
+    ] {
         assert!(files.contains(f), "no {f} in the output");
     }
     assert!(
@@ -287,6 +293,14 @@ fn service_worker_lists_the_site_and_is_versioned() {
         if f != ZIP_PATH && f != SW_PATH {
             assert!(list.contains(f), "{f} is not cached for offline use");
         }
+    }
+    // The form's second script is loaded only on use, by no <script> tag: it must be cached all
+    // the same, or export and import would fail offline.
+    for f in ["assets/js/form.js", "assets/js/form-files.js"] {
+        assert!(
+            list.iter().any(|l| l == f),
+            "{f} is not cached for offline use"
+        );
     }
     assert!(
         !list.iter().any(|f| f == ZIP_PATH),

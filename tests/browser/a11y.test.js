@@ -68,6 +68,8 @@ async function exercise(page) {
   }
   await page.fill(`[name="${ids[0]}:note"]`, '備考の記入');
   await page.locator('#review summary').click();
+  // The review is drawn by form-files.js, loaded when it is first opened.
+  await page.waitForSelector('#review-body dl');
 }
 
 /** The checks axe does not make; returns a list of problems. */

@@ -4,7 +4,8 @@
 //
 // What keeps a form page light: the site's stylesheet holds only what every page needs, a page
 // kind adds its own (checklist.css; scoring.css on the ○／× lists), the 事前確認 loads its script
-// and style only when asked for, the scripts are minified, and the sources' discrepancies and the
+// and style only when asked for, so do the form's answer files, review and copy actions
+// (form-files.js), the scripts are minified, and the sources' discrepancies and the
 // guideline coverage are on the checklist's companion page (…-about.html), not on the form.
 //
 // The 92-item 2021 list for system administrators is the exception: its own printed text is about
@@ -79,6 +80,8 @@ test('checklist pages request nothing outside the site and nothing fails', () =>
     for (const u of w.outside) problems.push(`${w.rel}: request outside the site: ${u}`);
     for (const u of w.failed) problems.push(`${w.rel}: failed request: ${u}`);
     if (!Object.keys(w.sizes).some((u) => u.endsWith('assets/js/form.js'))) problems.push(`${w.rel}: form.js not loaded`);
+    // Answer files, the review and the copy actions wait until they are used.
+    if (Object.keys(w.sizes).some((u) => u.endsWith('assets/js/form-files.js'))) problems.push(`${w.rel}: form-files.js loaded at open`);
   }
   assert.equal(problems.length, 0, problems.join('\n'));
 });

@@ -4,7 +4,9 @@
 // grey items out, いいえ asks for a 目標日, dates are checked, answer files are exported (valid
 // against the published schema), imported (and refused with a message when broken), copies stay
 // apart, a printed PDF holds the answers, the site works offline after one visit, and the site
-// ZIP works unpacked.
+// ZIP works unpacked. Answer files, the review and the copy actions come from form-files.js, which
+// the page loads only when one of them is first used: that first use does its job, and a failed
+// load says so.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -300,6 +302,168 @@ test('export is valid against the published schema and imports into a fresh brow
   }
 });
 
+const LAZY = /\/assets\/js\/form-files\.js$/;
+
+/** Opens a form with the page's requests recorded; `lazy()` lists its loads of form-files.js. */
+async function openRecorded(context, url) {
+  const requested = [];
+  // The page's own requests: over http the service worker fetches the whole site to cache it.
+  context.on('request', (r) => {
+    if (!r.serviceWorker()) requested.push(r.url());
+  });
+  const page = await openForm(context, url);
+  // Whatever the page would load by itself has had its chance.
+  await page.waitForLoadState('networkidle');
+  return { page, requested, lazy: () => requested.filter((u) => LAZY.test(u)) };
+}
+
+test('file://: the form opens with form.js alone; the first click on 書き出す loads form-files.js and exports', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const { page, requested, lazy } = await openRecorded(context, MODES.file(FACILITY));
+    assert.ok(requested.some((u) => /\/assets\/js\/form\.js$/.test(u)), 'form.js loaded');
+    const ids = await fillFacility(page);
+    assert.deepEqual(lazy(), [], 'form-files.js is not loaded until it is needed');
+    const { json } = await exportFile(page);
+    assert.equal(json.items[ids[0]].note, '管理責任者は薬局長（テスト記入）');
+    assert.equal(json.items[ids[1]].target.date, '2024-03-31');
+    assert.match(await page.locator('#export-status').innerText(), /最後にファイルに書き出した日時/);
+    assert.equal(lazy().length, 1);
+    // Once in, it serves every later request without another load.
+    await page.locator('#review summary').click();
+    await page.waitForFunction(() => /管理責任者は薬局長/.test(document.getElementById('review-body').textContent));
+    await exportFile(page);
+    assert.equal(lazy().length, 1);
+    assert.deepEqual(page.kensaErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a checklist template that names no form-files.js still gets it, from beside form.js', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    // A site's own checklist.html made before form-files.js existed: no data-files-script.
+    await context.route(`${server.url}/${FACILITY}`, async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text()).replace(/\sdata-files-script=("[^"]*"|[^\s>]*)/, '');
+      assert.doesNotMatch(html, /data-files-script/);
+      await route.fulfill({ response: res, body: html });
+    });
+    const { page, lazy } = await openRecorded(context, MODES.http(FACILITY));
+    assert.deepEqual(lazy(), []);
+    const { json } = await exportFile(page);
+    assert.equal(json.checklist.id, await page.locator('#checklist-form').getAttribute('data-checklist-id'));
+    assert.equal(lazy().length, 1);
+    assert.deepEqual(page.kensaErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('http: each use of form-files.js works the first time, loading it then', { timeout: 180_000 }, async () => {
+  const file = async () => {
+    const context = await newContext();
+    try {
+      const page = await openForm(context, MODES.http(FACILITY));
+      await fillFacility(page);
+      return JSON.stringify((await exportFile(page)).json);
+    } finally {
+      await context.close();
+    }
+  };
+  const text = await file();
+  const uses = {
+    review: async (page) => {
+      await page.check('input[name="gate"][value="yes"]');
+      await page.locator('#review summary').click();
+      await page.waitForSelector('#review-body dl');
+      const gate = await page.locator('#gate .gate-label').innerText();
+      assert.ok((await page.locator('#review-body').innerText()).includes(`${gate}：はい`));
+    },
+    import: async (page) => {
+      assert.match(await importText(page, text, 'first.json'), /「first\.json」を控え「.+」に読み込みました/);
+      assert.equal(await page.inputValue(`[name="${(await itemIds(page))[0]}:note"]`), '管理責任者は薬局長（テスト記入）');
+    },
+    drop: async (page) => {
+      await page.evaluate((t) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([t], 'dropped.json', { type: 'application/json' }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, text);
+      await page.waitForFunction(() => /dropped\.json/.test(document.getElementById('import-message').textContent));
+      assert.equal(await page.inputValue(`[name="${(await itemIds(page))[0]}:note"]`), '管理責任者は薬局長（テスト記入）');
+    },
+    'copy-new': async (page) => {
+      await page.fill(`[name="${(await itemIds(page))[0]}:note"]`, '最初の控え');
+      await page.click('[data-action="copy-new"]');
+      await page.waitForFunction(() => document.querySelectorAll('#copy-select option').length === 2);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'copy-name');
+      assert.equal(await page.inputValue('#copy-name'), '控え2');
+    },
+    'copy-duplicate': async (page) => {
+      await page.fill(`[name="${(await itemIds(page))[0]}:note"]`, '複製する内容');
+      await page.click('[data-action="copy-duplicate"]');
+      await page.waitForFunction(() => document.querySelectorAll('#copy-select option').length === 2);
+      assert.equal(await page.inputValue('#copy-name'), '控え1のコピー');
+      assert.equal(await page.inputValue(`[name="${(await itemIds(page))[0]}:note"]`), '複製する内容');
+    },
+    'copy-delete': async (page) => {
+      page.kensaDialog = (d) => d.dismiss();
+      const [dialog] = await Promise.all([page.waitForEvent('dialog'), page.click('[data-action="copy-delete"]')]);
+      assert.match(dialog.message(), /削除します/);
+    },
+  };
+  for (const [use, run] of Object.entries(uses)) {
+    const context = await newContext();
+    try {
+      const { page, lazy } = await openRecorded(context, MODES.http(FACILITY));
+      assert.deepEqual(lazy(), [], `${use}: nothing of form-files.js at open`);
+      await run(page);
+      assert.equal(lazy().length, 1, `${use}: form-files.js loaded once`);
+      assert.deepEqual(page.kensaErrors, [], use);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('form-files.js that cannot be loaded: a message in the alert area, nothing changed, and the next try works', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    let block = true;
+    await context.route(LAZY, (r) => (block ? r.abort() : r.continue()));
+    const page = await openForm(context, MODES.http(FACILITY));
+    const ids = await fillFacility(page);
+    const before = await formValues(page);
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.click('[data-action="export"]');
+    const alert = page.locator('#import-message');
+    await alert.waitFor({ state: 'visible' });
+    assert.equal(await alert.getAttribute('role'), 'alert');
+    assert.match(await alert.innerText(), /form-files\.js）を読み込めませんでした。ページを再読み込みしてください/);
+    assert.match(await page.locator('#export-status').innerText(), /まだファイルに書き出していません/);
+    // The review says it where it was opened, too.
+    await page.locator('#review summary').click();
+    await page.waitForFunction(() => /読み込めませんでした/.test(document.getElementById('review-body').textContent));
+    assert.deepEqual(await formValues(page), before);
+    assert.equal(downloads, 0);
+    // The page's own work has not stopped: typing is saved as before.
+    await page.fill(`[name="${ids[2]}:note"]`, '読み込めなかった後の入力');
+    assert.match(await page.locator('#save-status').innerText(), /保存しました/);
+
+    block = false;
+    const { json } = await exportFile(page);
+    assert.equal(json.items[ids[2]].note, '読み込めなかった後の入力');
+    assert.ok(await alert.isHidden(), 'the failure message is gone once the file is in');
+    // A failed resource load is a console error of the browser's, not of the page's scripts.
+    assert.deepEqual(page.kensaErrors.filter((e) => !/form-files\.js|Failed to load resource/.test(e)), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('broken, foreign, newer and unknown-item files are refused with a message and nothing changes', { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {
@@ -380,8 +544,9 @@ test('two copies of a vendor form stay apart; rename, duplicate, delete', { time
     await page.fill('#copy-name', 'A社');
     await page.check(`input[name="${ids[0]}:r1"][value="yes"]`);
     await page.fill(`[name="${ids[0]}:note"]`, 'A社の回答');
+    // The copy actions run once form-files.js is in (loaded by this first click): wait for them.
     await page.click('[data-action="copy-new"]');
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'copy-name');
+    await page.waitForFunction(() => document.activeElement.id === 'copy-name' && document.querySelectorAll('#copy-select option').length === 2);
     await page.fill('#copy-name', 'B社');
     assert.deepEqual(await formValues(page), {}, 'a new copy starts empty');
     await page.check(`input[name="${ids[0]}:r1"][value="no"]`);
@@ -399,7 +564,7 @@ test('two copies of a vendor form stay apart; rename, duplicate, delete', { time
     assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), 'B社の回答');
 
     await page.click('[data-action="copy-duplicate"]');
-    assert.equal(await page.inputValue('#copy-name'), 'B社のコピー');
+    await page.waitForFunction(() => document.getElementById('copy-name').value === 'B社のコピー');
     assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), 'B社の回答');
     let asked = '';
     page.kensaDialog = (d) => {

@@ -1,7 +1,8 @@
-// The checklist form: rules, progress, autosave, named copies, answer files, dates.
-// Everything is read from the page's data attributes, so no checklist needs code of its own.
-// A plain classic script: pages opened from file:// cannot load modules. Answers stay in this
-// browser (localStorage) and in the files the user saves; nothing is ever sent anywhere.
+// The checklist form: rules, progress, autosave, named copies, dates. Answer files, the review
+// and the copy actions are in form-files.js, loaded the first time one is used (see "on first
+// use" below). Everything is read from the page's data attributes, so no checklist needs code of
+// its own. A plain classic script: pages opened from file:// cannot load modules. Answers stay in
+// this browser (localStorage) and in the files the user saves; nothing is ever sent anywhere.
 (function () {
   'use strict';
   var form = document.getElementById('checklist-form');
@@ -10,6 +11,10 @@
   var $ = function (id) { return document.getElementById(id); };
   var all = function (sel, root) { return [].slice.call((root || form).querySelectorAll(sel)); };
   var ds = form.dataset;
+  // A site's own checklist.html made before form-files.js existed names no script: it sits
+  // beside this one.
+  var FILES_SCRIPT = ds.filesScript ||
+    (document.currentScript ? document.currentScript.src.replace(/form\.js([?#].*)?$/, 'form-files.js') : '');
   var CID = ds.checklistId;
   var DATED = ds.answerKind === 'yes_no_dated';
   var ROUNDS = DATED ? ['r1', 'target', 'r2'] : ['r1'];
@@ -27,12 +32,12 @@
     var num = el.querySelector('.item-number');
     var sec = el.closest('.section');
     byId[id] = el;
+    if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
     el.insertAdjacentHTML('beforeend', html.replace(/__ID__/g, id));
     // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
     el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
       (el.dataset.reference ? '〔参考項目〕' : '');
     el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
-    el.kSection = sec;
     if (el.dataset.reference && text) text.insertAdjacentHTML('beforeend', '<span class="badge">参考項目</span>');
   });
   var fields = all('[data-field]');
@@ -41,7 +46,7 @@
   var sections = all('.section').map(function (el) {
     var title = el.querySelector('.section-title'), phase = el.closest('.phase');
     return {
-      el: el, title: title, items: all('[data-item-id]', el),
+      title: title, items: all('[data-item-id]', el),
       label: (phase ? phase.querySelector('.phase-title').childNodes[1].textContent + '　' : '') +
         title.firstChild.textContent + ' ' + title.childNodes[1].textContent
     };
@@ -215,7 +220,7 @@
       if (!na && !el.dataset.reference) need(a.r1.answer, link.href, link.label, link.text);
     });
     renderProgress(s, sum);
-    if ($('review').open) renderReview(s);
+    if (K.more && $('review').open) K.more.review(s);
     form.dispatchEvent(new CustomEvent('kensa:change', { detail: s }));
     return s;
   }
@@ -253,34 +258,6 @@
     });
     $('progress-body').innerHTML = h + '</ul>';
   }
-  function answerText(a, na) {
-    var out = ROUNDS.map(function (r) {
-      var o = a[r], t = r === 'r1' ? (DATED ? '1回目' : '結果') : r === 'r2' ? '2回目' : '目標日';
-      var v = r === 'target' ? '' : o.answer ? ANSWER[o.answer] : '未回答';
-      if (DATED) v += (v ? '　' : '') + (o.date ? jaDate(o.date) : o.date_input ? '日付の誤り（' + [o.date_input.y, o.date_input.m, o.date_input.d].join('/') + '）' : r === 'target' ? 'なし' : '日付なし');
-      return t + '：' + v;
-    }).join('／');
-    return (na ? '〔' + na + '〕' : '') + out + (a.note ? '／備考：' + a.note : '');
-  }
-  function renderReview(s) {
-    var h = '';
-    if (fields.length) h += '<dl>' + fields.map(function (f) { return '<dt>' + esc(f.labels[0].firstChild.textContent) + '</dt><dd>' + esc(f.value || '（未記入）') + '</dd>'; }).join('') + '</dl>';
-    if (gateEl) h += '<p>' + esc(gateEl.querySelector('.gate-label').textContent) + '：' + (s.gate ? ANSWER[s.gate] : '未回答') + '</p>';
-    switches.forEach(function (el) {
-      var v = s.switches[el.dataset.switch];
-      h += '<p>' + esc(el.querySelector('.gate-label').textContent) + '：' + (v ? ANSWER[v] : '未回答') + '</p>';
-    });
-    sections.forEach(function (sec) {
-      h += '<h3>' + esc(sec.label) + '</h3><dl>';
-      sec.items.forEach(function (el) {
-        h += '<dt><a href="#' + el.dataset.itemId + '">' + esc(el.kLabel) + '</a> ' + esc(el.kText) + '</dt><dd>' +
-          esc(answerText(s.items[el.dataset.itemId], naReason(el, s))) + '</dd>';
-      });
-      h += '</dl>';
-    });
-    $('review-body').innerHTML = h;
-  }
-
   // ---------------------------------------------------------------- storage
   // Everything goes through get/put so that a browser that refuses storage (private mode,
   // blocked, full) still works for this visit, and says so instead of failing silently.
@@ -343,9 +320,6 @@
     return 'c-' + d.getFullYear() + pad(d.getMonth() + 1) + pad(d.getDate()) + '-' + Math.random().toString(16).slice(2, 6);
   }
   function find(id) { return idx.list.filter(function (c) { return c.id === id; })[0]; }
-  function nextName() {
-    for (var n = idx.list.length + 1; ; n++) if (!idx.list.some(function (c) { return c.name === '控え' + n; })) return '控え' + n;
-  }
   var idx = get(IDX);
   if (!obj(idx) || !Array.isArray(idx.list) || !idx.list.length) idx = { current: null, list: [{ id: newId(), name: '控え1' }] };
   var cur = find(idx.current) || idx.list[0];
@@ -415,47 +389,10 @@
     exportStatus();
     status(doc ? '控え「' + cur.name + '」を表示しています（最終更新 ' + time(doc.updated_at) + '）。' : '控え「' + cur.name + '」を表示しています（まだ入力はありません）。');
   }
-  function addCopy(name, data, id) {
-    var c = { id: id || newId(), name: name };
-    idx.list.push(c);
-    open(c.id, data);
-    return c;
-  }
-  function keepBackup(id) {
-    var d = get(dataKey(id));
-    if (d && !blank(d)) put(backupKey(id), { backup_at: new Date().toISOString(), doc: d });
-  }
-  var actions = {
-    'copy-new': function () {
-      addCopy(nextName());
-      $('copy-name').focus();
-      $('copy-name').select();
-    },
-    'copy-duplicate': function () {
-      var d = JSON.parse(JSON.stringify(build(collect())));
-      delete d.exported_at;
-      addCopy(cur.name + 'のコピー', d);
-    },
-    'copy-delete': function () {
-      if (!confirm('控え「' + cur.name + '」を削除します。削除した控えは元に戻せません。\n（残したい場合は、先に「ファイルに書き出す」で保存してください。）\n削除しますか？')) return;
-      drop(dataKey(cur.id));
-      drop(backupKey(cur.id));
-      idx.list = idx.list.filter(function (c) { return c !== cur; });
-      if (!idx.list.length) idx.list.push({ id: newId(), name: '控え1' });
-      open(idx.list[0].id);
-    },
-    'copy-restore': function () {
-      var b = get(backupKey(cur.id));
-      if (!b || !confirm('控え「' + cur.name + '」を、バックアップ（' + time(b.backup_at) + 'に置き換えられる前の内容）に戻します。\n今の内容は、代わりにバックアップとして残ります。戻しますか？')) return;
-      keepBackup(cur.id);
-      open(cur.id, b.doc);
-    },
-    'export': exportFile,
-    'print': function () { window.print(); }
-  };
   document.addEventListener('click', function (e) {
-    var b = e.target.closest && e.target.closest('[data-action]');
-    if (b && actions[b.dataset.action]) actions[b.dataset.action]();
+    var b = e.target.closest && e.target.closest('[data-action]'), a = b && b.dataset.action;
+    if (a === 'print') window.print();
+    else if (a === 'export' || /^copy-/.test(a)) later(function (m) { if (m.actions[a]) m.actions[a](); });
   });
   $('copy-select').addEventListener('change', function (e) { open(e.target.value); });
   $('copy-name').addEventListener('input', function (e) {
@@ -483,22 +420,34 @@
     } else if (e.key === backupKey(cur.id)) renderCopies();
   });
 
-  // ---------------------------------------------------------------- answer files
-  function exportFile() {
-    var d = doc || build(collect());
-    d.exported_at = new Date().toISOString();
-    if (d.updated_at > d.exported_at) d.updated_at = d.exported_at;
-    var text = JSON.stringify(d, null, 2) + '\n';
-    var a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    a.download = (CID + '_' + (cur.name || 'answers') + '_' + d.exported_at.slice(0, 10).replace(/-/g, '') + '.json').replace(/[\\/:*?"<>|\s]+/g, '_');
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 5000);
-    doc = d;
-    put(dataKey(cur.id), doc);
-    put(IDX, idx);
-    exportStatus();
+  // ---------------------------------------------------------------- on first use
+  // Answer files, the review and the copy actions are in form-files.js, loaded the first time
+  // one is asked for: most visits only type, and every form page stays light. A classic script
+  // (file:// cannot fetch), found through the page (any depth, any host); it reaches this
+  // script only through window.kensaForm (K below). Whatever asked for it runs once it is in.
+  var LOAD_FAILED = 'この操作に必要なファイル（form-files.js）を読み込めませんでした。ページを再読み込みしてください。';
+  var waiting = null;
+  function later(run) {
+    if (K.more) return run(K.more);
+    if (!waiting) {
+      waiting = [];
+      var s = document.createElement('script');
+      s.src = FILES_SCRIPT;
+      s.onload = s.onerror = function () {
+        var q = waiting;
+        waiting = null;
+        s.remove(); // after a failure, the next request tries again
+        if (K.more) {
+          if ($('import-message').textContent === LOAD_FAILED) importMessage('');
+          q.forEach(function (run) { run(K.more); });
+        } else {
+          importMessage(LOAD_FAILED);
+          if ($('review').open) $('review-body').innerHTML = '<p class="form-alert">' + LOAD_FAILED + '</p>';
+        }
+      };
+      document.head.appendChild(s);
+    }
+    waiting.push(run);
   }
   function importMessage(text, ok) {
     var m = $('import-message');
@@ -506,94 +455,10 @@
     m.hidden = !text;
     m.classList.toggle('ok', !!ok);
   }
-  var OK_ANSWER = { yes: 1, no: 1 };
-  // Why the parsed file cannot be read into this page, or '' when it can.
-  function check(o) {
-    if (!obj(o) || o.format !== 'kensa-answers') return 'kensa の回答ファイルではありません。';
-    var v = o.format_version;
-    if (typeof v !== 'number' || v < 1 || v % 1) return '回答ファイルの形式の版（format_version）が正しくありません。';
-    if (v > 1) return 'このファイルは新しい形式（format_version ' + v + '）で書き出されています。このページが読めるのは形式1までです。新しい版のサイトで読み込んでください。';
-    var c = o.checklist;
-    if (!obj(c) || !c.id) return 'どのチェックリストの回答か（checklist）が書かれていません。';
-    if (c.id !== CID) return 'このファイルは別のチェックリスト「' + (c.title || c.id) + (c.form ? '（' + c.form + '）' : '') + '」の回答です。そのチェックリストのページで読み込んでください。';
-    if (!obj(o.items)) return '項目の回答（items）がありません。';
-    var unknown = Object.keys(o.items).filter(function (k) { return !byId[k]; });
-    if (unknown.length) return 'このチェックリストにない項目が含まれています（' + unknown.slice(0, 5).join('、') + (unknown.length > 5 ? ' ほか' : '') + '）。別の版のチェックリストの回答ではないか確認してください。';
-    if (o.fields != null && !obj(o.fields)) return '記入者等の欄（fields）が正しくありません。';
-    var bad = Object.keys(o.fields || {}).filter(function (k) { return !form.elements['field:' + k] || typeof o.fields[k] !== 'string'; })[0];
-    if (bad) return '記入者等の欄「' + bad + '」は、このチェックリストにないか、内容が正しくありません。';
-    if (o.gate != null && !OK_ANSWER[o.gate]) return '「' + (gateEl ? gateEl.querySelector('.gate-label').textContent : 'gate') + '」の回答が正しくありません。';
-    if (o.switches != null && !obj(o.switches)) return 'switches が正しくありません。';
-    bad = Object.keys(o.switches || {}).filter(function (k) { return !form.elements['switch:' + k] || (o.switches[k] != null && !OK_ANSWER[o.switches[k]]); })[0];
-    if (bad) return '質問「' + bad + '」は、このチェックリストにないか、回答が正しくありません。';
-    for (var id in o.items) {
-      var a = o.items[id], problem = !obj(a) || (a.note != null && typeof a.note !== 'string') ||
-        (a.status != null && a.status !== 'applicable' && a.status !== 'not_applicable') ||
-        Object.keys(a).some(function (k) {
-          var r = a[k];
-          if (k === 'note' || k === 'status') return false;
-          if (ROUNDS.indexOf(k) < 0 || !obj(r)) return true;
-          if (r.answer != null && (k === 'target' || !OK_ANSWER[r.answer])) return true;
-          if (r.date != null && (!DATED || typeof r.date !== 'string' || toIso(r.date.split('-')) !== r.date)) return true;
-          return r.date_input != null && (!obj(r.date_input) || ['y', 'm', 'd'].some(function (p) { return r.date_input[p] != null && typeof r.date_input[p] !== 'string'; }));
-        });
-      if (problem) return '項目「' + (byId[id].kLabel || id) + '」の回答の内容が正しくありません。';
-    }
-    return '';
-  }
-  function importText(text, name) {
-    var o;
-    try {
-      o = JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (e) {
-      o = e;
-    }
-    var err = o instanceof Error ? 'JSON として読めません。ファイルが壊れているか、回答ファイルではありません。' : check(o);
-    if (err) return importMessage('「' + name + '」を読み込めませんでした：' + err + '入力済みの内容は変わっていません。');
-    var warn = '';
-    if (o.checklist.definition_hash !== ds.definitionHash) {
-      if (!confirm('このファイルは、このページとは異なる版のチェックリスト定義に対して記入されています（定義のハッシュ値が違います）。\n項目の文言などが変わっている可能性があります。読み込みますか？')) {
-        return importMessage('読み込みを取りやめました。入力済みの内容は変わっていません。');
-      }
-      warn = '（異なる版の定義に対して記入されたファイルです。各項目の内容を確認してください。）';
-    }
-    var fileCopy = obj(o.copy) ? o.copy : {};
-    var fid = /^[A-Za-z0-9_-]{1,64}$/.test(fileCopy.id) ? fileCopy.id : null;
-    var fname = typeof fileCopy.name === 'string' && fileCopy.name ? fileCopy.name : name.replace(/\.json$/i, '');
-    var same = fid && find(fid), target;
-    if (same && !blank(get(dataKey(fid)))) {
-      if (confirm('控え「' + same.name + '」はこのブラウザにすでにあり、入力済みの内容があります。\n［OK］読み込んだ内容で置き換える（今の内容はバックアップとして残り、「バックアップから戻す」で戻せます）\n［キャンセル］別の控えとして読み込む')) {
-        keepBackup(fid);
-        same.name = fname;
-        open(fid, o);
-        target = same;
-      } else target = addCopy(fname + '（読み込み）', o);
-    } else if (same) {
-      same.name = fname;
-      open(fid, o);
-      target = same;
-    } else if (blank(doc)) {
-      // The copy on screen is still empty: take the file's place instead of keeping a blank copy.
-      cur.id = fid || cur.id;
-      cur.name = fname;
-      drop(dataKey(idx.current));
-      open(cur.id, o);
-      target = cur;
-    } else target = addCopy(fname, o, fid);
-    importMessage('「' + name + '」を控え「' + target.name + '」に読み込みました。' + warn, true);
-  }
-  function importFile(file) {
-    importMessage('');
-    if (!file) return;
-    if (file.size > 5e6) return importMessage('「' + file.name + '」を読み込めませんでした：ファイルが大きすぎます。入力済みの内容は変わっていません。');
-    var r = new FileReader();
-    r.onload = function () { importText(String(r.result), file.name); };
-    r.onerror = function () { importMessage('「' + file.name + '」を読めませんでした。入力済みの内容は変わっていません。'); };
-    r.readAsText(file);
-  }
   $('import-file').addEventListener('change', function (e) {
-    importFile(e.target.files[0]);
+    var file = e.target.files[0];
     e.target.value = '';
+    if (file) later(function (m) { m.importFile(file); }); else importMessage('');
   });
   function hasFiles(e) { return e.dataTransfer && [].indexOf.call(e.dataTransfer.types || [], 'Files') >= 0; }
   document.addEventListener('dragover', function (e) {
@@ -608,8 +473,12 @@
     if (!hasFiles(e)) return;
     e.preventDefault(); // or the browser would leave the page to show the file
     document.body.classList.remove('dropping');
-    importFile(e.dataTransfer.files[0]);
+    var file = e.dataTransfer.files[0]; // now: the browser empties dataTransfer after the event
+    later(function (m) { m.importFile(file); });
     $('form-tools').scrollIntoView();
+  });
+  $('review').addEventListener('toggle', function () {
+    if ($('review').open) later(function (m) { m.review(collect()); });
   });
 
   // ---------------------------------------------------------------- typing
@@ -636,7 +505,20 @@
     if (e.key === 'Enter' && !e.isComposing && e.keyCode !== 229 && e.target.tagName === 'INPUT') e.preventDefault();
   });
   form.addEventListener('submit', function (e) { e.preventDefault(); });
-  $('review').addEventListener('toggle', function () { if ($('review').open) renderReview(collect()); });
+
+  // What form-files.js needs of this script. Its one global: the minifier renames every local
+  // name, so nothing else is shared. idx, cur and doc are read live (they are replaced here).
+  var K = window.kensaForm = {
+    form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, ANSWER: ANSWER, IDX: IDX,
+    byId: byId, fields: fields, gateEl: gateEl, switches: switches, sections: sections,
+    esc: esc, obj: obj, toIso: toIso, jaDate: jaDate, naReason: naReason, collect: collect, blank: blank,
+    get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,
+    open: open, build: build, time: time, exportStatus: exportStatus, importMessage: importMessage,
+    get idx() { return idx; },
+    get cur() { return cur; },
+    get doc() { return doc; },
+    set doc(d) { doc = d; }
+  };
 
   // ---------------------------------------------------------------- start
   if (!canStore) {
