@@ -48,19 +48,25 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     let mut timer = StageTimer::new();
     let options = RenderOptions { live_reload };
     let theme = Theme::load(root, &site.config.theme)?;
-    // The search index reads only the model, not the rendered pages: it is built beside the
-    // pages, so its serial parts (joining the postings, writing the shards) fill the cores the
-    // page rendering leaves idle.
-    let (pages, index) = rayon::join(
-        || -> Result<Vec<Output>, Diagnostics> {
-            let mut outputs = render_site(site, &theme, &options)?;
-            outputs.extend(crate::guideline::outputs(site, &theme, &options)?);
-            outputs.extend(crate::flowchart::outputs(site, &theme)?);
-            Ok(outputs)
+    // The search index, the guideline and the flowcharts read only the model, not the rendered
+    // pages: they are built beside the pages, so their serial parts (joining the postings,
+    // writing the shards, the guideline's few big pages) fill the cores the page rendering
+    // leaves idle.
+    let (pages, (index, reference)) = rayon::join(
+        || render_site(site, &theme, &options),
+        || {
+            rayon::join(
+                || crate::search::outputs(site),
+                || -> Result<Vec<Output>, Diagnostics> {
+                    let mut outputs = crate::guideline::outputs(site, &theme, &options)?;
+                    outputs.extend(crate::flowchart::outputs(site, &theme)?);
+                    Ok(outputs)
+                },
+            )
         },
-        || crate::search::outputs(site),
     );
     let mut outputs = pages?;
+    outputs.extend(reference?);
     outputs.extend(index?);
     outputs.extend(crate::search::page(site, &theme, &options)?);
     timer.lap("render pages, guideline, flowchart, search index");
