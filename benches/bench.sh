@@ -33,7 +33,7 @@ want() { [[ " $TOOLS " == *" $1 "* ]]; }
 OUT="$(pwd)/benches/out"
 mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"
-printf 'tool\tsize\trun\tseconds\tkib\tstatus\thtml_pages\ttime_e\n' > "$RAW"
+printf 'tool\tsize\trun\tseconds\tkib\tstatus\thtml_pages\ttime_e\tcpu\n' > "$RAW"
 
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: run scripts/install-deps.sh (package time)"
 command -v python3 >/dev/null || die "python3 missing"
@@ -87,7 +87,7 @@ fi
 # ------------------------------------------------------------------ measuring
 # measure TOOL SIZE RUN: build once under /usr/bin/time, append a row to $RAW; non-zero on failure.
 measure() {
-  local tool=$1 n=$2 run=$3 dir tf buildlog secs e_secs kib pages t0 t1
+  local tool=$1 n=$2 run=$3 dir tf buildlog secs e_secs kib cpu_user cpu_sys pages t0 t1
   dir="$OUT/$n/$tool"
   buildlog="$OUT/$n/$tool-build.log"
   tf=$(mktemp)
@@ -98,20 +98,21 @@ measure() {
     hugo)  cmd=(hugo --quiet --source "$dir" --destination "$dir/public") ;;
   esac
   t0=$(date +%s%N)
-  if /usr/bin/time -f '%e %M' -o "$tf" "${cmd[@]}" >"$buildlog" 2>&1; then
+  if /usr/bin/time -f '%e %M %U %S' -o "$tf" "${cmd[@]}" >"$buildlog" 2>&1; then
     t1=$(date +%s%N)
-    read -r e_secs kib < <(tail -n 1 "$tf")
+    read -r e_secs kib cpu_user cpu_sys < <(tail -n 1 "$tf")
     # %e has 10 ms resolution: the table uses the same wall time at 1 ms resolution.
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     pages=$(find "$dir/public" -name '*.html' 2>/dev/null | wc -l)
-    printf '%s\t%s\t%s\t%s\t%s\tok\t%s\t%s\n' "$tool" "$n" "$run" "$secs" "$kib" "$pages" "$e_secs" >> "$RAW"
+    printf '%s\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\n' "$tool" "$n" "$run" "$secs" "$kib" "$pages" "$e_secs" \
+      "$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')" >> "$RAW"
     log "$(printf '%-5s N=%-6s run %s: %6.2f s %7.1f MiB  (%s html pages)' "$tool" "$n" "$run" "$secs" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')" "$pages")"
     if [ "$tool" = kensa ] && [ "$run" = 1 ] && [ -s "$buildlog" ]; then
       log "      kensa says: $(tail -n 1 "$buildlog")"
     fi
     rm -f "$tf"
   else
-    printf '%s\t%s\t%s\t\t\tFAILED\t\t\n' "$tool" "$n" "$run" >> "$RAW"
+    printf '%s\t%s\t%s\t\t\tFAILED\t\t\t\n' "$tool" "$n" "$run" >> "$RAW"
     log "error: $tool build of $dir failed ($(head -n 1 "$tf")). Last lines of $buildlog:"
     tail -n 25 "$buildlog" | sed 's/^/    /' >&2
     rm -f "$tf"
@@ -165,7 +166,7 @@ def fmt(x, spec, tool=None, n=None):
     return format(x, spec)
 
 head = ["size", "kensa s", "hugo s", "time ratio", "kensa MiB", "hugo MiB", "mem ratio",
-        "kensa s/1000 pages", "hugo s/1000 pages", "html pages k/h", "target"]
+        "kensa s/1000 pages", "hugo s/1000 pages", "kensa CPU s", "hugo CPU s", "html pages k/h", "target"]
 table = []
 verdicts = []
 for n in sizes:
@@ -185,6 +186,7 @@ for n in sizes:
                   fmt(km, ".1f", "kensa", n), fmt(hm, ".1f", "hugo", n), fmt(mr, ".2f"),
                   fmt(ks * 1000 / n if ks is not None else None, ".3f"),
                   fmt(hs * 1000 / n if hs is not None else None, ".3f"),
+                  fmt(med("kensa", n, "cpu"), ".2f"), fmt(med("hugo", n, "cpu"), ".2f"),
                   f"{kp if kp is not None else '-'}/{hp if hp is not None else '-'}", verdict])
 
 widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(head)] if table else [len(h) for h in head]
@@ -205,6 +207,7 @@ notes = [
     "kensa's site also contains content/checklists (+ the guideline, manuals, guides, flowcharts they refer to) copied from the repo; Hugo's does not.",
     "Hugo: taxonomies, RSS, robots.txt and 404 disabled; sitemap.xml kept (kensa writes one); uglyURLs + relativeURLs (flat .html, relative links like kensa); TOC via .TableOfContents; internal links via relref.",
     f"hugo {hugo_version}; kensa {kensa_bin or '(not built)'} at {kensa_rev}; machine: {cpu}; {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}.",
+    "CPU s: user + system CPU seconds of the build (median), which the disk's speed does not change much; the target is on wall time.",
     "Each build starts with no output folder; the previous output is moved aside, not deleted, until the end of the run (ext4 without a journal makes file creation slow for a minute after many deletions).",
     "Load average (1/5/15 min) at start, then at end: " + loads + " (other work on the machine makes the times noisy; the peak RSS is stable).",
 ]

@@ -39,7 +39,7 @@ pub fn write_atomically(
         std::fs::create_dir_all(&staging)
             .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
         create_folders(&staging, outputs, static_sources)?;
-        io_pool().install(|| write_files(&staging, outputs, static_sources))
+        write_files(&staging, outputs, static_sources)
     })();
     if let Err(message) = result {
         let _ = std::fs::remove_dir_all(&staging);
@@ -74,12 +74,7 @@ pub fn write_atomically(
     Ok(())
 }
 
-/// Creating a file costs the disk a round trip (0.05 to 0.5 ms on the virtual disks this is built
-/// on), far more than the CPU work of writing it: with one thread per core the write stage waits
-/// on the disk, with more threads the round trips overlap.
-const IO_THREADS: usize = 16;
-
-/// Removes a folder with the I/O threads: the previous site has as many files as the new one.
+/// Removes a folder on every core: the previous site has as many files as the new one.
 fn remove_tree(root: &Path) {
     let files: Vec<PathBuf> = walkdir::WalkDir::new(root)
         .into_iter()
@@ -87,24 +82,10 @@ fn remove_tree(root: &Path) {
         .filter(|e| !e.file_type().is_dir())
         .map(|e| e.into_path())
         .collect();
-    io_pool().install(|| {
-        files.par_iter().with_max_len(8).for_each(|f| {
-            let _ = std::fs::remove_file(f);
-        })
+    files.par_iter().with_max_len(8).for_each(|f| {
+        let _ = std::fs::remove_file(f);
     });
     let _ = std::fs::remove_dir_all(root);
-}
-
-fn io_pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(IO_THREADS)
-        .build()
-        .unwrap_or_else(|_| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .build()
-                .expect("a one-thread pool can always be built")
-        })
 }
 
 /// Every folder once, before any file: no `create_dir_all` per file.
