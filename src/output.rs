@@ -69,23 +69,9 @@ pub fn write_atomically(
         )));
     }
     if had_old {
-        remove_tree(&retired);
+        let _ = std::fs::remove_dir_all(&retired);
     }
     Ok(())
-}
-
-/// Removes a folder on every core: the previous site has as many files as the new one.
-fn remove_tree(root: &Path) {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect();
-    files.par_iter().with_max_len(8).for_each(|f| {
-        let _ = std::fs::remove_file(f);
-    });
-    let _ = std::fs::remove_dir_all(root);
 }
 
 /// Every folder once, before any file: no `create_dir_all` per file.

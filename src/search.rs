@@ -758,16 +758,6 @@ fn decode_entities(s: &str) -> String {
 const SHARD_TARGET_BYTES: usize = 64 * 1024;
 const CHUNK_TARGET_BYTES: usize = 256 * 1024;
 
-/// The distinct tokens of a document, each flagged when it occurs in the document's own text
-/// (title or keys) rather than only in its body or label.
-pub fn doc_terms(doc: &Doc) -> Vec<(String, bool)> {
-    let mut map = HashMap::default();
-    add_doc_terms(&mut map, 0, doc);
-    map.into_iter()
-        .map(|(token, list)| (token, list[0] & 1 == 1))
-        .collect()
-}
-
 /// Adds one document's postings to a run's map. Documents arrive in ascending order, so a token
 /// already seen in this document is the last entry of its list: no map per document, and a
 /// `String` only for a token the run has not met yet.
@@ -1058,6 +1048,16 @@ pub fn page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The distinct tokens of a document, each flagged when it occurs in the document's own text
+    /// (title or keys) rather than only in its body or label.
+    fn doc_terms(doc: &Doc) -> Vec<(String, bool)> {
+        let mut map = HashMap::default();
+        add_doc_terms(&mut map, 0, doc);
+        map.into_iter()
+            .map(|(token, list)| (token, list[0] & 1 == 1))
+            .collect()
+    }
 
     #[test]
     fn normalization_folds_width_and_case_only() {

@@ -52,6 +52,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/checklist.html"),
     ),
     (
+        "templates/partials/discrepancy_items.html",
+        include_str!("../themes/default/templates/partials/discrepancy_items.html"),
+    ),
+    (
         "templates/checklist_about.html",
         include_str!("../themes/default/templates/checklist_about.html"),
     ),

@@ -12,6 +12,18 @@ fn site() -> Site {
         .0
 }
 
+/// The real site built into a temporary folder (its `public/`), removed when dropped.
+fn built_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    kensa::pipeline::build(&kensa::pipeline::BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        out: dir.path().join("public"),
+        live_reload: false,
+    })
+    .unwrap();
+    dir
+}
+
 fn checklist<'a>(site: &'a Site, id: &str) -> &'a Checklist {
     site.checklist(id)
         .unwrap_or_else(|| panic!("checklist {id}"))
@@ -225,13 +237,7 @@ fn provenance_is_marked() {
 
 #[test]
 fn definitions_are_published_as_json() {
-    let dir = tempfile::tempdir().unwrap();
-    kensa::pipeline::build(&kensa::pipeline::BuildOptions {
-        root: env!("CARGO_MANIFEST_DIR").into(),
-        out: dir.path().join("public"),
-        live_reload: false,
-    })
-    .unwrap();
+    let dir = built_site();
     let text =
         std::fs::read_to_string(dir.path().join("public/checklists/r5/yakkyoku.json")).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -264,13 +270,7 @@ fn html_text(html: &str) -> String {
 #[test]
 fn companion_page_holds_the_discrepancies_and_the_guideline_coverage() {
     let site = site();
-    let dir = tempfile::tempdir().unwrap();
-    kensa::pipeline::build(&kensa::pipeline::BuildOptions {
-        root: env!("CARGO_MANIFEST_DIR").into(),
-        out: dir.path().join("public"),
-        live_reload: false,
-    })
-    .unwrap();
+    let dir = built_site();
     let public = dir.path().join("public");
     let read = |url: &str| {
         std::fs::read_to_string(public.join(url)).unwrap_or_else(|e| panic!("{url}: {e}"))

@@ -21,11 +21,11 @@
       button.disabled = true;
       button.closest('p').hidden = true;
       var urls = button.getAttribute('data-load-scripts').split(' ').filter(Boolean);
-      var styles = urls.filter(function (u) { return /\.css$/.test(u); });
+      var isStyle = function (u) { return /\.css$/.test(u); };
+      var styles = urls.filter(isStyle);
       var pending = styles.length;
       var scripts = function () {
-        urls.forEach(function (src) {
-          if (/\.css$/.test(src)) return;
+        urls.filter(function (u) { return !isStyle(u); }).forEach(function (src) {
           var s = document.createElement('script');
           s.src = src;
           s.async = false;
