@@ -1851,7 +1851,10 @@ fn backlinks(site: &Site, cat: &Catalog) -> Vec<Vec<Backlink>> {
                 let c = &site.checklists[checklist];
                 let item = item.map(|i| &c.def.items[i]);
                 let anchor = item.map(|i| i.id.as_str()).unwrap_or("gate");
-                (format!("{}#{anchor}", c.url), item_label(c, item))
+                (
+                    format!("{}#{anchor}", c.item_page_url(anchor)),
+                    item_label(c, item),
+                )
             }
             Citer::Page { page, nth } => {
                 let p = &site.pages[page];

@@ -370,6 +370,10 @@ pub struct ChecklistDef {
     #[serde(default)]
     pub viewpoints: Vec<Viewpoint>,
     pub items: Vec<Item>,
+    /// Items that begin a new page of the form. A list too long for one light page is filled
+    /// on several pages that share one set of saved answers (one checklist id, one file).
+    #[serde(default)]
+    pub split_at: Vec<String>,
     /// What an inspector checks on this form, quoted from the 立入検査の手引き.
     #[serde(default)]
     pub inspection: Option<Inspection>,
@@ -458,9 +462,51 @@ pub struct Checklist {
     pub url: String,
     /// Hex SHA-256 of the definition file: answer files record what they were filled against.
     pub definition_hash: String,
+    /// Index in `def.items` of the first item of each form page after the first, from
+    /// `split_at` (ids that name no item are left out here and reported by validation).
+    pub part_starts: Vec<usize>,
 }
 
 impl Checklist {
+    /// How many pages the form is filled on.
+    pub fn part_count(&self) -> usize {
+        self.part_starts.len() + 1
+    }
+
+    /// The form page (0-based) that item `index` of `def.items` is on.
+    pub fn part_of(&self, index: usize) -> usize {
+        self.part_starts.iter().filter(|&&s| s <= index).count()
+    }
+
+    /// The form page `part` (0-based): the first keeps the checklist's own address, so links
+    /// and bookmarks made before a list was split still work; the others are `<name>-2.html`, ….
+    pub fn part_url(&self, part: usize) -> String {
+        if part == 0 {
+            self.url.clone()
+        } else {
+            format!("{}-{}.html", self.url.trim_end_matches(".html"), part + 1)
+        }
+    }
+
+    /// The form page an item is on (the first page for an unknown id and for the gate).
+    pub fn item_page_url(&self, item_id: &str) -> String {
+        let part = self
+            .def
+            .items
+            .iter()
+            .position(|i| i.id == item_id)
+            .map_or(0, |i| self.part_of(i));
+        self.part_url(part)
+    }
+
+    /// Every output path of this checklist's own pages and files, for clash checks.
+    pub fn output_urls(&self) -> Vec<String> {
+        let mut urls: Vec<String> = (0..self.part_count()).map(|p| self.part_url(p)).collect();
+        urls.push(self.about_url());
+        urls.push(self.json_url());
+        urls
+    }
+
     pub fn json_url(&self) -> String {
         self.url.trim_end_matches(".html").to_string() + ".json"
     }

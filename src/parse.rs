@@ -130,11 +130,17 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
                         .to_string()
                         + ".html";
                     let definition_hash = hex(&Sha256::digest(file.text.as_bytes()));
+                    let part_starts = def
+                        .split_at
+                        .iter()
+                        .filter_map(|id| def.items.iter().position(|i| &i.id == id))
+                        .collect();
                     checklists.push(Checklist {
                         def,
                         file: file.clone(),
                         url,
                         definition_hash,
+                        part_starts,
                     });
                 }
                 Err(d) => diags.push(d),

@@ -76,8 +76,8 @@ pub fn render_site(
         jobs.push(Job::DefaultHome);
     }
     let about_pages = has_about_page(theme);
-    for (i, _) in site.checklists.iter().enumerate() {
-        jobs.push(Job::Checklist(i));
+    for (i, c) in site.checklists.iter().enumerate() {
+        jobs.extend((0..c.part_count()).map(|part| Job::Checklist(i, part)));
         if about_pages {
             jobs.push(Job::ChecklistAbout(i));
         }
@@ -128,7 +128,8 @@ enum Job {
     Home(usize),
     DefaultHome,
     Page(usize),
-    Checklist(usize),
+    /// A checklist's form page: (checklist, part) — long lists are split over several pages.
+    Checklist(usize, usize),
     ChecklistAbout(usize),
     ManualIndex(usize),
     Folder(String),
@@ -175,12 +176,12 @@ impl Shared<'_> {
                 };
                 (page.url.clone(), template, ctx)
             }
-            Job::Checklist(i) => {
+            Job::Checklist(i, part) => {
                 let c = &self.site.checklists[*i];
-                let mut ctx =
-                    self.page_context(&c.url, &format!("{}（{}）", c.def.title, c.def.form));
-                self.fill_checklist(&mut ctx, c);
-                (c.url.clone(), "checklist.html", ctx)
+                let url = c.part_url(*part);
+                let mut ctx = self.page_context(&url, &form_page_title(c, *part));
+                self.fill_checklist(&mut ctx, c, *part);
+                (url, "checklist.html", ctx)
             }
             Job::ChecklistAbout(i) => {
                 let c = &self.site.checklists[*i];
@@ -529,10 +530,11 @@ impl Shared<'_> {
         ctx.insert("others", &others);
     }
 
-    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist) {
+    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: usize) {
         let site = self.site;
         let def = &c.def;
-        let root = root_prefix(&c.url);
+        let url = c.part_url(part);
+        let root = root_prefix(&url);
         let manual = def.manual.as_deref().and_then(|m| site.manual(m));
         let explain_url = |key: &str| -> Option<String> {
             let m = manual?;
@@ -562,7 +564,7 @@ impl Shared<'_> {
         let phases: Vec<Value> = def
             .phases
             .iter()
-            .map(|phase| {
+            .filter_map(|phase| {
                 let sections: Vec<Value> = def
                     .sections
                     .iter()
@@ -570,7 +572,13 @@ impl Shared<'_> {
                         let items: Vec<&Item> = def
                             .items
                             .iter()
-                            .filter(|i| i.phase == phase.id && i.section == section.id)
+                            .enumerate()
+                            .filter(|&(n, i)| {
+                                i.phase == phase.id
+                                    && i.section == section.id
+                                    && c.part_of(n) == part
+                            })
+                            .map(|(_, i)| i)
                             .collect();
                         if items.is_empty() {
                             return None;
@@ -605,7 +613,15 @@ impl Shared<'_> {
                         Some(json!({"id": section.id, "number": section.number, "title": section.title, "groups": groups}))
                     })
                     .collect();
-                json!({"id": phase.id, "label": phase.label, "reference": phase.reference, "instructions": phase.instructions, "sections": sections})
+                // A phase continued from the page before is not introduced again.
+                let begins_here = def
+                    .items
+                    .iter()
+                    .position(|i| i.phase == phase.id)
+                    .map_or(true, |n| c.part_of(n) == part);
+                let instructions: &[String] = if begins_here { &phase.instructions } else { &[] };
+                // A split form's page shows only the phases it has items of.
+                (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "reference": phase.reference, "instructions": instructions, "sections": sections}))
             })
             .collect();
         let edition = site
@@ -632,7 +648,7 @@ impl Shared<'_> {
         ctx.insert(
             "page",
             &json!({
-                "title": format!("{}（{}）", def.title, def.form),
+                "title": form_page_title(c, part),
                 "description": def.description,
                 "source": def.source,
                 "provenance": def.provenance,
@@ -656,7 +672,10 @@ impl Shared<'_> {
                 "inspectable": def.inspection.is_some(),
                 "json_url": format!("{root}{}", c.json_url()),
                 "form_fields": def.form_fields,
-                "notes": def.notes,
+                "form_name_shown": !def.title.contains(&def.form),
+                "notes": if part == 0 { &def.notes[..] } else { &[][..] },
+                "parts": form_parts(c, part),
+                "other_parts_items": other_parts_items(c, part),
                 "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
                 "switches": def.switches,
                 "viewpoints": def.viewpoints,
@@ -674,7 +693,7 @@ impl Shared<'_> {
         }
         ctx.insert("rounds", &rounds);
         ctx.insert("choices", &choices);
-        ctx.insert("breadcrumbs", &vec![self.home_link(&c.url)]);
+        ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
     }
 
     /// The companion page of a checklist: its guideline coverage and the discrepancies between
@@ -732,6 +751,139 @@ fn display_name(def: &ChecklistDef) -> String {
     } else {
         format!("{}（{}）", def.title, def.form)
     }
+}
+
+/// A form page's title; the pages of a split form say which page and which items.
+fn form_page_title(c: &Checklist, part: usize) -> String {
+    let name = display_name(&c.def);
+    if c.part_count() == 1 {
+        name
+    } else {
+        format!(
+            "{name}（{}／{}：{}）",
+            part + 1,
+            c.part_count(),
+            part_label(c, part)
+        )
+    }
+}
+
+/// An item as the form labels it: ２（１） with its section's number when the item's own
+/// number is a bracketed one, 〔参考項目〕 for items of a reference phase.
+fn item_label(def: &ChecklistDef, item: &Item) -> String {
+    let section = def
+        .sections
+        .iter()
+        .find(|s| s.id == item.section)
+        .filter(|_| item.number.starts_with(['（', '(']))
+        .map_or("", |s| s.number.as_str());
+    let reference = def.phases.iter().any(|p| p.id == item.phase && p.reference);
+    format!(
+        "{section}{}{}",
+        item.number,
+        if reference { "〔参考項目〕" } else { "" }
+    )
+}
+
+/// 項目1〜19: the first and last item of a form page.
+fn part_label(c: &Checklist, part: usize) -> String {
+    let mut on_page = c
+        .def
+        .items
+        .iter()
+        .enumerate()
+        .filter(|&(n, _)| c.part_of(n) == part)
+        .map(|(_, i)| i);
+    let first = on_page.next();
+    let last = on_page.next_back().or(first);
+    match (first, last) {
+        (Some(f), Some(l)) => format!("項目{}〜{}", item_label(&c.def, f), item_label(&c.def, l)),
+        _ => String::new(),
+    }
+}
+
+/// The last part of a path: a split form's pages sit side by side, so they link by file name.
+fn file_name(url: &str) -> &str {
+    url.rsplit('/').next().unwrap_or(url)
+}
+
+/// The pages of a split form, for the page list and the previous/next links (none when the
+/// form is one page).
+fn form_parts(c: &Checklist, part: usize) -> Vec<Value> {
+    if c.part_count() == 1 {
+        return Vec::new();
+    }
+    (0..c.part_count())
+        .map(|p| {
+            json!({
+                "number": p + 1,
+                "label": part_label(c, p),
+                "url": file_name(&c.part_url(p)),
+                "current": p == part,
+                "previous": p + 1 == part,
+                "next": p == part + 1,
+            })
+        })
+        .collect()
+}
+
+/// What form.js and scoring.js need of the items on a split form's other pages to count,
+/// score, review and export every answer from any page: the 視点 ids once; per page its
+/// address and label; per section shown there its label; per item [id, label, 視点 index,
+/// switch, reference] (trailing empties left out: every byte here is on every page). JSON in
+/// a data block, made safe to sit inside <script>.
+fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
+    if c.part_count() == 1 {
+        return None;
+    }
+    let def = &c.def;
+    let pages: Vec<Value> = (0..c.part_count())
+        .map(|p| {
+            if p == part {
+                return json!({"current": true, "label": part_label(c, p)});
+            }
+            let mut sections: Vec<Value> = Vec::new();
+            for phase in &def.phases {
+                for section in &def.sections {
+                    let items: Vec<Value> = def
+                        .items
+                        .iter()
+                        .enumerate()
+                        .filter(|&(n, i)| {
+                            i.phase == phase.id && i.section == section.id && c.part_of(n) == p
+                        })
+                        .map(|(_, i)| {
+                            let mut row = vec![
+                                json!(i.id),
+                                json!(item_label(def, i)),
+                                json!(i.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().position(|x| &x.id == v))),
+                                json!(i.unless_switch_off),
+                                json!(phase.reference.then_some(1)),
+                            ];
+                            while row.last().is_some_and(Value::is_null) {
+                                row.pop();
+                            }
+                            Value::Array(row)
+                        })
+                        .collect();
+                    if !items.is_empty() {
+                        sections.push(json!({
+                            "label": format!("{}　{} {}", phase.label, section.number, section.title),
+                            "items": items,
+                        }));
+                    }
+                }
+            }
+            json!({"url": file_name(&c.part_url(p)), "label": part_label(c, p), "sections": sections})
+        })
+        .collect();
+    let viewpoints: Vec<&str> = def.viewpoints.iter().map(|v| v.id.as_str()).collect();
+    let data = json!({"viewpoints": viewpoints, "pages": pages});
+    Some(
+        serde_json::to_string(&data)
+            .expect("JSON of items")
+            .replace("</", "<\\/"),
+    )
 }
 
 fn about_title(def: &ChecklistDef) -> String {
@@ -846,7 +998,7 @@ fn item_backlinks(site: &Site) -> BTreeMap<(String, String), Vec<Value>> {
             map.entry((m.clone(), item.key.clone()))
                 .or_default()
                 .push(json!({
-                    "url": format!("{}#{}", c.url, item.id),
+                    "url": format!("{}#{}", c.item_page_url(&item.id), item.id),
                     "label": label,
                 }));
         }

@@ -379,7 +379,7 @@ fn checklist(site: &Site, c: &Checklist, docs: &mut Vec<Doc>) {
         docs.push(Doc {
             kind: DocKind::Item,
             title: format!("{number} {}", item.text),
-            url: format!("{}#{}", c.url, item.id),
+            url: format!("{}#{}", c.item_page_url(&item.id), item.id),
             label,
             keys: item.key.clone(),
             body: join(&[

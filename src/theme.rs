@@ -120,6 +120,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/css/pages/checklist.css"),
     ),
     (
+        "static/css/pages/dates.css",
+        include_str!("../themes/default/static/css/pages/dates.css"),
+    ),
+    (
+        "static/css/dates.css",
+        include_str!("../themes/default/static/css/dates.css"),
+    ),
+    (
         "static/css/pages/flowchart.css",
         include_str!("../themes/default/static/css/pages/flowchart.css"),
     ),
@@ -194,6 +202,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/js/form.js",
         include_str!("../themes/default/static/js/form.js"),
+    ),
+    (
+        "static/js/form-dates.js",
+        include_str!("../themes/default/static/js/form-dates.js"),
     ),
     (
         "static/js/form-files.js",

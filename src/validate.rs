@@ -52,7 +52,9 @@ impl Site {
                 }
             }
             return Ok(Resolved {
-                url: c.url.clone(),
+                url: anchor
+                    .as_deref()
+                    .map_or_else(|| c.url.clone(), |a| c.item_page_url(a)),
                 anchor,
             });
         }
@@ -141,6 +143,21 @@ fn validate_config(site: &Site, diags: &mut Diagnostics) {
 
 fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
     let mut ids: HashMap<&str, &Checklist> = HashMap::new();
+    let mut urls: HashMap<String, &Checklist> = HashMap::new();
+    for c in &site.checklists {
+        for url in c.output_urls() {
+            if let Some(other) = urls.insert(url.clone(), c) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "two checklists would write `{url}` (this one and {})",
+                        other.file.rel_path.display()
+                    ))
+                    .at_offset(&c.file, 0, 1)
+                    .with_help("a split form's pages are <name>-2.html, …, and each form has <name>-about.html: rename one of the files"),
+                );
+            }
+        }
+    }
     for c in &site.checklists {
         let file = &c.file;
         let def = &c.def;
@@ -272,6 +289,7 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
                 }
             }
         }
+        validate_split(c, diags);
         if let Some(insp) = &def.inspection {
             validate_inspection(site, c, insp, diags);
         }
@@ -285,6 +303,83 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
                     ),
             );
         }
+    }
+}
+
+/// `split_at` names items in the order the form shows them, none of them the first, so that
+/// every page of the form holds a run of items and none is empty.
+fn validate_split(c: &Checklist, diags: &mut Diagnostics) {
+    let def = &c.def;
+    let file = &c.file;
+    let list_at = locate_text(&file.text, "split_at:", 0).unwrap_or(0);
+    let at = |id: &str| {
+        let o = file.text[list_at..]
+            .find(id)
+            .map_or(list_at, |rel| list_at + rel);
+        (o, id.len())
+    };
+    // The order the form shows items in: by phase, then section, then as listed.
+    let shown = |i: usize| {
+        let item = &def.items[i];
+        (
+            def.phases.iter().position(|p| p.id == item.phase),
+            def.sections.iter().position(|s| s.id == item.section),
+            i,
+        )
+    };
+    let mut last: Option<usize> = None;
+    for id in &def.split_at {
+        let (o, l) = at(id);
+        let Some(index) = def.items.iter().position(|i| &i.id == id) else {
+            let near = nearest(id, def.items.iter().map(|i| i.id.as_str()));
+            diags.push(
+                Diagnostic::error(format!(
+                    "split_at names item `{id}`, which does not exist{near}"
+                ))
+                .at_offset(file, o, l)
+                .with_help("list the `id:` of each item that begins a new page of the form"),
+            );
+            continue;
+        };
+        let problem = if shown(index) <= shown(0) {
+            Some("it is the first item, which already begins the first page")
+        } else if last.is_some_and(|l| shown(index) <= shown(l)) {
+            Some("it does not come after the item before it in `split_at`")
+        } else {
+            None
+        };
+        if let Some(why) = problem {
+            diags.push(
+                Diagnostic::error(format!(
+                    "split_at cannot begin a page at item `{id}`: {why}"
+                ))
+                .at_offset(file, o, l)
+                .with_help(
+                    "list the items that begin pages 2, 3, … in the order the form shows them",
+                ),
+            );
+        } else {
+            last = Some(index);
+        }
+    }
+    // Items are shown by phase and section: a split by list position must give each page one
+    // run of the items as shown.
+    let mut order: Vec<usize> = (0..def.items.len()).collect();
+    order.sort_by_key(|&i| shown(i));
+    if let Some(w) = order.windows(2).find(|w| c.part_of(w[1]) < c.part_of(w[0])) {
+        let (before, after) = (&def.items[w[0]], &def.items[w[1]]);
+        let (o, l) = at_value(file, "id", &after.id, 0);
+        diags.push(
+            Diagnostic::error(format!(
+                "split_at puts item `{}` on page {} of the form, but it is shown after item `{}` on page {}",
+                after.id,
+                c.part_of(w[1]) + 1,
+                before.id,
+                c.part_of(w[0]) + 1
+            ))
+            .at_offset(file, o, l)
+            .with_help("the form shows items by phase, then section: list them in that order when the form is split"),
+        );
     }
 }
 

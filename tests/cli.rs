@@ -308,6 +308,118 @@ fn check_lists_every_problem_not_only_the_first() {
     assert!(!site.path().join("public").exists(), "check writes nothing");
 }
 
+/// The valid fixture with its checklist split before `split_at`, and its manual linking to
+/// `link_to`.
+fn split_site(split_at: &str, link_to: &str) -> tempfile::TempDir {
+    let site = site_copy("valid");
+    let checklist = site.path().join("content/checklists/r6/facility.yaml");
+    let yaml = std::fs::read_to_string(&checklist).unwrap();
+    std::fs::write(
+        &checklist,
+        yaml.replace(
+            "answer: yes_no_dated\n",
+            &format!("answer: yes_no_dated\nsplit_at: {split_at}\n"),
+        ),
+    )
+    .unwrap();
+    let page = site.path().join("content/manuals/m/10-items.md");
+    let md = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        md.replace(
+            "facility.yaml#current-1-1",
+            &format!("facility.yaml#{link_to}"),
+        ),
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn a_split_form_is_built_on_pages_that_know_each_other() {
+    let site = split_site("[reference-2-server-2]", "reference-2-server-2");
+    let out = kensa(&["build", "--root", site.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let public = site.path().join("public");
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
+    let first = read("checklists/r6/facility.html");
+    let second = read("checklists/r6/facility-2.html");
+    // Each item is on one page only, and each page names the other's items for its counts.
+    assert!(first.contains("id=current-1-1") && !first.contains("id=reference-2-server-2"));
+    assert!(second.contains("id=reference-2-server-2") && !second.contains("id=current-1-1"));
+    assert!(
+        first.contains(r#"["reference-2-server-2","２（２）〔参考項目〕",null,null,1]"#),
+        "{first}"
+    );
+    assert!(
+        second.contains(r#"["current-2-server-2","２（２）",null,"vendor_contract"]"#),
+        "{second}"
+    );
+    // One checklist id on both pages: one set of saved answers.
+    for page in [&first, &second] {
+        assert!(page.contains("data-checklist-id=r6-facility"), "{page}");
+    }
+    assert!(first.contains("href=facility-2.html rel=next"), "{first}");
+    assert!(second.contains("href=facility.html rel=prev"), "{second}");
+    assert!(
+        second.contains(
+            "<span aria-current=page>項目２（２）〔参考項目〕〜２（２）〔参考項目〕</span>"
+        ),
+        "{second}"
+    );
+    // Links to an item go to the page it is on.
+    let manual = read("manuals/m/10-items.html");
+    assert!(
+        manual.contains("checklists/r6/facility-2.html#reference-2-server-2"),
+        "{manual}"
+    );
+    assert!(read("sitemap.xml").contains("checklists/r6/facility-2.html"));
+}
+
+#[test]
+fn split_at_mistakes_are_each_reported_with_their_place() {
+    let site = split_site("[current-1-1, refrence-2-server-2]", "current-1-1");
+    let out = kensa(&["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/checklists/r6/facility.yaml:13:12"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("split_at cannot begin a page at item `current-1-1`: it is the first item"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/checklists/r6/facility.yaml:13:25"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `reference-2-server-2`?"),
+        "{stderr}"
+    );
+
+    // Items listed in another order than shown: a page would not hold one run of items.
+    let site = split_site("[current-2-server-2]", "current-1-1");
+    let checklist = site.path().join("content/checklists/r6/facility.yaml");
+    let yaml = std::fs::read_to_string(&checklist).unwrap();
+    let (head, items) = yaml.split_once("items:\n").unwrap();
+    let blocks: Vec<&str> = items.split("  - id: ").collect();
+    // blocks[0] is empty; put the reference item before the current 2(2).
+    let reordered = format!(
+        "{head}items:\n  - id: {}  - id: {}  - id: {}",
+        blocks[1], blocks[3], blocks[2]
+    );
+    std::fs::write(&checklist, reordered).unwrap();
+    let out = kensa(&["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("split_at puts item `reference-2-server-2` on page 1 of the form, but it is shown after item `current-2-server-2` on page 2"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn version_and_help() {
     let v = kensa(&["--version"]);

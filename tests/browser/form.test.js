@@ -6,7 +6,7 @@
 // apart, a printed PDF holds the answers, the site works offline after one visit, and the site
 // ZIP works unpacked. Answer files, the review and the copy actions come from form-files.js, which
 // the page loads only when one of them is first used: that first use does its job, and a failed
-// load says so.
+// load says so. A form split over several pages keeps one set of answers (last section).
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -277,7 +277,11 @@ test('export is valid against the published schema and imports into a fresh brow
     assert.ok(doc.exported_at && doc.updated_at);
     const html = fs.readFileSync(path.join(dir, rel), 'utf8');
     assert.ok(html.includes(doc.checklist.definition_hash), 'definition_hash is the page\'s');
-    assert.equal(Object.keys(doc.items).length, (html.match(/data-item-id=/g) || []).length, 'every item is in the file');
+    // Every item of the checklist: this page's, and those of a split form's other pages.
+    const block = html.match(/<script id=other-parts-items type=application\/json>(.*?)<\/script>/);
+    const others = block ? JSON.parse(block[1]).pages.flatMap((p) => (p.sections || []).flatMap((s) => s.items)).length : 0;
+    assert.equal(Object.keys(doc.items).length, (html.match(/data-item-id=/g) || []).length + others, 'every item is in the file');
+    if (rel === MARU) assert.equal(Object.keys(doc.items).length, 92);
 
     // A fresh browser (no storage at all) reads the file back.
     const fresh = await newContext();
@@ -705,6 +709,144 @@ test('the site ZIP, unpacked and opened from disk, works', { timeout: 120_000 },
       await form.close();
     }
     assert.deepEqual(rec.outside(h.fileUrl(unpacked)), []);
+  } finally {
+    await context.close();
+  }
+});
+
+// ------------------------------------------------------------------ a form on several pages
+// The 92-item 2021 list for system administrators is filled on five pages (split_at in its
+// definition) that share one set of answers: answers given on one page are kept when another
+// page saves, they count in every page's progress and score, the review and the exported file
+// hold every item, an imported file fills every page, and two pages open side by side do not
+// overwrite each other.
+
+const SPLIT_PAGES = ['system-kanrisha.html', 'system-kanrisha-2.html', 'system-kanrisha-3.html', 'system-kanrisha-4.html', 'system-kanrisha-5.html']
+  .map((f) => `checklists/y2021/${f}`);
+
+async function goTo(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('#form-tools:not([hidden])');
+}
+
+function checked(page, id) {
+  return page.evaluate((id) => {
+    const r = document.querySelector(`input[name="${id}:r1"]:checked`);
+    return r ? r.value : null;
+  }, id);
+}
+
+const progressCount = (page) => page.locator('.progress-count').innerText();
+
+for (const [mode, url] of Object.entries(MODES)) {
+  test(`${mode}: a split form: answers on one page are kept, counted and exported from every other page`, { timeout: 120_000 }, async () => {
+    const context = await newContext();
+    try {
+      const page = await openForm(context, url(SPLIT_PAGES[0]));
+      const first = await itemIds(page);
+      assert.deepEqual(first.slice(0, 2), ['no-1', 'no-2']);
+      assert.match(await progressCount(page), /必須の回答 0／92/);
+      await page.check('input[name="no-1:r1"][value="yes"]');
+      await page.fill('[name="no-1:note"]', '1ページ目の備考');
+
+      // The page list leads to page 3, which has its own items and counts the first page's answer.
+      await page.click('.form-parts a[href="system-kanrisha-3.html"]');
+      await page.waitForSelector('#form-tools:not([hidden])');
+      const third = await itemIds(page);
+      assert.ok(!third.includes('no-1') && third.length > 10, third.join(' '));
+      assert.match(await progressCount(page), /必須の回答 1／92/);
+      assert.equal(await page.locator('[data-score-count="prevent"]').first().innerText(), '1/84');
+      const late = third[third.length - 1];
+      await page.check(`input[name="${late}:r1"][value="no"]`);
+      assert.match(await progressCount(page), /必須の回答 2／92/);
+      // The progress links an unanswered item of another page to that page.
+      const hrefs = await page.locator('#progress-body .issue-links a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.ok(hrefs.includes('system-kanrisha.html#no-2'), hrefs.join(' '));
+
+      // Back on page 1: its answer is restored and page 3's answer was not dropped by its saves.
+      await page.click('.part-pager a[rel="prev"]');
+      await page.waitForSelector('#form-tools:not([hidden])');
+      await goTo(page, url(SPLIT_PAGES[0]));
+      assert.equal(await checked(page, 'no-1'), 'yes');
+      assert.equal(await page.inputValue('[name="no-1:note"]'), '1ページ目の備考');
+      assert.match(await progressCount(page), /必須の回答 2／92/);
+      await page.check('input[name="no-2:r1"][value="yes"]');
+
+      // The review lists the other page's answer, linked to where it is changed.
+      await page.click('#review summary');
+      const reviewLink = page.locator(`#review-body a[href="system-kanrisha-3.html#${late}"]`);
+      await reviewLink.waitFor();
+      const row = await reviewLink.evaluate((a) => a.closest('dt').nextElementSibling.textContent);
+      assert.match(row, /×（できていない）/);
+
+      // The exported file holds every item: three answers from two pages, the rest unanswered.
+      const { json } = await exportFile(page);
+      assert.equal(json.checklist.id, 'y2021-system-kanrisha');
+      assert.equal(Object.keys(json.items).length, 92);
+      assert.equal(json.items['no-1'].r1.answer, 'yes');
+      assert.equal(json.items['no-1'].note, '1ページ目の備考');
+      assert.equal(json.items['no-2'].r1.answer, 'yes');
+      assert.equal(json.items[late].r1.answer, 'no');
+      assert.equal(json.items[late].status, 'applicable');
+      assert.equal(json.items['no-50'].r1.answer, null);
+      assert.deepEqual(page.kensaErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('a split form: a file imported on one page fills every page', { timeout: 120_000 }, async () => {
+  const source = await newContext();
+  let file;
+  let last;
+  try {
+    const page = await openForm(source, MODES.http(SPLIT_PAGES[4]));
+    const ids = await itemIds(page);
+    last = ids[ids.length - 1];
+    await page.check(`input[name="${last}:r1"][value="yes"]`);
+    await goTo(page, MODES.http(SPLIT_PAGES[0]));
+    await page.check('input[name="no-1:r1"][value="no"]');
+    ({ file } = await exportFile(page));
+  } finally {
+    await source.close();
+  }
+  const fresh = await newContext();
+  try {
+    const page = await openForm(fresh, MODES.http(SPLIT_PAGES[2]));
+    await page.setInputFiles('#import-file', file);
+    await page.waitForSelector('#import-message:not([hidden])');
+    assert.match(await progressCount(page), /必須の回答 2／92/);
+    await goTo(page, MODES.http(SPLIT_PAGES[0]));
+    assert.equal(await checked(page, 'no-1'), 'no');
+    await goTo(page, MODES.http(SPLIT_PAGES[4]));
+    assert.equal(await checked(page, last), 'yes');
+    // The last item, the list's one 是正 item, is scored on every page.
+    assert.equal(last, 'no-92');
+    assert.equal(await page.locator('[data-score-count="correct"]').first().innerText(), '1/1');
+    await goTo(page, MODES.http(SPLIT_PAGES[1]));
+    assert.equal(await page.locator('[data-score-count="correct"]').first().innerText(), '1/1');
+    assert.equal(await page.locator('[data-score-count="prevent"]').first().innerText(), '0/84');
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('a split form: two pages open side by side keep each other\'s answers', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    const one = await openForm(context, MODES.http(SPLIT_PAGES[0]));
+    const four = await openForm(context, MODES.http(SPLIT_PAGES[3]));
+    const ids = await itemIds(four);
+    await four.check(`input[name="${ids[0]}:r1"][value="no"]`);
+    // The first page hears of it (the storage event) before its own next save.
+    await one.waitForFunction(() => /必須の回答 1／92/.test(document.querySelector('.progress-count').textContent));
+    await one.check('input[name="no-1:r1"][value="yes"]');
+    await four.waitForFunction(() => /必須の回答 2／92/.test(document.querySelector('.progress-count').textContent));
+    await four.reload({ waitUntil: 'load' });
+    await four.waitForSelector('#form-tools:not([hidden])');
+    assert.equal(await checked(four, ids[0]), 'no');
+    assert.match(await progressCount(four), /必須の回答 2／92/);
   } finally {
     await context.close();
   }

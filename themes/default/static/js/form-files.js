@@ -33,7 +33,7 @@
     K.sections.forEach(function (sec) {
       h += '<h3>' + esc(sec.label) + '</h3><dl>';
       sec.items.forEach(function (el) {
-        h += '<dt><a href="#' + el.dataset.itemId + '">' + esc(el.kLabel) + '</a> ' + esc(el.kText) + '</dt><dd>' +
+        h += '<dt><a href="' + esc((el.off || '') + '#' + el.dataset.itemId) + '">' + esc(el.kLabel) + '</a> ' + esc(el.kText) + '</dt><dd>' +
           esc(answerText(s.items[el.dataset.itemId], K.naReason(el, s))) + '</dd>';
       });
       h += '</dl>';

@@ -1,531 +1,518 @@
-// The checklist form: rules, progress, autosave, named copies, dates. Answer files, the review
-// and the copy actions are in form-files.js, loaded the first time one is used (see "on first
-// use" below). Everything is read from the page's data attributes, so no checklist needs code of
-// its own. A plain classic script: pages opened from file:// cannot load modules. Answers stay in
-// this browser (localStorage) and in the files the user saves; nothing is ever sent anywhere.
+// The checklist form: rules, progress, autosave, named copies, and a split form's other pages.
+// The date fields of dated forms are in form-dates.js (loaded before this script by those forms
+// only); answer files, the review and the copy actions are in form-files.js, loaded the first
+// time one is used (see "on first use" below). Everything is read from the page's data
+// attributes, so no checklist needs code of its own. A plain classic script: pages opened from
+// file:// cannot load modules. Answers stay in this browser (localStorage) and in the files the
+// user saves; nothing is ever sent anywhere.
 (function () {
   'use strict';
   var form = document.getElementById('checklist-form');
   var tpl = document.getElementById('item-controls');
   if (!form || !tpl) return;
-  var $ = function (id) { return document.getElementById(id); };
-  var all = function (sel, root) { return [].slice.call((root || form).querySelectorAll(sel)); };
-  var ds = form.dataset;
-  // A site's own checklist.html made before form-files.js existed names no script: it sits
-  // beside this one.
-  var FILES_SCRIPT = ds.filesScript ||
-    (document.currentScript ? document.currentScript.src.replace(/form\.js([?#].*)?$/, 'form-files.js') : '');
-  var CID = ds.checklistId;
-  var DATED = ds.answerKind === 'yes_no_dated';
-  var ROUNDS = DATED ? ['r1', 'target', 'r2'] : ['r1'];
-  var KEY = 'kensa:' + CID + ':';
-  var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
+  // Scripts this one needs are found through the page (any depth, any host) or beside it.
+  var HERE = document.currentScript ? document.currentScript.src : '';
+  function beside(name) { return HERE.replace(/form\.js([?#].*)?$/, name); }
+  // Dated forms need form-dates.js first; a site's own checklist.html made before it existed
+  // does not load it, so it is fetched from beside this script.
+  if (form.dataset.answerKind === 'yes_no_dated' && !window.kensaDates) {
+    var s = document.createElement('script');
+    s.src = beside('form-dates.js');
+    s.onload = s.onerror = start;
+    document.head.appendChild(s);
+  } else start();
 
-  // ---------------------------------------------------------------- the form's parts
-  // The answer controls are sent once in a <template> (keeps long pages light) and cloned here.
-  var html = tpl.innerHTML;
-  var items = all('[data-item-id]');
-  var byId = {};
-  items.forEach(function (el) {
-    var id = el.dataset.itemId;
-    var text = el.querySelector('.item-text');
-    var num = el.querySelector('.item-number');
-    var sec = el.closest('.section');
-    byId[id] = el;
-    if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
-    el.insertAdjacentHTML('beforeend', html.replace(/__ID__/g, id));
-    // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
-    el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
-      (el.dataset.reference ? '〔参考項目〕' : '');
-    el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
-    if (el.dataset.reference && text) text.insertAdjacentHTML('beforeend', '<span class="badge">参考項目</span>');
-  });
-  var fields = all('[data-field]');
-  var gateEl = form.querySelector('[data-gate]');
-  var switches = all('[data-switch]');
-  var sections = all('.section').map(function (el) {
-    var title = el.querySelector('.section-title'), phase = el.closest('.phase');
-    return {
-      title: title, items: all('[data-item-id]', el),
-      label: (phase ? phase.querySelector('.phase-title').childNodes[1].textContent + '　' : '') +
-        title.firstChild.textContent + ' ' + title.childNodes[1].textContent
-    };
-  });
-
-  function radio(name) {
-    var r = form.elements[name];
-    return r && r.value ? r.value : null;
-  }
-  function setRadio(name, v) {
-    all('input[name="' + name + '"]').forEach(function (r) { r.checked = r.value === v; });
-  }
-  function half(s) {
-    return String(s == null ? '' : s).replace(/[０-９]/g, function (c) {
-      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
-    }).trim();
-  }
-  function pad(n) { return (n < 10 ? '0' : '') + n; }
-  function esc(s) {
-    return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
-  }
-  function obj(o) { return !!o && typeof o === 'object' && !Array.isArray(o); }
-
-  // ---------------------------------------------------------------- dates
-  function parts(base) {
-    return ['y', 'm', 'd'].map(function (p) { return half(form.elements[base + ':' + p].value); });
-  }
-  function toIso(p) {
-    if (!/^\d{4}$/.test(p[0]) || !/^\d{1,2}$/.test(p[1]) || !/^\d{1,2}$/.test(p[2])) return null;
-    var y = +p[0], m = +p[1], d = +p[2], t = new Date(Date.UTC(y, m - 1, d));
-    if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
-    return p[0] + '-' + pad(m) + '-' + pad(d);
-  }
-  function dateProblem(p) {
-    var s = p.join('');
-    if (!s) return '';
-    if (/\D/.test(s)) return '数字で入力してください。';
-    if (!p[0] || !p[1] || !p[2]) return '年・月・日をすべて入力してください。';
-    if (p[0].length !== 4) return '年は西暦の4桁で入力してください（例：2023）。';
-    return toIso(p) ? '' : p[0] + '年' + +p[1] + '月' + +p[2] + '日という日付はありません。';
-  }
-  // 2023-10-01 → 2023年10月1日（令和5年）
-  function jaDate(iso) {
-    var y = +iso.slice(0, 4), m = +iso.slice(5, 7), d = +iso.slice(8, 10), n = y * 10000 + m * 100 + d;
-    var era = n >= 20190501 ? ['令和', 2018] : n >= 19890108 ? ['平成', 1988] : n >= 19261225 ? ['昭和', 1925] : null;
-    var e = era && y - era[1];
-    return y + '年' + m + '月' + d + '日' + (era ? '（' + era[0] + (e === 1 ? '元' : e) + '年）' : '');
-  }
-  function readDate(base, o) {
-    var p = parts(base);
-    o.date = toIso(p);
-    if (!o.date && p.join('')) o.date_input = { y: p[0], m: p[1], d: p[2] };
-  }
-
-  // ---------------------------------------------------------------- form ⇄ answers
-  function naReason(el, s) {
-    if (s.gate === 'no') return '確認不要';
-    var sw = el.dataset.unlessSwitchOff;
-    return sw && s.switches[sw] === 'no' ? '記入不要' : '';
-  }
-  function collect() {
-    var s = { fields: {}, gate: null, switches: {}, items: {} };
-    fields.forEach(function (f) { s.fields[f.dataset.field] = f.value; });
-    if (gateEl) s.gate = radio('gate');
-    switches.forEach(function (el) { s.switches[el.dataset.switch] = radio('switch:' + el.dataset.switch); });
-    items.forEach(function (el) {
-      var id = el.dataset.itemId, a = {};
-      ROUNDS.forEach(function (r) {
-        var o = {};
-        if (r !== 'target') o.answer = radio(id + ':' + r);
-        if (DATED) readDate(id + ':' + r, o);
-        a[r] = o;
-      });
-      a.note = form.elements[id + ':note'].value;
-      a.status = naReason(el, s) ? 'not_applicable' : 'applicable';
-      s.items[id] = a;
-    });
-    return s;
-  }
-  function apply(s) {
-    s = s || {};
-    form.reset();
-    var f = s.fields || {}, sw = s.switches || {}, its = s.items || {};
-    fields.forEach(function (el) { el.value = f[el.dataset.field] || ''; });
-    setRadio('gate', s.gate);
-    switches.forEach(function (el) { setRadio('switch:' + el.dataset.switch, sw[el.dataset.switch]); });
-    items.forEach(function (el) {
-      var id = el.dataset.itemId, a = its[id] || {};
-      ROUNDS.forEach(function (r) {
-        var o = a[r] || {}, base = id + ':' + r;
-        if (r !== 'target') setRadio(base, o.answer);
-        if (!DATED) return;
-        var p = o.date ? [o.date.slice(0, 4), String(+o.date.slice(5, 7)), String(+o.date.slice(8, 10))]
-          : o.date_input ? [o.date_input.y, o.date_input.m, o.date_input.d] : [];
-        ['y', 'm', 'd'].forEach(function (k, i) { form.elements[base + ':' + k].value = p[i] || ''; });
-      });
-      form.elements[id + ':note'].value = a.note || '';
-    });
-    touched = {};
-    refresh();
-  }
-  function blank(s) {
-    if (!s) return true;
-    var f = s.fields || {}, its = s.items || {};
-    if (s.gate || Object.keys(f).some(function (k) { return f[k]; })) return false;
-    if (Object.keys(s.switches || {}).some(function (k) { return s.switches[k]; })) return false;
-    return !Object.keys(its).some(function (id) {
-      var a = its[id];
-      return a.note || ROUNDS.some(function (r) { return a[r] && (a[r].answer || a[r].date || a[r].date_input); });
-    });
-  }
-
-  // ---------------------------------------------------------------- rules and progress
-  var touched = {}; // date fieldsets the user has left: only then is an unfinished date an error
-  function setNa(el, reason) {
-    var b = el.querySelector('.na-badge');
-    if (reason && !b) {
-      b = document.createElement('span');
-      b.className = 'badge na-badge';
-      (el.querySelector('.item-text') || el.querySelector('legend')).appendChild(b);
+  function start() {
+    var $ = function (id) { return document.getElementById(id); };
+    var all = function (sel, root) { return [].slice.call((root || form).querySelectorAll(sel)); };
+    var ds = form.dataset;
+    // A site's own checklist.html made before form-files.js existed names no script: it sits
+    // beside this one.
+    var FILES_SCRIPT = ds.filesScript || beside('form-files.js');
+    var CID = ds.checklistId;
+    var DATED = ds.answerKind === 'yes_no_dated';
+    var ROUNDS = DATED ? ['r1', 'target', 'r2'] : ['r1'];
+    var KEY = 'kensa:' + CID + ':';
+    var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
+    if (DATED && !window.kensaDates) {
+      form.insertAdjacentHTML('beforebegin', '<p class="form-alert" role="alert">日付欄に必要なファイル（form-dates.js）を読み込めませんでした。ページを再読み込みしてください。入力済みの内容は保存されたままです。</p>');
+      return;
     }
-    if (b) { b.textContent = reason; b.hidden = !reason; }
-    el.classList.toggle('is-na', !!reason);
-    all('input, textarea', el).forEach(function (c) { c.disabled = !!reason; });
-  }
-  function showDate(base) {
-    var id = base.replace(':', '-'), p = parts(base), err = dateProblem(p), iso = toIso(p);
-    var show = err && (touched[base] || /\D/.test(p.join('')) || (p[0] && p[1] && p[2]));
-    var info = $(id + '-info');
-    info.textContent = show ? err : iso ? jaDate(iso) : '';
-    info.classList.toggle('error', !!show);
-    ['y', 'm', 'd'].forEach(function (k) {
-      var i = form.elements[base + ':' + k];
-      if (show) i.setAttribute('aria-invalid', 'true'); else i.removeAttribute('aria-invalid');
-    });
-  }
-  function refresh() {
-    var s = collect();
-    var sum = { req: 0, done: 0, missing: [], noTarget: [], noDate: [], badDate: [] };
-    function need(v, href, label, text) {
-      sum.req++;
-      if (v) sum.done++; else sum.missing.push({ href: href, label: label, text: text });
-    }
-    if (gateEl) need(s.gate, '#gate', gateEl.querySelector('.gate-label').textContent);
-    switches.forEach(function (el) {
-      setNa(el, s.gate === 'no' ? '確認不要' : '');
-      if (s.gate !== 'no') need(s.switches[el.dataset.switch], '#' + el.id, el.querySelector('.gate-label').textContent);
-    });
-    fields.forEach(function (f) {
-      if (f.labels[0] && f.labels[0].querySelector('.required')) need(f.value.trim(), '#' + f.id, f.labels[0].firstChild.textContent);
-    });
-    items.forEach(function (el) {
-      var id = el.dataset.itemId, a = s.items[id], na = naReason(el, s), link = { href: '#' + id, label: el.kLabel, text: el.kText };
-      setNa(el, na);
-      el.kIssue = false;
-      el.kStarted = !!(a.note || ROUNDS.some(function (r) { return a[r].answer || a[r].date || a[r].date_input; }));
-      el.kDone = !!(a.r1.answer && (!DATED || a.r1.date));
-      if (DATED) {
-        ROUNDS.forEach(function (r) { showDate(id + ':' + r); });
-        var needTarget = !na && a.r1.answer === 'no' && !a.target.date;
-        $(id + '-target-needed').hidden = !needTarget;
-        ['y', 'm', 'd'].forEach(function (k) {
-          form.elements[id + ':target:' + k].setAttribute('aria-describedby', id + '-target-info' + (needTarget ? ' ' + id + '-target-needed' : ''));
-        });
-        if (!na) {
-          if (needTarget) { sum.noTarget.push(link); el.kIssue = true; }
-          if (['r1', 'r2'].some(function (r) { return a[r].answer && !a[r].date && !a[r].date_input; })) { sum.noDate.push(link); el.kIssue = true; }
-          if (ROUNDS.some(function (r) { return a[r].date_input; })) { sum.badDate.push(link); el.kIssue = true; }
-        }
-      }
-      if (!na && !el.dataset.reference) need(a.r1.answer, link.href, link.label, link.text);
-    });
-    renderProgress(s, sum);
-    if (K.more && $('review').open) K.more.review(s);
-    form.dispatchEvent(new CustomEvent('kensa:change', { detail: s }));
-    return s;
-  }
-  function sectionStatus(sec, s) {
-    var app = sec.items.filter(function (el) { return s.items[el.dataset.itemId].status === 'applicable'; });
-    if (!app.length) return ['確認不要', 'na'];
-    if (app.some(function (el) { return el.kIssue; })) return ['要対応', 'issue'];
-    if (app.every(function (el) { return el.kDone; })) return ['完了', 'done'];
-    return app.some(function (el) { return el.kStarted; }) ? ['入力中', 'doing'] : ['未着手', 'todo'];
-  }
-  function links(list) {
-    var shown = list.slice(0, 12).map(function (l) {
-      return '<a href="' + l.href + '">' + esc(l.label) + (l.text ? '<span class="link-text">' + esc(l.text.slice(0, 24)) + (l.text.length > 24 ? '…' : '') + '</span>' : '') + '</a>';
-    });
-    return '<ul class="issue-links">' + shown.map(function (a) { return '<li>' + a + '</li>'; }).join('') + '</ul>' +
-      (list.length > 12 ? '<p>ほか' + (list.length - 12) + '件</p>' : '');
-  }
-  function renderProgress(s, sum) {
-    var h = '<p class="progress-count"><strong>必須の回答 ' + sum.done + '／' + sum.req + '</strong>' +
-      (sum.done === sum.req ? '（すべて回答済み）' : '（未回答 ' + (sum.req - sum.done) + '件）') + '</p>';
-    [[sum.missing, '未回答の質問'], [sum.noTarget, '「いいえ」で目標日のない項目'], [sum.noDate, '確認日の記入がない回答'], [sum.badDate, '日付に誤りのある項目']]
-      .forEach(function (g) {
-        if (g[0].length) h += '<div class="issue"><h3>' + g[1] + '（' + g[0].length + '件）</h3>' + links(g[0]) + '</div>';
-      });
-    h += '<h3>章ごとの状況</h3><ul class="section-list">';
-    sections.forEach(function (sec) {
-      var st = sectionStatus(sec, s), badge = sec.title.querySelector('.status');
-      if (!badge) {
-        badge = document.createElement('span');
-        sec.title.appendChild(badge);
-      }
-      badge.className = 'status st-' + st[1];
-      badge.textContent = st[0];
-      h += '<li><a href="#' + sec.title.id + '">' + esc(sec.label) + '</a> <span class="status st-' + st[1] + '">' + st[0] + '</span></li>';
-    });
-    $('progress-body').innerHTML = h + '</ul>';
-  }
-  // ---------------------------------------------------------------- storage
-  // Everything goes through get/put so that a browser that refuses storage (private mode,
-  // blocked, full) still works for this visit, and says so instead of failing silently.
-  var mem = {};
-  var canStore = true;
-  try {
-    localStorage.setItem(KEY + 'probe', '1');
-    localStorage.removeItem(KEY + 'probe');
-  } catch (e) {
-    canStore = false;
-  }
-  function storageAlert(text) {
-    var a = $('storage-alert');
-    a.textContent = text;
-    a.hidden = !text;
-  }
-  function get(k) {
-    try {
-      var v = k in mem ? mem[k] : canStore ? localStorage.getItem(k) : null;
-      return v ? JSON.parse(v) : null;
-    } catch (e) {
-      return null;
-    }
-  }
-  function put(k, v) {
-    var t = JSON.stringify(v);
-    if (canStore) {
-      try {
-        localStorage.setItem(k, t);
-        delete mem[k];
-        if (storageFull) { storageFull = false; storageAlert(''); }
-        return true;
-      } catch (e) {
-        storageFull = true;
-        storageAlert('保存できる容量が足りないため、入力内容をこのブラウザに保存できませんでした。不要な控えを削除するか、「ファイルに書き出す」で保存してください。このページを閉じると、保存できなかった入力は失われます。');
-      }
-    }
-    mem[k] = t;
-    return false;
-  }
-  function drop(k) {
-    delete mem[k];
-    try { if (canStore) localStorage.removeItem(k); } catch (e) { /* nothing to keep */ }
-  }
-  var storageFull = false;
-  var askedPersist = false;
-  function persist() {
-    // Ask once, on the first change: storage the browser may not evict on its own.
-    if (askedPersist || !navigator.storage || !navigator.storage.persist) return;
-    askedPersist = true;
-    navigator.storage.persisted().then(function (p) { return p || navigator.storage.persist(); }).catch(function () {});
-  }
+    var D = DATED ? window.kensaDates(form, refresh) : null;
 
-  // ---------------------------------------------------------------- copies
-  var IDX = KEY + 'copies';
-  var dataKey = function (id) { return KEY + 'copy:' + id; };
-  var backupKey = function (id) { return KEY + 'backup:' + id; };
-  function newId() {
-    var d = new Date();
-    return 'c-' + d.getFullYear() + pad(d.getMonth() + 1) + pad(d.getDate()) + '-' + Math.random().toString(16).slice(2, 6);
-  }
-  function find(id) { return idx.list.filter(function (c) { return c.id === id; })[0]; }
-  var idx = get(IDX);
-  if (!obj(idx) || !Array.isArray(idx.list) || !idx.list.length) idx = { current: null, list: [{ id: newId(), name: '控え1' }] };
-  var cur = find(idx.current) || idx.list[0];
-  var doc = null;
-
-  function build(s, updated, exported) {
-    return {
-      format: 'kensa-answers',
-      format_version: 1,
-      generator: ds.generator,
-      checklist: { id: CID, edition: ds.edition, definition_hash: ds.definitionHash, title: ds.title, form: ds.form },
-      copy: { id: cur.id, name: cur.name },
-      updated_at: updated || new Date().toISOString(),
-      exported_at: exported || undefined,
-      fields: s.fields,
-      gate: s.gate,
-      switches: s.switches,
-      items: s.items
-    };
-  }
-  function time(iso) {
-    var d = new Date(iso);
-    return d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + d.getHours() + ':' + pad(d.getMinutes());
-  }
-  function status(text) { $('save-status').textContent = text; }
-  function save() {
-    var s = refresh();
-    doc = build(s, null, doc && doc.exported_at);
-    if (put(dataKey(cur.id), doc)) status('入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。');
-    else if (!canStore) status('この入力はまだ保存されていません。');
-    put(IDX, idx);
-    exportStatus();
-    persist();
-  }
-  function exportStatus() {
-    var e = $('export-status'), t;
-    if (!doc || blank(doc)) t = '';
-    else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存し、提出や保管に使ってください。';
-    else if (doc.updated_at > doc.exported_at) t = '最後にファイルに書き出した（' + time(doc.exported_at) + '）後に変更があります。もう一度書き出してください。';
-    else t = '最後にファイルに書き出した日時：' + time(doc.exported_at) + '（その後の変更はありません）';
-    e.textContent = t;
-    e.classList.toggle('warn', !!t && !(doc.exported_at && doc.updated_at <= doc.exported_at));
-  }
-  function renderCopies() {
-    var sel = $('copy-select');
-    sel.innerHTML = idx.list.map(function (c) {
-      return '<option value="' + esc(c.id) + '"' + (c.id === cur.id ? ' selected' : '') + '>' + esc(c.name || '（名前なし）') + '</option>';
-    }).join('');
-    $('copy-name').value = cur.name;
-    var b = get(backupKey(cur.id));
-    var r = document.querySelector('[data-action="copy-restore"]');
-    r.hidden = !b;
-    if (b) r.textContent = 'バックアップ（' + time(b.backup_at) + '）から戻す';
-  }
-  // Shows a copy; `data` (an imported file) replaces what is stored for it.
-  function open(id, data) {
-    cur = find(id);
-    idx.current = id;
-    put(IDX, idx);
-    doc = data || get(dataKey(id));
-    apply(doc);
-    if (data) {
-      doc = build(collect(), data.updated_at, data.exported_at);
-      put(dataKey(id), doc);
-    }
-    renderCopies();
-    exportStatus();
-    status(doc ? '控え「' + cur.name + '」を表示しています（最終更新 ' + time(doc.updated_at) + '）。' : '控え「' + cur.name + '」を表示しています（まだ入力はありません）。');
-  }
-  document.addEventListener('click', function (e) {
-    var b = e.target.closest && e.target.closest('[data-action]'), a = b && b.dataset.action;
-    if (a === 'print') window.print();
-    else if (a === 'export' || /^copy-/.test(a)) later(function (m) { if (m.actions[a]) m.actions[a](); });
-  });
-  $('copy-select').addEventListener('change', function (e) { open(e.target.value); });
-  $('copy-name').addEventListener('input', function (e) {
-    cur.name = e.target.value;
-    var o = $('copy-select').options[$('copy-select').selectedIndex];
-    if (o) o.textContent = cur.name || '（名前なし）';
-    if (doc) { doc.copy.name = cur.name; put(dataKey(cur.id), doc); }
-    put(IDX, idx);
-  });
-
-  // Another tab of the same page changed something: follow it instead of overwriting it later.
-  window.addEventListener('storage', function (e) {
-    if (!e.key || e.key.indexOf(KEY) !== 0) return;
-    if (e.key === IDX) {
-      var n = get(IDX);
-      if (!obj(n) || !Array.isArray(n.list) || !n.list.length) return;
-      var keep = n.current;
-      idx = n;
-      if (find(cur.id)) { cur = find(cur.id); idx.current = cur.id; renderCopies(); } else open(find(keep) ? keep : idx.list[0].id);
-    } else if (e.key === dataKey(cur.id)) {
-      doc = get(e.key);
-      apply(doc);
-      exportStatus();
-      status('別のタブ・ウィンドウでの変更を反映しました。');
-    } else if (e.key === backupKey(cur.id)) renderCopies();
-  });
-
-  // ---------------------------------------------------------------- on first use
-  // Answer files, the review and the copy actions are in form-files.js, loaded the first time
-  // one is asked for: most visits only type, and every form page stays light. A classic script
-  // (file:// cannot fetch), found through the page (any depth, any host); it reaches this
-  // script only through window.kensaForm (K below). Whatever asked for it runs once it is in.
-  var LOAD_FAILED = 'この操作に必要なファイル（form-files.js）を読み込めませんでした。ページを再読み込みしてください。';
-  var waiting = null;
-  function later(run) {
-    if (K.more) return run(K.more);
-    if (!waiting) {
-      waiting = [];
-      var s = document.createElement('script');
-      s.src = FILES_SCRIPT;
-      s.onload = s.onerror = function () {
-        var q = waiting;
-        waiting = null;
-        s.remove(); // after a failure, the next request tries again
-        if (K.more) {
-          if ($('import-message').textContent === LOAD_FAILED) importMessage('');
-          q.forEach(function (run) { run(K.more); });
-        } else {
-          importMessage(LOAD_FAILED);
-          if ($('review').open) $('review-body').innerHTML = '<p class="form-alert">' + LOAD_FAILED + '</p>';
-        }
+    // ---------------------------------------------------------------- the form's parts
+    // The answer controls are sent once in a <template> (keeps long pages light) and cloned here.
+    var html = tpl.innerHTML;
+    var byId = {};
+    all('[data-item-id]').forEach(function (el) {
+      var id = el.dataset.itemId;
+      var text = el.querySelector('.item-text');
+      var num = el.querySelector('.item-number');
+      var sec = el.closest('.section');
+      byId[id] = el;
+      if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
+      el.insertAdjacentHTML('beforeend', html.replace(/__ID__/g, id));
+      // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
+      el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
+        (el.dataset.reference ? '〔参考項目〕' : '');
+      el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
+      if (el.dataset.reference && text) text.insertAdjacentHTML('beforeend', '<span class="badge">参考項目</span>');
+    });
+    var fields = all('[data-field]');
+    var gateEl = form.querySelector('[data-gate]');
+    var switches = all('[data-switch]');
+    var sections = all('.section').map(function (el) {
+      var title = el.querySelector('.section-title'), phase = el.closest('.phase');
+      return {
+        title: title, items: all('[data-item-id]', el),
+        label: (phase ? phase.querySelector('.phase-title').childNodes[1].textContent + '　' : '') +
+          title.firstChild.textContent + ' ' + title.childNodes[1].textContent
       };
-      document.head.appendChild(s);
+    });
+    // A list too long for one light page is split over several that share one set of answers.
+    // The items of the other pages come from the page's data block as stand-ins that have no
+    // controls: their answers are the stored ones, and they count, show in the review and go
+    // into every save and export like the items on this page. Order: as the pages go.
+    var pages = [];
+    try { pages = JSON.parse($('other-parts-items').textContent).pages; } catch (e) { /* one page */ }
+    if (pages.length) {
+      var here = sections;
+      sections = [];
+      pages.forEach(function (p) {
+        if (p.current) {
+          here.forEach(function (sec) { sec.label += '（' + p.label + '）'; });
+          sections = sections.concat(here);
+        } else p.sections.forEach(function (sec) {
+          var its = sec.items.map(function (row) {
+            return byId[row[0]] = {
+              off: p.url, kLabel: row[1], kText: '（' + p.label + 'のページ）',
+              dataset: { itemId: row[0], unlessSwitchOff: row[3] || undefined, reference: row[4] ? 'true' : undefined }
+            };
+          });
+          sections.push({ label: sec.label + '（' + p.label + '）', items: its, href: p.url + '#' + its[0].dataset.itemId });
+        });
+      });
     }
-    waiting.push(run);
-  }
-  function importMessage(text, ok) {
-    var m = $('import-message');
-    m.textContent = text;
-    m.hidden = !text;
-    m.classList.toggle('ok', !!ok);
-  }
-  $('import-file').addEventListener('change', function (e) {
-    var file = e.target.files[0];
-    e.target.value = '';
-    if (file) later(function (m) { m.importFile(file); }); else importMessage('');
-  });
-  function hasFiles(e) { return e.dataTransfer && [].indexOf.call(e.dataTransfer.types || [], 'Files') >= 0; }
-  document.addEventListener('dragover', function (e) {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    document.body.classList.add('dropping');
-  });
-  document.addEventListener('dragleave', function (e) {
-    if (!e.relatedTarget) document.body.classList.remove('dropping');
-  });
-  document.addEventListener('drop', function (e) {
-    if (!hasFiles(e)) return;
-    e.preventDefault(); // or the browser would leave the page to show the file
-    document.body.classList.remove('dropping');
-    var file = e.dataTransfer.files[0]; // now: the browser empties dataTransfer after the event
-    later(function (m) { m.importFile(file); });
-    $('form-tools').scrollIntoView();
-  });
-  $('review').addEventListener('toggle', function () {
-    if ($('review').open) later(function (m) { m.review(collect()); });
-  });
+    var items = [].concat.apply([], sections.map(function (sec) { return sec.items; }));
 
-  // ---------------------------------------------------------------- typing
-  function changed(e) {
-    var t = e.target;
-    if (!e.isComposing && /:[ymd]$/.test(t.name || '')) {
-      var h = half(t.value);
-      if (h !== t.value) t.value = h;
+    function radio(name) {
+      var r = form.elements[name];
+      return r && r.value ? r.value : null;
     }
-    save();
-  }
-  form.addEventListener('input', changed);
-  form.addEventListener('change', changed);
-  form.addEventListener('compositionend', changed);
-  form.addEventListener('focusout', function (e) {
-    var fs = e.target.closest && e.target.closest('fieldset.date');
-    if (fs && !fs.contains(e.relatedTarget)) {
-      touched[fs.dataset.date] = true;
+    function setRadio(name, v) {
+      all('input[name="' + name + '"]').forEach(function (r) { r.checked = r.value === v; });
+    }
+    function pad(n) { return (n < 10 ? '0' : '') + n; }
+    function esc(s) {
+      return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
+    }
+    function obj(o) { return !!o && typeof o === 'object' && !Array.isArray(o); }
+
+    // ---------------------------------------------------------------- form ⇄ answers
+    function naReason(el, s) {
+      if (s.gate === 'no') return '確認不要';
+      var sw = el.dataset.unlessSwitchOff;
+      return sw && s.switches[sw] === 'no' ? '記入不要' : '';
+    }
+    function collect() {
+      var s = { fields: {}, gate: null, switches: {}, items: {} };
+      fields.forEach(function (f) { s.fields[f.dataset.field] = f.value; });
+      if (gateEl) s.gate = radio('gate');
+      switches.forEach(function (el) { s.switches[el.dataset.switch] = radio('switch:' + el.dataset.switch); });
+      items.forEach(function (el) {
+        var id = el.dataset.itemId, a = {}, kept = el.off && doc && obj(doc.items) && obj(doc.items[id]) ? doc.items[id] : {};
+        ROUNDS.forEach(function (r) {
+          var o = {}, k = obj(kept[r]) ? kept[r] : {};
+          if (r !== 'target') o.answer = el.off ? k.answer || null : radio(id + ':' + r);
+          if (DATED && !el.off) D.read(id + ':' + r, o);
+          else if (DATED) {
+            o.date = k.date || null;
+            if (k.date_input) o.date_input = k.date_input;
+          }
+          a[r] = o;
+        });
+        a.note = el.off ? kept.note || '' : form.elements[id + ':note'].value;
+        a.status = naReason(el, s) ? 'not_applicable' : 'applicable';
+        s.items[id] = a;
+      });
+      return s;
+    }
+    function apply(s) {
+      s = s || {};
+      form.reset();
+      var f = s.fields || {}, sw = s.switches || {}, its = s.items || {};
+      fields.forEach(function (el) { el.value = f[el.dataset.field] || ''; });
+      setRadio('gate', s.gate);
+      switches.forEach(function (el) { setRadio('switch:' + el.dataset.switch, sw[el.dataset.switch]); });
+      items.forEach(function (el) {
+        var id = el.dataset.itemId, a = its[id] || {};
+        if (el.off) return;
+        ROUNDS.forEach(function (r) {
+          var o = a[r] || {}, base = id + ':' + r;
+          if (r !== 'target') setRadio(base, o.answer);
+          if (DATED) D.fill(base, o);
+        });
+        form.elements[id + ':note'].value = a.note || '';
+      });
+      if (DATED) D.forget();
       refresh();
     }
-  });
-  // Enter confirms a Japanese IME conversion; it must never submit the form or move on.
-  form.addEventListener('keydown', function (e) {
-    if (e.key === 'Enter' && !e.isComposing && e.keyCode !== 229 && e.target.tagName === 'INPUT') e.preventDefault();
-  });
-  form.addEventListener('submit', function (e) { e.preventDefault(); });
+    function blank(s) {
+      if (!s) return true;
+      var f = s.fields || {}, its = s.items || {};
+      if (s.gate || Object.keys(f).some(function (k) { return f[k]; })) return false;
+      if (Object.keys(s.switches || {}).some(function (k) { return s.switches[k]; })) return false;
+      return !Object.keys(its).some(function (id) {
+        var a = its[id];
+        return a.note || ROUNDS.some(function (r) { return a[r] && (a[r].answer || a[r].date || a[r].date_input); });
+      });
+    }
 
-  // What form-files.js needs of this script. Its one global: the minifier renames every local
-  // name, so nothing else is shared. idx, cur and doc are read live (they are replaced here).
-  var K = window.kensaForm = {
-    form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, ANSWER: ANSWER, IDX: IDX,
-    byId: byId, fields: fields, gateEl: gateEl, switches: switches, sections: sections,
-    esc: esc, obj: obj, toIso: toIso, jaDate: jaDate, naReason: naReason, collect: collect, blank: blank,
-    get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,
-    open: open, build: build, time: time, exportStatus: exportStatus, importMessage: importMessage,
-    get idx() { return idx; },
-    get cur() { return cur; },
-    get doc() { return doc; },
-    set doc(d) { doc = d; }
-  };
+    // ---------------------------------------------------------------- rules and progress
+    function setNa(el, reason) {
+      var b = el.querySelector('.na-badge');
+      if (reason && !b) {
+        b = document.createElement('span');
+        b.className = 'badge na-badge';
+        (el.querySelector('.item-text') || el.querySelector('legend')).appendChild(b);
+      }
+      if (b) { b.textContent = reason; b.hidden = !reason; }
+      el.classList.toggle('is-na', !!reason);
+      all('input, textarea', el).forEach(function (c) { c.disabled = !!reason; });
+    }
+    function refresh() {
+      var s = collect();
+      var sum = { req: 0, done: 0, missing: [], noTarget: [], noDate: [], badDate: [] };
+      function need(v, href, label, text) {
+        sum.req++;
+        if (v) sum.done++; else sum.missing.push({ href: href, label: label, text: text });
+      }
+      if (gateEl) need(s.gate, '#gate', gateEl.querySelector('.gate-label').textContent);
+      switches.forEach(function (el) {
+        setNa(el, s.gate === 'no' ? '確認不要' : '');
+        if (s.gate !== 'no') need(s.switches[el.dataset.switch], '#' + el.id, el.querySelector('.gate-label').textContent);
+      });
+      fields.forEach(function (f) {
+        if (f.labels[0] && f.labels[0].querySelector('.required')) need(f.value.trim(), '#' + f.id, f.labels[0].firstChild.textContent);
+      });
+      items.forEach(function (el) {
+        var id = el.dataset.itemId, a = s.items[id], na = naReason(el, s), link = { href: (el.off || '') + '#' + id, label: el.kLabel, text: el.kText };
+        if (!el.off) setNa(el, na);
+        el.kIssue = false;
+        el.kStarted = !!(a.note || ROUNDS.some(function (r) { return a[r].answer || a[r].date || a[r].date_input; }));
+        el.kDone = !!(a.r1.answer && (!DATED || a.r1.date));
+        if (DATED) {
+          var needTarget = !na && a.r1.answer === 'no' && !a.target.date;
+          if (!el.off) {
+            ROUNDS.forEach(function (r) { D.show(id + ':' + r); });
+            $(id + '-target-needed').hidden = !needTarget;
+            ['y', 'm', 'd'].forEach(function (k) {
+              form.elements[id + ':target:' + k].setAttribute('aria-describedby', id + '-target-info' + (needTarget ? ' ' + id + '-target-needed' : ''));
+            });
+          }
+          if (!na) {
+            if (needTarget) { sum.noTarget.push(link); el.kIssue = true; }
+            if (['r1', 'r2'].some(function (r) { return a[r].answer && !a[r].date && !a[r].date_input; })) { sum.noDate.push(link); el.kIssue = true; }
+            if (ROUNDS.some(function (r) { return a[r].date_input; })) { sum.badDate.push(link); el.kIssue = true; }
+          }
+        }
+        if (!na && !el.dataset.reference) need(a.r1.answer, link.href, link.label, link.text);
+      });
+      renderProgress(s, sum);
+      if (K.more && $('review').open) K.more.review(s);
+      form.dispatchEvent(new CustomEvent('kensa:change', { detail: s }));
+      return s;
+    }
+    function sectionStatus(sec, s) {
+      var app = sec.items.filter(function (el) { return s.items[el.dataset.itemId].status === 'applicable'; });
+      if (!app.length) return ['確認不要', 'na'];
+      if (app.some(function (el) { return el.kIssue; })) return ['要対応', 'issue'];
+      if (app.every(function (el) { return el.kDone; })) return ['完了', 'done'];
+      return app.some(function (el) { return el.kStarted; }) ? ['入力中', 'doing'] : ['未着手', 'todo'];
+    }
+    function links(list) {
+      var shown = list.slice(0, 12).map(function (l) {
+        return '<a href="' + esc(l.href) + '">' + esc(l.label) + (l.text ? '<span class="link-text">' + esc(l.text.slice(0, 24)) + (l.text.length > 24 ? '…' : '') + '</span>' : '') + '</a>';
+      });
+      return '<ul class="issue-links">' + shown.map(function (a) { return '<li>' + a + '</li>'; }).join('') + '</ul>' +
+        (list.length > 12 ? '<p>ほか' + (list.length - 12) + '件</p>' : '');
+    }
+    function renderProgress(s, sum) {
+      var h = '<p class="progress-count"><strong>必須の回答 ' + sum.done + '／' + sum.req + '</strong>' +
+        (sum.done === sum.req ? '（すべて回答済み）' : '（未回答 ' + (sum.req - sum.done) + '件）') + '</p>';
+      [[sum.missing, '未回答の質問'], [sum.noTarget, '「いいえ」で目標日のない項目'], [sum.noDate, '確認日の記入がない回答'], [sum.badDate, '日付に誤りのある項目']]
+        .forEach(function (g) {
+          if (g[0].length) h += '<div class="issue"><h3>' + g[1] + '（' + g[0].length + '件）</h3>' + links(g[0]) + '</div>';
+        });
+      h += '<h3>章ごとの状況</h3><ul class="section-list">';
+      sections.forEach(function (sec) {
+        var st = sectionStatus(sec, s), badge = sec.title && sec.title.querySelector('.status');
+        if (sec.title && !badge) {
+          badge = document.createElement('span');
+          sec.title.appendChild(badge);
+        }
+        if (badge) {
+          badge.className = 'status st-' + st[1];
+          badge.textContent = st[0];
+        }
+        h += '<li><a href="' + esc(sec.href || '#' + sec.title.id) + '">' + esc(sec.label) + '</a> <span class="status st-' + st[1] + '">' + st[0] + '</span></li>';
+      });
+      $('progress-body').innerHTML = h + '</ul>';
+    }
+    // ---------------------------------------------------------------- storage
+    // Everything goes through get/put so that a browser that refuses storage (private mode,
+    // blocked, full) still works for this visit, and says so instead of failing silently.
+    var mem = {};
+    var canStore = true;
+    try {
+      localStorage.setItem(KEY + 'probe', '1');
+      localStorage.removeItem(KEY + 'probe');
+    } catch (e) {
+      canStore = false;
+    }
+    function storageAlert(text) {
+      var a = $('storage-alert');
+      a.textContent = text;
+      a.hidden = !text;
+    }
+    function get(k) {
+      try {
+        var v = k in mem ? mem[k] : canStore ? localStorage.getItem(k) : null;
+        return v ? JSON.parse(v) : null;
+      } catch (e) {
+        return null;
+      }
+    }
+    function put(k, v) {
+      var t = JSON.stringify(v);
+      if (canStore) {
+        try {
+          localStorage.setItem(k, t);
+          delete mem[k];
+          if (storageFull) { storageFull = false; storageAlert(''); }
+          return true;
+        } catch (e) {
+          storageFull = true;
+          storageAlert('保存できる容量が足りないため、入力内容をこのブラウザに保存できませんでした。不要な控えを削除するか、「ファイルに書き出す」で保存してください。このページを閉じると、保存できなかった入力は失われます。');
+        }
+      }
+      mem[k] = t;
+      return false;
+    }
+    function drop(k) {
+      delete mem[k];
+      try { if (canStore) localStorage.removeItem(k); } catch (e) { /* nothing to keep */ }
+    }
+    var storageFull = false;
+    var askedPersist = false;
+    function persist() {
+      // Ask once, on the first change: storage the browser may not evict on its own.
+      if (askedPersist || !navigator.storage || !navigator.storage.persist) return;
+      askedPersist = true;
+      navigator.storage.persisted().then(function (p) { return p || navigator.storage.persist(); }).catch(function () {});
+    }
 
-  // ---------------------------------------------------------------- start
-  if (!canStore) {
-    storageAlert('このブラウザでは入力内容を保存できません（プライベートブラウズや設定で保存が止められている可能性があります）。入力はできますが、ページを閉じると消えます。必ず「ファイルに書き出す」で保存してください。');
+    // ---------------------------------------------------------------- copies
+    var IDX = KEY + 'copies';
+    var dataKey = function (id) { return KEY + 'copy:' + id; };
+    var backupKey = function (id) { return KEY + 'backup:' + id; };
+    function newId() {
+      var d = new Date();
+      return 'c-' + d.getFullYear() + pad(d.getMonth() + 1) + pad(d.getDate()) + '-' + Math.random().toString(16).slice(2, 6);
+    }
+    function find(id) { return idx.list.filter(function (c) { return c.id === id; })[0]; }
+    var idx = get(IDX);
+    if (!obj(idx) || !Array.isArray(idx.list) || !idx.list.length) idx = { current: null, list: [{ id: newId(), name: '控え1' }] };
+    var cur = find(idx.current) || idx.list[0];
+    var doc = null;
+
+    function build(s, updated, exported) {
+      return {
+        format: 'kensa-answers',
+        format_version: 1,
+        generator: ds.generator,
+        checklist: { id: CID, edition: ds.edition, definition_hash: ds.definitionHash, title: ds.title, form: ds.form },
+        copy: { id: cur.id, name: cur.name },
+        updated_at: updated || new Date().toISOString(),
+        exported_at: exported || undefined,
+        fields: s.fields,
+        gate: s.gate,
+        switches: s.switches,
+        items: s.items
+      };
+    }
+    function time(iso) {
+      var d = new Date(iso);
+      return d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + d.getHours() + ':' + pad(d.getMinutes());
+    }
+    function status(text) { $('save-status').textContent = text; }
+    function save() {
+      var s = refresh();
+      doc = build(s, null, doc && doc.exported_at);
+      if (put(dataKey(cur.id), doc)) status('入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。');
+      else if (!canStore) status('この入力はまだ保存されていません。');
+      put(IDX, idx);
+      exportStatus();
+      persist();
+    }
+    function exportStatus() {
+      var e = $('export-status'), t;
+      if (!doc || blank(doc)) t = '';
+      else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存し、提出や保管に使ってください。';
+      else if (doc.updated_at > doc.exported_at) t = '最後にファイルに書き出した（' + time(doc.exported_at) + '）後に変更があります。もう一度書き出してください。';
+      else t = '最後にファイルに書き出した日時：' + time(doc.exported_at) + '（その後の変更はありません）';
+      e.textContent = t;
+      e.classList.toggle('warn', !!t && !(doc.exported_at && doc.updated_at <= doc.exported_at));
+    }
+    function renderCopies() {
+      var sel = $('copy-select');
+      sel.innerHTML = idx.list.map(function (c) {
+        return '<option value="' + esc(c.id) + '"' + (c.id === cur.id ? ' selected' : '') + '>' + esc(c.name || '（名前なし）') + '</option>';
+      }).join('');
+      $('copy-name').value = cur.name;
+      var b = get(backupKey(cur.id));
+      var r = document.querySelector('[data-action="copy-restore"]');
+      r.hidden = !b;
+      if (b) r.textContent = 'バックアップ（' + time(b.backup_at) + '）から戻す';
+    }
+    // Shows a copy; `data` (an imported file) replaces what is stored for it.
+    function open(id, data) {
+      cur = find(id);
+      idx.current = id;
+      put(IDX, idx);
+      doc = data || get(dataKey(id));
+      apply(doc);
+      if (data) {
+        doc = build(collect(), data.updated_at, data.exported_at);
+        put(dataKey(id), doc);
+      }
+      renderCopies();
+      exportStatus();
+      status(doc ? '控え「' + cur.name + '」を表示しています（最終更新 ' + time(doc.updated_at) + '）。' : '控え「' + cur.name + '」を表示しています（まだ入力はありません）。');
+    }
+    document.addEventListener('click', function (e) {
+      var b = e.target.closest && e.target.closest('[data-action]'), a = b && b.dataset.action;
+      if (a === 'print') window.print();
+      else if (a === 'export' || /^copy-/.test(a)) later(function (m) { if (m.actions[a]) m.actions[a](); });
+    });
+    $('copy-select').addEventListener('change', function (e) { open(e.target.value); });
+    $('copy-name').addEventListener('input', function (e) {
+      cur.name = e.target.value;
+      var o = $('copy-select').options[$('copy-select').selectedIndex];
+      if (o) o.textContent = cur.name || '（名前なし）';
+      if (doc) { doc.copy.name = cur.name; put(dataKey(cur.id), doc); }
+      put(IDX, idx);
+    });
+
+    // Another tab of the same page changed something: follow it instead of overwriting it later.
+    window.addEventListener('storage', function (e) {
+      if (!e.key || e.key.indexOf(KEY) !== 0) return;
+      if (e.key === IDX) {
+        var n = get(IDX);
+        if (!obj(n) || !Array.isArray(n.list) || !n.list.length) return;
+        var keep = n.current;
+        idx = n;
+        if (find(cur.id)) { cur = find(cur.id); idx.current = cur.id; renderCopies(); } else open(find(keep) ? keep : idx.list[0].id);
+      } else if (e.key === dataKey(cur.id)) {
+        doc = get(e.key);
+        apply(doc);
+        exportStatus();
+        status('別のタブ・ウィンドウでの変更を反映しました。');
+      } else if (e.key === backupKey(cur.id)) renderCopies();
+    });
+
+    // ---------------------------------------------------------------- on first use
+    // Answer files, the review and the copy actions are in form-files.js, loaded the first time
+    // one is asked for: most visits only type, and every form page stays light. A classic script
+    // (file:// cannot fetch), found through the page (any depth, any host); it reaches this
+    // script only through window.kensaForm (K below). Whatever asked for it runs once it is in.
+    var LOAD_FAILED = 'この操作に必要なファイル（form-files.js）を読み込めませんでした。ページを再読み込みしてください。';
+    var waiting = null;
+    function later(run) {
+      if (K.more) return run(K.more);
+      if (!waiting) {
+        waiting = [];
+        var s = document.createElement('script');
+        s.src = FILES_SCRIPT;
+        s.onload = s.onerror = function () {
+          var q = waiting;
+          waiting = null;
+          s.remove(); // after a failure, the next request tries again
+          if (K.more) {
+            if ($('import-message').textContent === LOAD_FAILED) importMessage('');
+            q.forEach(function (run) { run(K.more); });
+          } else {
+            importMessage(LOAD_FAILED);
+            if ($('review').open) $('review-body').innerHTML = '<p class="form-alert">' + LOAD_FAILED + '</p>';
+          }
+        };
+        document.head.appendChild(s);
+      }
+      waiting.push(run);
+    }
+    function importMessage(text, ok) {
+      var m = $('import-message');
+      m.textContent = text;
+      m.hidden = !text;
+      m.classList.toggle('ok', !!ok);
+    }
+    $('import-file').addEventListener('change', function (e) {
+      var file = e.target.files[0];
+      e.target.value = '';
+      if (file) later(function (m) { m.importFile(file); }); else importMessage('');
+    });
+    function hasFiles(e) { return e.dataTransfer && [].indexOf.call(e.dataTransfer.types || [], 'Files') >= 0; }
+    document.addEventListener('dragover', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      document.body.classList.add('dropping');
+    });
+    document.addEventListener('dragleave', function (e) {
+      if (!e.relatedTarget) document.body.classList.remove('dropping');
+    });
+    document.addEventListener('drop', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault(); // or the browser would leave the page to show the file
+      document.body.classList.remove('dropping');
+      var file = e.dataTransfer.files[0]; // now: the browser empties dataTransfer after the event
+      later(function (m) { m.importFile(file); });
+      $('form-tools').scrollIntoView();
+    });
+    $('review').addEventListener('toggle', function () {
+      if ($('review').open) later(function (m) { m.review(collect()); });
+    });
+
+    // ---------------------------------------------------------------- typing
+    form.addEventListener('input', save);
+    form.addEventListener('change', save);
+    form.addEventListener('compositionend', save);
+    // Enter confirms a Japanese IME conversion; it must never submit the form or move on.
+    form.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.isComposing && e.keyCode !== 229 && e.target.tagName === 'INPUT') e.preventDefault();
+    });
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
+
+    // What form-files.js needs of this script. Its one global: the minifier renames every local
+    // name, so nothing else is shared. idx, cur and doc are read live (they are replaced here).
+    var K = window.kensaForm = {
+      form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, ANSWER: ANSWER, IDX: IDX,
+      byId: byId, fields: fields, gateEl: gateEl, switches: switches, sections: sections,
+      esc: esc, obj: obj, toIso: D && D.toIso, jaDate: D && D.jaDate, naReason: naReason, collect: collect, blank: blank,
+      get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,
+      open: open, build: build, time: time, exportStatus: exportStatus, importMessage: importMessage,
+      get idx() { return idx; },
+      get cur() { return cur; },
+      get doc() { return doc; },
+      set doc(d) { doc = d; }
+    };
+
+    // ---------------------------------------------------------------- start
+    if (!canStore) {
+      storageAlert('このブラウザでは入力内容を保存できません（プライベートブラウズや設定で保存が止められている可能性があります）。入力はできますが、ページを閉じると消えます。必ず「ファイルに書き出す」で保存してください。');
+    }
+    $('form-tools').hidden = false;
+    $('progress').hidden = false;
+    open(cur.id);
+    form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
   }
-  $('form-tools').hidden = false;
-  $('progress').hidden = false;
-  open(cur.id);
-  form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
 })();

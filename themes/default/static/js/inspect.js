@@ -725,7 +725,9 @@
         r.findings.forEach(function (f) {
           var li = el('li', 'finding');
           var msg = el(opts.linkItems && f.item ? 'a' : 'span', 'finding-message', f.message);
-          if (opts.linkItems && f.item) msg.href = '#' + f.item;
+          // On a split form the item may be on another of its pages (form.js knows which).
+          var stand = opts.linkItems && f.item && window.kensaForm && window.kensaForm.byId[f.item];
+          if (opts.linkItems && f.item) msg.href = (stand && stand.off || '') + '#' + f.item;
           li.appendChild(msg);
           var text = itemText(data, f);
           if (text) li.appendChild(el('span', 'finding-item', '項目：' + text));

@@ -66,9 +66,28 @@
     return el.value || null; // RadioNodeList: the checked one's value, or ''
   }
 
+  // A split form's items on its other pages (form.js explains the data block): they count on
+  // every page, with the answers stored for them.
+  function otherItems() {
+    var out = [];
+    try {
+      var data = JSON.parse(document.getElementById('other-parts-items').textContent);
+      data.pages.forEach(function (p) {
+        (p.sections || []).forEach(function (sec) {
+          sec.items.forEach(function (row) {
+            out.push({ id: row[0], viewpoint: row[2] == null ? null : data.viewpoints[row[2]], sw: row[3] || null });
+          });
+        });
+      });
+    } catch (e) { /* one page */ }
+    return out;
+  }
+
   function readItems(form) {
     var gateOff = radioValue(form, 'gate') === 'no';
-    var items = [];
+    var items = otherItems().map(function (o) {
+      return { viewpoint: o.viewpoint, answer: null, applicable: !gateOff && !(o.sw && radioValue(form, 'switch:' + o.sw) === 'no') };
+    });
     var nodes = form.querySelectorAll('[data-item-id]');
     for (var i = 0; i < nodes.length; i += 1) {
       var el = nodes[i];
@@ -86,17 +105,19 @@
   // The answers as form.js collects them: items.<id>.r1.answer, and status "not_applicable"
   // for items the form's rules make 記入不要 (as src/scoring.rs reads answer files).
   function fromState(form, state) {
-    var items = [];
+    var list = otherItems();
     var nodes = form.querySelectorAll('[data-item-id]');
     for (var i = 0; i < nodes.length; i += 1) {
-      var a = state.items[nodes[i].getAttribute('data-item-id')] || {};
-      items.push({
-        viewpoint: nodes[i].getAttribute('data-viewpoint'),
+      list.push({ id: nodes[i].getAttribute('data-item-id'), viewpoint: nodes[i].getAttribute('data-viewpoint') });
+    }
+    return list.map(function (o) {
+      var a = state.items[o.id] || {};
+      return {
+        viewpoint: o.viewpoint,
         answer: a.r1 ? a.r1.answer : null,
         applicable: a.status !== 'not_applicable',
-      });
-    }
-    return items;
+      };
+    });
   }
 
   function show(summary, key, t) {
@@ -124,7 +145,10 @@
       if (ids.indexOf(id) < 0) ids.push(id);
     }
     function update(e) {
-      var s = score(ids, e && e.detail && e.detail.items ? fromState(form, e.detail) : readItems(form));
+      // form.js may have restored the answers before this script ran: its answers are the
+      // record (a split form's other pages have no controls here to read).
+      var state = e && e.detail && e.detail.items ? e.detail : window.kensaForm ? window.kensaForm.collect() : null;
+      var s = score(ids, state ? fromState(form, state) : readItems(form));
       ids.forEach(function (id) {
         show(summary, id, s.viewpoints[id]);
       });
