@@ -25,4 +25,5 @@ pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod validate;
+pub mod weight;
 pub mod yaml;

@@ -38,8 +38,9 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
 /// Everything `build` does except writing: templates and stylesheets are checked too, so
 /// `kensa check` finds every mistake a build would.
 pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
-    let (site, warnings) = load_site(root)?;
-    render_all(&site, root, false)?;
+    let (site, mut warnings) = load_site(root)?;
+    let outputs = render_all(&site, root, false)?;
+    warnings.extend(crate::weight::form_page_warnings(&site, &outputs));
     Ok((site, warnings))
 }
 
@@ -110,9 +111,10 @@ impl StageTimer {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let mut timer = StageTimer::new();
-    let (site, warnings) = load_site(&opts.root)?;
+    let (site, mut warnings) = load_site(&opts.root)?;
     timer.lap("load, parse, validate");
     let outputs = render_all(&site, &opts.root, opts.live_reload)?;
+    warnings.extend(crate::weight::form_page_warnings(&site, &outputs));
     let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
     let statics: Vec<(PathBuf, String)> = site
         .static_files

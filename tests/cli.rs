@@ -421,6 +421,44 @@ fn split_at_mistakes_are_each_reported_with_their_place() {
 }
 
 #[test]
+fn a_form_page_over_the_weight_budget_is_a_warning_naming_its_checklist() {
+    let site = split_site("[current-2-server-2]", "current-1-1");
+    let checklist = site.path().join("content/checklists/r6/facility.yaml");
+    let yaml = std::fs::read_to_string(&checklist).unwrap();
+    let long = "医療情報システム安全管理責任者を設置している。".repeat(1000);
+    std::fs::write(
+        &checklist,
+        yaml.replacen(
+            "text: 医療情報システム安全管理責任者を設置している。",
+            &format!("text: {long}"),
+            1,
+        ),
+    )
+    .unwrap();
+    let out = kensa(&["build", "--root", site.path().to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert!(
+        out.status.success(),
+        "a warning does not fail the build: {stderr}"
+    );
+    assert!(
+        stderr.contains("checklists/r6/facility.html weighs")
+            && stderr.contains("over the 60.0 KB budget of a form page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/checklists/r6/facility.yaml:13:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("split_at"), "{stderr}");
+    // The other page of the form, without the long item, is within the budget.
+    assert!(!stderr.contains("facility-2.html weighs"), "{stderr}");
+    let check = kensa(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0));
+    assert!(text(&check.stderr).contains("facility.html weighs"));
+}
+
+#[test]
 fn version_and_help() {
     let v = kensa(&["--version"]);
     assert!(text(&v.stdout).contains(env!("CARGO_PKG_VERSION")));
