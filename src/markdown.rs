@@ -81,10 +81,7 @@ fn options() -> Options {
 
 /// Renders a Markdown body. Offsets in the result are relative to `body`.
 pub fn render(body: &str) -> MarkdownOutput {
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
-    let events = merge_text(events);
+    let events = merge_text(Parser::new_ext(body, options()).into_offset_iter());
 
     let mut out = MarkdownOutput::default();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -155,14 +152,16 @@ pub fn render(body: &str) -> MarkdownOutput {
 
 /// Text events may arrive in pieces (pulldown-cmark splits at `[`); join neighbours so that a
 /// `[[GL6 …]]` reference is seen whole.
-fn merge_text(
-    events: Vec<(Event<'_>, std::ops::Range<usize>)>,
-) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
-    let mut merged: Vec<(Event, std::ops::Range<usize>)> = Vec::with_capacity(events.len());
+/// Collected straight from the parser: no second list of events.
+fn merge_text<'a>(
+    events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> Vec<(Event<'a>, std::ops::Range<usize>)> {
+    let mut merged: Vec<(Event, std::ops::Range<usize>)> = Vec::new();
     for (event, range) in events {
         if let Event::Text(t) = &event {
             if let Some((Event::Text(prev), prev_range)) = merged.last_mut() {
-                let joined = format!("{prev}{t}");
+                let mut joined = std::mem::replace(prev, CowStr::Borrowed("")).into_string();
+                joined.push_str(t);
                 *prev = CowStr::from(joined);
                 prev_range.end = range.end;
                 continue;

@@ -1,7 +1,6 @@
 //! Files for using the site offline and for answer files: the answers JSON Schema, the
 //! service worker and the whole-site ZIP. Runs last, since the ZIP packs every other file.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde_json::{json, Value};
@@ -217,44 +216,226 @@ fn service_worker(template: &str, outputs: &[Output], statics: &[Output]) -> Vec
 }
 
 /// Every output and content file, unpacked into one folder that works opened from disk.
-/// Compression is most of the cost, so chunks are compressed in parallel into small archives
-/// that are then merged without recompressing.
-fn site_zip(outputs: &[Output], statics: &[Output]) -> zip::result::ZipResult<Vec<u8>> {
+/// Compression is most of the cost, so runs of files are compressed in parallel, each run
+/// into its own part (local headers and data, offsets relative to the part), and the parts
+/// are then joined behind each other with one central directory.
+fn site_zip(outputs: &[Output], statics: &[Output]) -> Result<Vec<u8>, String> {
     use rayon::prelude::*;
     let mut files: Vec<&Output> = outputs.iter().chain(statics).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        // Fastest level: the archive is about 10% larger, the build much faster.
-        .compression_level(Some(1));
-    let chunk = files
+    // Small runs: files differ a lot in size (the search index's chunks are 100 times a
+    // page), and a run costs only its buffer.
+    let run = files
         .len()
-        .div_ceil(rayon::current_num_threads() * 4)
+        .div_ceil(rayon::current_num_threads() * 16)
         .max(1);
-    let parts: Vec<zip::result::ZipResult<Vec<u8>>> = files
-        .par_chunks(chunk)
-        .map(|part| {
-            let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-            for f in part {
-                w.start_file(f.path.as_str(), opts)?;
+    let parts: Vec<zipw::Part> = files
+        .par_chunks(run)
+        .map(|run| {
+            let mut part = zipw::Part::default();
+            for f in run {
                 if f.path == "index.html" {
-                    w.write_all(&without_zip_block(&f.bytes))?;
+                    part.add(&f.path, &without_zip_block(&f.bytes))?;
                 } else {
-                    w.write_all(&f.bytes)?;
+                    part.add(&f.path, &f.bytes)?;
                 }
             }
-            Ok(w.finish()?.into_inner())
+            Ok(part)
         })
-        .collect();
-    let parts: Vec<Vec<u8>> = parts.into_iter().collect::<Result<_, _>>()?;
-    // The archive is the parts' entries plus one directory: sized once, not grown by doubling
-    // (which kept up to twice the archive in memory at the build's peak).
-    let size = parts.iter().map(Vec::len).sum();
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size)));
-    for part in parts {
-        w.merge_archive(zip::ZipArchive::new(std::io::Cursor::new(part))?)?;
+        .collect::<Result<_, String>>()?;
+    zipw::join(parts)
+}
+
+/// A ZIP writer for exactly what the site archive needs: deflated entries (level 1), UTF-8
+/// names, no ZIP64 (a site that needs it fails the build with a clear message). The zip crate
+/// allocated a new compressor (about 300 KB) for every entry and copied every part a second
+/// time to merge them; here each thread keeps one compressor and resets it between entries.
+mod zipw {
+    use std::cell::RefCell;
+
+    use flate2::{Compress, Compression, FlushCompress, Status};
+
+    const LOCAL_HEADER: u32 = 0x0403_4b50;
+    const CENTRAL_HEADER: u32 = 0x0201_4b50;
+    const END_OF_CENTRAL_DIR: u32 = 0x0605_4b50;
+    /// Made by: Unix (3), spec 2.0. Needed to extract: 2.0 (deflate).
+    const VERSION_MADE_BY: u16 = 3 << 8 | 20;
+    const VERSION_NEEDED: u16 = 20;
+    const DEFLATE: u16 = 8;
+    /// General purpose bit 11: the name is UTF-8 (set only for non-ASCII names, as others do).
+    const UTF8_NAME: u16 = 1 << 11;
+    /// 1980-01-01 00:00, the earliest DOS date: the archive does not change with the clock.
+    const DOS_TIME: u16 = 0;
+    const DOS_DATE: u16 = 1 << 5 | 1;
+    /// Regular file, rw-r--r--.
+    const UNIX_MODE: u32 = 0o100_644 << 16;
+
+    thread_local! {
+        static DEFLATER: RefCell<Option<Compress>> = const { RefCell::new(None) };
     }
-    Ok(w.finish()?.into_inner())
+
+    struct Entry {
+        name: String,
+        crc: u32,
+        compressed: u32,
+        size: u32,
+        /// Offset of the local header within its part.
+        offset: u32,
+    }
+
+    /// Entries compressed one after another into one buffer.
+    #[derive(Default)]
+    pub struct Part {
+        bytes: Vec<u8>,
+        entries: Vec<Entry>,
+    }
+
+    fn too_big(what: &str) -> String {
+        format!("{what} is 4 GiB or more, which needs ZIP64; kensa writes only plain ZIP")
+    }
+
+    fn u32_of(n: usize, what: &str) -> Result<u32, String> {
+        u32::try_from(n)
+            .ok()
+            .filter(|&n| n != u32::MAX)
+            .ok_or_else(|| too_big(what))
+    }
+
+    fn flags(name: &str) -> u16 {
+        if name.is_ascii() {
+            0
+        } else {
+            UTF8_NAME
+        }
+    }
+
+    impl Part {
+        /// Appends one file: its local header, then its deflated bytes.
+        pub fn add(&mut self, name: &str, data: &[u8]) -> Result<(), String> {
+            let name_len =
+                u16::try_from(name.len()).map_err(|_| format!("file name too long: {name}"))?;
+            let size = u32_of(data.len(), name)?;
+            let offset = u32_of(self.bytes.len(), "the archive")?;
+            let crc = crc32fast::hash(data);
+            let b = &mut self.bytes;
+            put32(b, LOCAL_HEADER);
+            put16(b, VERSION_NEEDED);
+            put16(b, flags(name));
+            put16(b, DEFLATE);
+            put16(b, DOS_TIME);
+            put16(b, DOS_DATE);
+            put32(b, crc);
+            let sizes_at = b.len();
+            put32(b, 0); // compressed size, written below
+            put32(b, size);
+            put16(b, name_len);
+            put16(b, 0); // no extra field
+            b.extend_from_slice(name.as_bytes());
+            let data_at = b.len();
+            deflate(data, b).map_err(|e| format!("cannot compress {name}: {e}"))?;
+            let compressed = u32_of(b.len() - data_at, name)?;
+            b[sizes_at..sizes_at + 4].copy_from_slice(&compressed.to_le_bytes());
+            self.entries.push(Entry {
+                name: name.to_string(),
+                crc,
+                compressed,
+                size,
+                offset,
+            });
+            Ok(())
+        }
+    }
+
+    /// Raw deflate (no zlib header) of `data`, appended to `out`, with this thread's compressor.
+    fn deflate(data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+        DEFLATER.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let c = cell.get_or_insert_with(|| Compress::new(Compression::new(1), false));
+            c.reset();
+            // Level 1 output is rarely larger than its input; the loop grows the buffer if so.
+            out.reserve(data.len() / 2 + 64);
+            loop {
+                let read = c.total_in() as usize;
+                match c
+                    .compress_vec(&data[read..], out, FlushCompress::Finish)
+                    .map_err(|e| e.to_string())?
+                {
+                    Status::StreamEnd => return Ok(()),
+                    Status::Ok | Status::BufError => out.reserve(data.len() / 4 + 1024),
+                }
+            }
+        })
+    }
+
+    /// The parts one after another, then the central directory and its end record.
+    pub fn join(parts: Vec<Part>) -> Result<Vec<u8>, String> {
+        let data: usize = parts.iter().map(|p| p.bytes.len()).sum();
+        let entries: usize = parts.iter().map(|p| p.entries.len()).sum();
+        let directory: usize = parts
+            .iter()
+            .flat_map(|p| &p.entries)
+            .map(|e| 46 + e.name.len())
+            .sum();
+        let count = u16::try_from(entries)
+            .ok()
+            .filter(|&n| n != u16::MAX)
+            .ok_or_else(|| {
+                format!(
+                    "{entries} files: more than 65,534 needs ZIP64; kensa writes only plain ZIP"
+                )
+            })?;
+        let directory_at = u32_of(data, "the archive")?;
+        let directory_len = u32_of(directory, "the archive's directory")?;
+        u32_of(data + directory + 22, "the archive")?;
+        // Sized once: joining never reallocates.
+        let mut out = Vec::with_capacity(data + directory + 22);
+        let mut index = Vec::with_capacity(entries);
+        for part in parts {
+            let base = out.len() as u32; // checked above
+            out.extend_from_slice(&part.bytes);
+            index.extend(part.entries.into_iter().map(|mut e| {
+                e.offset += base;
+                e
+            }));
+        }
+        for e in &index {
+            put32(&mut out, CENTRAL_HEADER);
+            put16(&mut out, VERSION_MADE_BY);
+            put16(&mut out, VERSION_NEEDED);
+            put16(&mut out, flags(&e.name));
+            put16(&mut out, DEFLATE);
+            put16(&mut out, DOS_TIME);
+            put16(&mut out, DOS_DATE);
+            put32(&mut out, e.crc);
+            put32(&mut out, e.compressed);
+            put32(&mut out, e.size);
+            put16(&mut out, e.name.len() as u16); // checked in `add`
+            put16(&mut out, 0); // extra field
+            put16(&mut out, 0); // comment
+            put16(&mut out, 0); // disk number
+            put16(&mut out, 0); // internal attributes
+            put32(&mut out, UNIX_MODE);
+            put32(&mut out, e.offset);
+            out.extend_from_slice(e.name.as_bytes());
+        }
+        put32(&mut out, END_OF_CENTRAL_DIR);
+        put16(&mut out, 0); // this disk
+        put16(&mut out, 0); // disk with the directory
+        put16(&mut out, count);
+        put16(&mut out, count);
+        put32(&mut out, directory_len);
+        put32(&mut out, directory_at);
+        put16(&mut out, 0); // comment length
+        Ok(out)
+    }
+
+    fn put16(out: &mut Vec<u8>, n: u16) {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn put32(out: &mut Vec<u8>, n: u32) {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
 }
 
 /// The home page without its download block (the element with id `offline-download`).
@@ -301,6 +482,67 @@ mod tests {
         let out = String::from_utf8(without_zip_block(html)).unwrap();
         assert_eq!(out, "<main><p>a</p><p>b</p></main>");
         assert_eq!(without_zip_block(b"<p>none</p>"), b"<p>none</p>".to_vec());
+    }
+
+    #[test]
+    fn zip_reads_back_with_the_zip_crate() {
+        use std::io::Read;
+        // Incompressible bytes (a small xorshift), larger than the first output reservation.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let noise: Vec<u8> = (0..300_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let page = "<p>本文</p>".repeat(5000).into_bytes();
+        let out = |path: &str, bytes: Vec<u8>| Output {
+            path: path.into(),
+            bytes,
+        };
+        let outputs = vec![
+            out("manuals/手順書.html", page.clone()),
+            out("empty.txt", Vec::new()),
+            out("assets/noise.bin", noise.clone()),
+            out(
+                "index.html",
+                b"<p>a</p><section id=offline-download>z</section>".to_vec(),
+            ),
+        ];
+        let statics = vec![out("files/様式.pdf", b"%PDF".to_vec())];
+        let zip = site_zip(&outputs, &statics).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let names: Vec<&str> = archive.file_names().collect();
+        assert_eq!(names.len(), 5);
+        let mut read = |name: &str| {
+            let mut f = archive.by_name(name).unwrap();
+            assert_eq!(f.compression(), zip::CompressionMethod::Deflated);
+            assert_eq!(f.unix_mode(), Some(0o100_644));
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap(); // checks the CRC too
+            bytes
+        };
+        assert_eq!(read("manuals/手順書.html"), page);
+        assert_eq!(read("empty.txt"), b"");
+        assert_eq!(read("assets/noise.bin"), noise);
+        assert_eq!(read("index.html"), b"<p>a</p>");
+        assert_eq!(read("files/様式.pdf"), b"%PDF");
+        // In path order, so the archive is the same from build to build.
+        let order: Vec<String> = (0..5)
+            .map(|i| archive.by_index(i).unwrap().name().to_string())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "assets/noise.bin",
+                "empty.txt",
+                "files/様式.pdf",
+                "index.html",
+                "manuals/手順書.html"
+            ]
+        );
     }
 
     #[test]

@@ -34,23 +34,54 @@ use crate::theme::Theme;
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        push_normalized(&mut out, c);
+        match normalized(out.chars().next_back(), c) {
+            Normalized::Push(c) => out.push(c),
+            Normalized::ReplaceLast(c) => {
+                out.pop();
+                out.push(c);
+            }
+        }
     }
     out
 }
 
-fn push_normalized(out: &mut String, c: char) {
+/// [`normalize`] into a buffer of chars (cleared first), which the tokenizer reads.
+fn normalize_chars(text: &str, out: &mut Vec<char>) {
+    out.clear();
+    out.reserve(text.len());
+    for c in text.chars() {
+        match normalized(out.last().copied(), c) {
+            Normalized::Push(c) => out.push(c),
+            Normalized::ReplaceLast(c) => {
+                if let Some(last) = out.last_mut() {
+                    *last = c;
+                }
+            }
+        }
+    }
+}
+
+enum Normalized {
+    Push(char),
+    /// A sound mark composed with the character before it.
+    ReplaceLast(char),
+}
+
+/// What `c` becomes after `prev` (the last character written so far).
+#[inline]
+fn normalized(prev: Option<char>, c: char) -> Normalized {
     let cp = c as u32;
+    if cp < 0x80 {
+        return Normalized::Push(c.to_ascii_lowercase());
+    }
     let mapped = match cp {
         0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
         0xFF61..=0xFF9D => HALF_WIDTH_KANA[(cp - 0xFF61) as usize],
         0xFF9E | 0xFF9F | 0x3099 | 0x309A => {
             let semi = cp == 0xFF9F || cp == 0x309A;
-            if let Some(composed) = out.chars().next_back().and_then(|p| compose(p, semi)) {
-                out.pop();
-                out.push(composed);
-                return;
+            if let Some(composed) = prev.and_then(|p| compose(p, semi)) {
+                return Normalized::ReplaceLast(composed);
             }
             match cp {
                 0xFF9E => '\u{309B}',
@@ -60,7 +91,7 @@ fn push_normalized(out: &mut String, c: char) {
         }
         _ => c,
     };
-    out.push(mapped.to_ascii_lowercase());
+    Normalized::Push(mapped.to_ascii_lowercase())
 }
 
 /// ｡ through ﾝ (U+FF61..U+FF9D) in full width.
@@ -130,16 +161,24 @@ pub fn tokenize(text: &str) -> Vec<String> {
     out
 }
 
-/// [`tokenize`] without a `String` per token: the index calls this for every token of the site.
+/// [`tokenize`] without a `String` per token.
 pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
-    let chars: Vec<char> = normalize(text).chars().collect();
-    let n = chars.len();
+    let mut chars = Vec::new();
     let mut buf = String::new();
-    let mut emit = |cs: &[char]| {
+    for_each_token_chars(text, &mut chars, |cs| {
         buf.clear();
         buf.extend(cs);
         f(&buf);
-    };
+    });
+}
+
+/// The tokenizer itself, handing each token over as its characters: the index calls this for
+/// every token of the site and keys most tokens by their characters, with no string at all.
+/// `chars` is a scratch buffer, reused from call to call.
+fn for_each_token_chars(text: &str, chars: &mut Vec<char>, mut emit: impl FnMut(&[char])) {
+    normalize_chars(text, chars);
+    let chars = &chars[..];
+    let n = chars.len();
     let mut i = 0;
     while i < n {
         let c = chars[i];
@@ -152,14 +191,14 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
                 emit(&chars[start..i]);
                 continue;
             }
-            let mut ends = vec![i];
+            let first_end = i;
             while i + 1 < n && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
                 i += 1;
                 while i < n && chars[i].is_ascii_digit() {
                     i += 1;
                 }
-                ends.push(i);
             }
+            let dotted_end = i;
             if i + 2 < n && chars[i] == '(' && chars[i + 1].is_ascii_digit() {
                 let mut j = i + 1;
                 while j < n && chars[j].is_ascii_digit() {
@@ -167,11 +206,21 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
                 }
                 if j < n && chars[j] == ')' {
                     i = j + 1;
-                    ends.push(i);
+                    emit(&chars[start..i]);
                 }
             }
-            for &end in ends.iter().rev() {
+            // The whole number, then each shorter prefix: the dotted parts end where a '.'
+            // follows a digit.
+            let mut end = dotted_end;
+            loop {
                 emit(&chars[start..end]);
+                if end == first_end {
+                    break;
+                }
+                end = (first_end..end)
+                    .rev()
+                    .find(|&k| chars[k] == '.')
+                    .unwrap_or(first_end);
             }
         } else if is_kana_kanji(c) {
             let start = i;
@@ -429,7 +478,7 @@ fn page_docs(page: &Page, kind: DocKind, place: &str, docs: &mut Vec<Doc>) {
         format!("{place} ＞ {title}")
     };
     let html = &page.markdown.html;
-    let headings: HashMap<&str, &crate::markdown::Heading> = page
+    let headings: HashMap<&str, &crate::markdown::Heading, FnvBuild> = page
         .markdown
         .headings
         .iter()
@@ -653,24 +702,23 @@ pub fn html_text(html: &str) -> String {
     let mut raw = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        raw.push_str(&decode_entities(&rest[..lt]));
+        push_decoded(&mut raw, &rest[..lt]);
         let Some(gt) = rest[lt..].find('>') else {
             rest = "";
             break;
         };
-        let tag = &rest[lt + 1..lt + gt];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if !INLINE_TAGS.contains(&name.as_str()) {
+        let tag = rest[lt + 1..lt + gt].trim_start_matches('/');
+        let name_len = tag
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        let name = &tag[..name_len];
+        if !INLINE_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
             raw.push('\u{1}');
         }
         rest = &rest[lt + gt + 1..];
     }
-    raw.push_str(&decode_entities(rest));
+    push_decoded(&mut raw, rest);
     collapse_whitespace(&raw)
 }
 
@@ -707,10 +755,13 @@ fn is_wide(c: char) -> bool {
 }
 
 fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len());
+    push_decoded(&mut out, s);
+    out
+}
+
+/// Appends `s` with its character references decoded.
+fn push_decoded(out: &mut String, s: &str) {
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -746,7 +797,6 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 // ---------------------------------------------------------------- the index files
@@ -758,26 +808,149 @@ fn decode_entities(s: &str) -> String {
 const SHARD_TARGET_BYTES: usize = 64 * 1024;
 const CHUNK_TARGET_BYTES: usize = 256 * 1024;
 
-/// Adds one document's postings to a run's map. Documents arrive in ascending order, so a token
-/// already seen in this document is the last entry of its list: no map per document, and a
-/// `String` only for a token the run has not met yet.
-fn add_doc_terms(map: &mut HashMap<String, Vec<u32>, FnvBuild>, doc_id: u32, doc: &Doc) {
-    let mut add = |t: &str, own: bool| {
-        let entry = doc_id << 1 | own as u32;
-        match map.get_mut(t) {
-            Some(list) => match list.last_mut() {
-                Some(last) if *last >> 1 == doc_id => *last |= own as u32,
-                _ => list.push(entry),
-            },
+/// Token → one entry per document holding it, ascending: `doc << 1 | in_own_text`. Tokens of
+/// up to three characters (bigrams, single kanji, short numbers: nearly all of them) are keyed
+/// by their characters packed in a `u64`, so indexing builds no string for them; longer ones
+/// by their text.
+#[derive(Default)]
+struct Postings {
+    short: HashMap<u64, Vec<u32>, MixBuild>,
+    long: HashMap<String, Vec<u32>, FnvBuild>,
+    /// Scratch for a long token's text.
+    text: String,
+}
+
+/// Three 21-bit code points; a token has no NUL, so the unused high places tell the length.
+fn pack(token: &[char]) -> Option<u64> {
+    if token.len() > 3 {
+        return None;
+    }
+    Some(
+        token
+            .iter()
+            .enumerate()
+            .fold(0, |key, (k, &c)| key | u64::from(c) << (21 * k)),
+    )
+}
+
+/// A packed token's text (UTF-8, at most 3 × 4 bytes).
+#[derive(Clone, Copy)]
+struct Unpacked {
+    bytes: [u8; 12],
+    len: u8,
+}
+
+impl Unpacked {
+    fn new(key: u64) -> Self {
+        let mut out = Unpacked {
+            bytes: [0; 12],
+            len: 0,
+        };
+        for k in 0..3 {
+            let cp = (key >> (21 * k)) as u32 & 0x1F_FFFF;
+            let Some(c) = char::from_u32(cp).filter(|_| cp != 0) else {
+                break;
+            };
+            let len = c.encode_utf8(&mut out.bytes[out.len as usize..]).len();
+            out.len += len as u8;
+        }
+        out
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
+    }
+}
+
+/// A token of the finished index, whichever map holds it.
+enum TokenText<'a> {
+    Short(Unpacked),
+    Long(&'a str),
+}
+
+impl TokenText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            TokenText::Short(u) => u.as_str(),
+            TokenText::Long(s) => s,
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            TokenText::Short(u) => &u.bytes[..u.len as usize],
+            TokenText::Long(s) => s.as_bytes(),
+        }
+    }
+}
+
+impl Postings {
+    /// Documents arrive in ascending order, so a token already seen in this document is the
+    /// last entry of its list: no map per document.
+    fn add(&mut self, token: &[char], doc_id: u32, own: bool) {
+        let list = match pack(token) {
+            Some(key) => self.short.entry(key).or_default(),
             None => {
-                map.insert(t.to_string(), vec![entry]);
+                self.text.clear();
+                self.text.extend(token);
+                if !self.long.contains_key(self.text.as_str()) {
+                    self.long.insert(self.text.clone(), Vec::new());
+                }
+                self.long
+                    .get_mut(self.text.as_str())
+                    .expect("inserted above")
+            }
+        };
+        match list.last_mut() {
+            Some(last) if *last >> 1 == doc_id => *last |= own as u32,
+            _ => list.push(doc_id << 1 | own as u32),
+        }
+    }
+
+    /// Appends a later run's postings (all of its documents come after this run's).
+    fn append(&mut self, later: Postings) {
+        use std::collections::hash_map::Entry;
+        for (key, mut list) in later.short {
+            match self.short.entry(key) {
+                Entry::Occupied(mut all) => all.get_mut().append(&mut list),
+                Entry::Vacant(slot) => {
+                    slot.insert(list);
+                }
             }
         }
-    };
-    for_each_token(&doc.title, |t| add(t, true));
-    for_each_token(&doc.keys, |t| add(t, true));
-    for_each_token(&doc.body, |t| add(t, false));
-    for_each_token(&doc.label, |t| add(t, false));
+        for (token, mut list) in later.long {
+            match self.long.get_mut(&token) {
+                Some(all) => all.append(&mut list),
+                None => {
+                    self.long.insert(token, list);
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (TokenText<'_>, &Vec<u32>)> {
+        let short = self
+            .short
+            .iter()
+            .map(|(&key, list)| (TokenText::Short(Unpacked::new(key)), list));
+        let long = self
+            .long
+            .iter()
+            .map(|(token, list)| (TokenText::Long(token.as_str()), list));
+        short.chain(long)
+    }
+}
+
+/// Adds one document's tokens to a run's postings. `chars` is the tokenizer's scratch buffer.
+fn add_doc_terms(postings: &mut Postings, doc_id: u32, doc: &Doc, chars: &mut Vec<char>) {
+    for_each_token_chars(&doc.title, chars, |t| postings.add(t, doc_id, true));
+    for_each_token_chars(&doc.keys, chars, |t| postings.add(t, doc_id, true));
+    for_each_token_chars(&doc.body, chars, |t| postings.add(t, doc_id, false));
+    for_each_token_chars(&doc.label, chars, |t| postings.add(t, doc_id, false));
 }
 
 /// FNV-1a for the index's hash maps: keys are short tokens, which SipHash is slow on, and
@@ -805,10 +978,33 @@ impl std::hash::Hasher for Fnv {
 
 type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
+/// For the packed tokens: one `u64` mixed (splitmix64's finalizer), every bit of the key
+/// reaching the bits the table uses.
+#[derive(Default)]
+struct Mix(u64);
+
+impl std::hash::Hasher for Mix {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(self.0 ^ u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        let mut z = n;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        self.0 = z ^ (z >> 31);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type MixBuild = std::hash::BuildHasherDefault<Mix>;
+
 pub struct Index {
     pub docs: Vec<Doc>,
-    /// Token → one entry per document holding it, ascending: `doc << 1 | in_own_text`.
-    postings: HashMap<String, Vec<u32>, FnvBuild>,
+    postings: Postings,
     pub shard_count: usize,
 }
 
@@ -816,33 +1012,27 @@ pub fn build_index(docs: Vec<Doc>) -> Index {
     // Runs of documents are indexed in parallel, then joined in order, which keeps every
     // postings list ascending.
     let run = (docs.len() / (rayon::current_num_threads() * 4)).max(64);
-    let parts: Vec<HashMap<String, Vec<u32>, FnvBuild>> = docs
+    let parts: Vec<Postings> = docs
         .par_chunks(run)
         .enumerate()
         .map(|(n, part)| {
-            let mut map: HashMap<String, Vec<u32>, FnvBuild> = HashMap::default();
+            let mut postings = Postings::default();
+            let mut chars = Vec::new();
             for (k, doc) in part.iter().enumerate() {
                 let doc_id = (n * run + k) as u32;
-                add_doc_terms(&mut map, doc_id, doc);
+                add_doc_terms(&mut postings, doc_id, doc, &mut chars);
             }
-            map
+            postings
         })
         .collect();
     let mut parts = parts.into_iter();
     let mut postings = parts.next().unwrap_or_default();
     for part in parts {
-        for (token, mut list) in part {
-            match postings.get_mut(&token) {
-                Some(all) => all.append(&mut list),
-                None => {
-                    postings.insert(token, list);
-                }
-            }
-        }
+        postings.append(part);
     }
     let bytes: usize = postings
         .iter()
-        .map(|(t, list)| t.len() + 4 + 3 * list.len())
+        .map(|(t, list)| t.as_str().len() + 4 + 3 * list.len())
         .sum();
     let shard_count = (bytes / SHARD_TARGET_BYTES)
         .next_power_of_two()
@@ -862,18 +1052,20 @@ impl Index {
 
     /// The script files, as `(path under search/, text)`.
     pub fn files(&self) -> Vec<(String, String)> {
-        let mut shards: Vec<Vec<(&String, &Vec<u32>)>> = vec![Vec::new(); self.shard_count];
-        for (token, list) in &self.postings {
-            shards[token_hash(token) as usize % self.shard_count].push((token, list));
+        let mut shards: Vec<Vec<(TokenText, &Vec<u32>)>> =
+            (0..self.shard_count).map(|_| Vec::new()).collect();
+        for (token, list) in self.postings.iter() {
+            shards[token_hash(token.as_str()) as usize % self.shard_count].push((token, list));
         }
         let mut files: Vec<(String, String)> = shards
             .into_par_iter()
             .enumerate()
             .map(|(n, mut entries)| {
-                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                // Byte order is code point order: the same order as comparing the strings.
+                entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
                 let size: usize = entries
                     .iter()
-                    .map(|(t, list)| t.len() + 4 + 3 * list.len())
+                    .map(|(t, list)| t.as_str().len() + 4 + 3 * list.len())
                     .sum();
                 let js = registration("shard", n, size, |js| {
                     js.push('{');
@@ -881,7 +1073,7 @@ impl Index {
                         if k > 0 {
                             js.push(',');
                         }
-                        js.push_str(&json_string(token));
+                        push_json_string(js, token.as_str());
                         js.push(':');
                         encode_postings(js, list);
                     }
@@ -931,7 +1123,7 @@ impl Index {
         // Labels repeat (every item of a section has the same one): listed once, referred to by
         // number.
         let mut labels: Vec<&str> = Vec::new();
-        let mut label_ids: HashMap<&str, usize> = HashMap::new();
+        let mut label_ids: HashMap<&str, usize, FnvBuild> = HashMap::default();
         let docs: Vec<Value> = self
             .docs
             .iter()
@@ -963,7 +1155,6 @@ impl Index {
 /// Ascending entries as deltas (`(doc - previous doc) << 1 | own`), which keeps the numbers
 /// short.
 fn encode_postings(out: &mut String, list: &[u32]) {
-    use std::fmt::Write;
     out.push('[');
     let mut prev = 0u32;
     for (k, &entry) in list.iter().enumerate() {
@@ -971,14 +1162,50 @@ fn encode_postings(out: &mut String, list: &[u32]) {
             out.push(',');
         }
         let doc = entry >> 1;
-        let _ = write!(out, "{}", ((doc - prev) << 1) | (entry & 1));
+        push_decimal(out, ((doc - prev) << 1) | (entry & 1));
         prev = doc;
     }
     out.push(']');
 }
 
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+/// `n` in decimal, without the formatting machinery (the index writes a number per posting).
+fn push_decimal(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// A JSON string literal, escaped as serde_json escapes it.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from_digit(c as u32 >> 4, 16).unwrap_or('0'));
+                out.push(char::from_digit(c as u32 & 0xF, 16).unwrap_or('0'));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// One index file: `KensaSearch.add(kind, n, data);`, with the data written in place (no copy
@@ -1052,10 +1279,11 @@ mod tests {
     /// The distinct tokens of a document, each flagged when it occurs in the document's own text
     /// (title or keys) rather than only in its body or label.
     fn doc_terms(doc: &Doc) -> Vec<(String, bool)> {
-        let mut map = HashMap::default();
-        add_doc_terms(&mut map, 0, doc);
-        map.into_iter()
-            .map(|(token, list)| (token, list[0] & 1 == 1))
+        let mut postings = Postings::default();
+        add_doc_terms(&mut postings, 0, doc, &mut Vec::new());
+        postings
+            .iter()
+            .map(|(token, list)| (token.as_str().to_string(), list[0] & 1 == 1))
             .collect()
     }
 
@@ -1163,6 +1391,62 @@ mod tests {
         assert!(!terms["薬局"]);
         assert!(terms["2(2)"]);
         assert_eq!(terms.len(), doc_terms(&doc).len(), "each token once");
+    }
+
+    #[test]
+    fn packed_tokens_read_back() {
+        for t in [
+            "連絡", "図", "13", "2(3)", "mds", "①", "𠮷野", "13.1.3", "remote",
+        ] {
+            let chars: Vec<char> = t.chars().collect();
+            match pack(&chars) {
+                Some(key) => assert_eq!(Unpacked::new(key).as_str(), t),
+                None => assert!(chars.len() > 3, "{t}"),
+            }
+        }
+    }
+
+    #[test]
+    fn runs_join_into_ascending_postings() {
+        // More documents than one run holds, so the runs' postings are joined.
+        let docs: Vec<Doc> = (0..300)
+            .map(|n| Doc {
+                kind: DocKind::Page,
+                title: if n % 2 == 0 {
+                    "連絡".into()
+                } else {
+                    String::new()
+                },
+                url: format!("p{n}.html"),
+                label: String::new(),
+                keys: String::new(),
+                body: "連絡 remote 13.1.3".into(),
+            })
+            .collect();
+        let index = build_index(docs);
+        assert_eq!(index.token_count(), 5); // 連絡 remote 13.1.3 13.1 13
+        for (token, list) in index.postings.iter() {
+            let ids: Vec<u32> = list.iter().map(|e| e >> 1).collect();
+            assert_eq!(ids, (0..300).collect::<Vec<u32>>(), "{}", token.as_str());
+            let own = list.iter().filter(|e| *e & 1 == 1).count();
+            let expected = if token.as_str() == "連絡" { 150 } else { 0 };
+            assert_eq!(own, expected, "{}", token.as_str());
+        }
+    }
+
+    #[test]
+    fn json_strings_escape_like_serde_json() {
+        for s in ["連絡", "a\"b\\c", "x\u{1}\n\t\u{8}\u{c}\r\u{1f}"] {
+            let mut out = String::new();
+            push_json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+        let mut out = String::new();
+        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
+            push_decimal(&mut out, n);
+            out.push(' ');
+        }
+        assert_eq!(out, "0 7 10 99 100 4294967295 ");
     }
 
     #[test]
