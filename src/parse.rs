@@ -3,7 +3,6 @@
 //! rendered here, in parallel, so that later stages never parse a page twice.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -89,123 +88,38 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
         }
     };
 
-    // Markdown pages are the bulk of a site: parse them in parallel.
-    let page_results: Vec<Result<Page, Diagnostic>> = classified
+    // Every file on its own: Markdown pages are the bulk of a site, and the few YAML files
+    // (the guideline catalog above all) would otherwise be parsed one after another at the end.
+    let parsed: Vec<Parsed> = classified
         .par_iter()
-        .filter_map(|(kind, file)| {
-            let page_kind = match kind {
-                FileKind::Home => PageKind::Home,
-                FileKind::Plain => PageKind::Plain,
-                FileKind::ManualPage(_) => PageKind::ManualPage,
-                FileKind::Guide => PageKind::Guide,
-                _ => return None,
-            };
-            let manual = match kind {
-                FileKind::ManualPage(m) => Some(m.clone()),
-                _ => None,
-            };
-            Some(parse_page(file, page_kind, manual))
-        })
+        .map(|(kind, file)| parse_file(kind, file))
         .collect();
-    let mut pages = Vec::with_capacity(page_results.len());
-    for r in page_results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
-        }
-    }
-
+    let mut pages = Vec::new();
     let mut checklists = Vec::new();
     let mut manual_metas = Vec::new();
     let mut guideline = Vec::new();
     let mut flowcharts = Vec::new();
-    for (kind, file) in &classified {
-        match kind {
-            FileKind::Checklist => match yaml::from_str::<ChecklistDef>(file, &file.text, 0) {
-                Ok(def) => {
-                    let rel = content_rel(file);
-                    let url = rel
-                        .trim_end_matches(".yaml")
-                        .trim_end_matches(".yml")
-                        .to_string()
-                        + ".html";
-                    let definition_hash = hex(&Sha256::digest(file.text.as_bytes()));
-                    let part_starts = def
-                        .split_at
-                        .iter()
-                        .filter_map(|id| def.items.iter().position(|i| &i.id == id))
-                        .collect();
-                    checklists.push(Checklist {
-                        def,
-                        file: file.clone(),
-                        url,
-                        definition_hash,
-                        part_starts,
-                    });
+    for p in parsed {
+        match p {
+            Parsed::Page(page) => pages.push(page),
+            Parsed::Checklist(c) => checklists.push(*c),
+            Parsed::ManualMeta(meta, file, problem) => {
+                if let Some(d) = problem {
+                    diags.push(d);
                 }
-                Err(d) => diags.push(d),
-            },
-            FileKind::ManualMeta(folder) => {
-                match yaml::from_str::<ManualMeta>(file, &file.text, 0) {
-                    Ok(meta) => {
-                        if &meta.id != folder {
-                            let at = crate::diag::locate_key_value(&file.text, "id", &meta.id, 0)
-                                .unwrap_or(0);
-                            diags.push(
-                                Diagnostic::error(format!(
-                                    "manual id `{}` differs from its folder name `{folder}`",
-                                    meta.id
-                                ))
-                                .at_offset(file, at, meta.id.len() + 4)
-                                .with_help(format!("set `id: {folder}` or rename the folder")),
-                            );
-                        }
-                        manual_metas.push((meta, file.clone()));
-                    }
-                    Err(d) => diags.push(d),
-                }
+                manual_metas.push((*meta, file));
             }
-            FileKind::Guideline => match crate::guideline::parse(file) {
-                Ok(c) => guideline.push(c),
-                Err(d) => diags.push(d),
-            },
-            FileKind::Flowchart => match crate::flowchart::parse(file) {
-                Ok(f) => flowcharts.push(f),
-                Err(d) => diags.push(d),
-            },
-            FileKind::Unknown => diags.push(
-                Diagnostic::error(format!(
-                    "{} is not a kind of file kensa knows at this place",
-                    file.rel_path.display()
-                ))
-                .in_file(&file.rel_path)
-                .with_help("checklists go in content/checklists/<edition>/, manual metadata is content/manuals/<id>/_manual.yaml; see docs/content-format.md"),
-            ),
-            _ => {}
+            Parsed::Guideline(c) => guideline.push(c),
+            Parsed::Flowchart(f) => flowcharts.push(f),
+            Parsed::Problem(d) => diags.push(d),
+            Parsed::Nothing => {}
         }
     }
     checklists.sort_by(|a, b| {
-        (a.def.edition.clone(), a.def.weight, a.url.clone()).cmp(&(
-            b.def.edition.clone(),
-            b.def.weight,
-            b.url.clone(),
-        ))
+        (&a.def.edition, a.def.weight, &a.url).cmp(&(&b.def.edition, b.def.weight, &b.url))
     });
 
-    // Stable reading order: by folder, then weight, then path.
-    pages.sort_by(|a, b| {
-        let folder = |p: &Page| {
-            Path::new(&p.url)
-                .parent()
-                .map(|x| x.to_string_lossy().to_string())
-                .unwrap_or_default()
-        };
-        (folder(a), a.front.weight.unwrap_or(i64::MAX), a.url.clone()).cmp(&(
-            folder(b),
-            b.front.weight.unwrap_or(i64::MAX),
-            b.url.clone(),
-        ))
-    });
+    pages.sort_by(|a, b| reading_order(a).cmp(&reading_order(b)));
     let page_by_source: BTreeMap<String, usize> = pages
         .iter()
         .enumerate()
@@ -256,6 +170,97 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
         guideline,
         flowcharts,
     })
+}
+
+/// Stable reading order: by folder, then weight, then path (borrowed: no String per
+/// comparison).
+fn reading_order(p: &Page) -> (&str, i64, &str) {
+    let folder = p.url.rsplit_once('/').map_or("", |(f, _)| f);
+    (folder, p.front.weight.unwrap_or(i64::MAX), p.url.as_str())
+}
+
+/// One content file, parsed by its kind.
+enum Parsed {
+    Page(Page),
+    Checklist(Box<Checklist>),
+    /// A manual's metadata, with the problem of an id that differs from its folder.
+    ManualMeta(Box<ManualMeta>, SourceFile, Option<Diagnostic>),
+    Guideline(crate::guideline::Catalog),
+    Flowchart(crate::flowchart::Flowchart),
+    Problem(Diagnostic),
+    /// site.yaml, read before the others.
+    Nothing,
+}
+
+fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
+    let page =
+        |page_kind: PageKind, manual: Option<String>| match parse_page(file, page_kind, manual) {
+            Ok(p) => Parsed::Page(p),
+            Err(d) => Parsed::Problem(d),
+        };
+    match kind {
+        FileKind::Home => page(PageKind::Home, None),
+        FileKind::Plain => page(PageKind::Plain, None),
+        FileKind::ManualPage(m) => page(PageKind::ManualPage, Some(m.clone())),
+        FileKind::Guide => page(PageKind::Guide, None),
+        FileKind::Checklist => match yaml::from_str::<ChecklistDef>(file, &file.text, 0) {
+            Ok(def) => {
+                let rel = content_rel(file);
+                let url = rel
+                    .trim_end_matches(".yaml")
+                    .trim_end_matches(".yml")
+                    .to_string()
+                    + ".html";
+                let definition_hash = hex(&Sha256::digest(file.text.as_bytes()));
+                let part_starts = def
+                    .split_at
+                    .iter()
+                    .filter_map(|id| def.items.iter().position(|i| &i.id == id))
+                    .collect();
+                Parsed::Checklist(Box::new(Checklist {
+                    def,
+                    file: file.clone(),
+                    url,
+                    definition_hash,
+                    part_starts,
+                }))
+            }
+            Err(d) => Parsed::Problem(d),
+        },
+        FileKind::ManualMeta(folder) => match yaml::from_str::<ManualMeta>(file, &file.text, 0) {
+            Ok(meta) => {
+                let problem = (&meta.id != folder).then(|| {
+                    let at =
+                        crate::diag::locate_key_value(&file.text, "id", &meta.id, 0).unwrap_or(0);
+                    Diagnostic::error(format!(
+                        "manual id `{}` differs from its folder name `{folder}`",
+                        meta.id
+                    ))
+                    .at_offset(file, at, meta.id.len() + 4)
+                    .with_help(format!("set `id: {folder}` or rename the folder"))
+                });
+                Parsed::ManualMeta(Box::new(meta), file.clone(), problem)
+            }
+            Err(d) => Parsed::Problem(d),
+        },
+        FileKind::Guideline => match crate::guideline::parse(file) {
+            Ok(c) => Parsed::Guideline(c),
+            Err(d) => Parsed::Problem(d),
+        },
+        FileKind::Flowchart => match crate::flowchart::parse(file) {
+            Ok(f) => Parsed::Flowchart(f),
+            Err(d) => Parsed::Problem(d),
+        },
+        FileKind::Unknown => Parsed::Problem(
+            Diagnostic::error(format!(
+                "{} is not a kind of file kensa knows at this place",
+                file.rel_path.display()
+            ))
+            .in_file(&file.rel_path)
+            .with_help("checklists go in content/checklists/<edition>/, manual metadata is content/manuals/<id>/_manual.yaml; see docs/content-format.md"),
+        ),
+        FileKind::SiteConfig => Parsed::Nothing,
+    }
 }
 
 fn parse_page(

@@ -53,15 +53,23 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     // pages: they are built beside the pages, so their serial parts (joining the postings,
     // writing the shards, the guideline's few big pages) fill the cores the page rendering
     // leaves idle.
-    let (pages, (index, reference)) = rayon::join(
+    // The theme's stylesheets and scripts (lightningcss, oxc) depend on the theme alone: they
+    // are built beside the pages too, not after them.
+    let (pages, (index, (reference, theme_assets))) = rayon::join(
         || render_site(site, &theme, &options),
         || {
             rayon::join(
                 || crate::search::outputs(site),
-                || -> Result<Vec<Output>, Diagnostics> {
-                    let mut outputs = crate::guideline::outputs(site, &theme, &options)?;
-                    outputs.extend(crate::flowchart::outputs(site, &theme)?);
-                    Ok(outputs)
+                || {
+                    rayon::join(
+                        || -> Result<Vec<Output>, Diagnostics> {
+                            let mut outputs = crate::guideline::outputs(site, &theme, &options)?;
+                            outputs.extend(crate::flowchart::outputs(site, &theme)?);
+                            outputs.extend(crate::inspect_page::outputs(site, &theme)?);
+                            Ok(outputs)
+                        },
+                        || assets::theme_assets(&theme, site.config.css_targets.as_ref()),
+                    )
                 },
             )
         },
@@ -69,14 +77,9 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     let mut outputs = pages?;
     outputs.extend(reference?);
     outputs.extend(index?);
+    outputs.extend(theme_assets?);
     outputs.extend(crate::search::page(site, &theme, &options)?);
-    timer.lap("render pages, guideline, flowchart, search index");
-    outputs.extend(crate::inspect_page::outputs(site, &theme)?);
-    outputs.extend(assets::theme_assets(
-        &theme,
-        site.config.css_targets.as_ref(),
-    )?);
-    timer.lap("inspection, assets");
+    timer.lap("render pages, guideline, flowchart, inspection, search index, assets");
     let sitemap = crate::render::sitemap(site, &outputs);
     outputs.push(sitemap);
     crate::offline::finish(site, root, live_reload, &mut outputs)?;
