@@ -129,62 +129,70 @@ pub fn theme_assets(
             }
         })
         .collect();
-    for (entry, out_path) in &entries {
-        let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
-        match bundler.bundle(Path::new(entry.as_str())) {
-            Ok(mut sheet) => {
-                let targets = targets(css_targets);
-                let printed = sheet
-                    .minify(MinifyOptions {
-                        targets,
-                        ..MinifyOptions::default()
-                    })
-                    .map_err(|e| e.to_string())
-                    .and_then(|_| {
-                        sheet
-                            .to_css(PrinterOptions {
-                                minify: true,
-                                targets,
-                                ..PrinterOptions::default()
-                            })
-                            .map_err(|e| e.to_string())
-                    });
-                match printed {
-                    Ok(css) => outputs.push(Output {
-                        path: out_path.clone(),
-                        bytes: css.code.into_bytes(),
-                    }),
-                    Err(e) => diags.push(
-                        Diagnostic::error(format!("CSS error: {e}"))
-                            .in_file(&theme.dir.join("static").join(entry)),
-                    ),
+    // Each bundle on its own thread, like the scripts below.
+    let sheets: Vec<Result<Output, Diagnostic>> = entries
+        .par_iter()
+        .map(|(entry, out_path)| {
+            let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
+            match bundler.bundle(Path::new(entry.as_str())) {
+                Ok(mut sheet) => {
+                    let targets = targets(css_targets);
+                    let printed = sheet
+                        .minify(MinifyOptions {
+                            targets,
+                            ..MinifyOptions::default()
+                        })
+                        .map_err(|e| e.to_string())
+                        .and_then(|_| {
+                            sheet
+                                .to_css(PrinterOptions {
+                                    minify: true,
+                                    targets,
+                                    ..PrinterOptions::default()
+                                })
+                                .map_err(|e| e.to_string())
+                        });
+                    match printed {
+                        Ok(css) => Ok(Output {
+                            path: out_path.clone(),
+                            bytes: css.code.into_bytes(),
+                        }),
+                        Err(e) => Err(Diagnostic::error(format!("CSS error: {e}"))
+                            .in_file(&theme.dir.join("static").join(entry))),
+                    }
+                }
+                Err(e) => {
+                    let loc = e.loc.as_ref();
+                    let file = loc
+                        .map(|l| theme.dir.join("static").join(&l.filename))
+                        .unwrap_or_else(|| theme.dir.join("static").join(entry));
+                    let mut d = Diagnostic::error(format!("CSS error: {}", e.kind));
+                    d = match (
+                        loc,
+                        theme
+                            .assets
+                            .get(loc.map(|l| l.filename.as_str()).unwrap_or("")),
+                    ) {
+                        (Some(l), Some(bytes)) => {
+                            let src = crate::diag::SourceFile::new(
+                                file,
+                                String::from_utf8_lossy(bytes).to_string(),
+                            );
+                            d.at_line_col(&src, l.line as usize + 1, l.column as usize)
+                        }
+                        _ => d.in_file(&file),
+                    };
+                    Err(d.with_help(
+                        "fix the stylesheet; @import paths are relative to the importing file",
+                    ))
                 }
             }
-            Err(e) => {
-                let loc = e.loc.as_ref();
-                let file = loc
-                    .map(|l| theme.dir.join("static").join(&l.filename))
-                    .unwrap_or_else(|| theme.dir.join("static").join(entry));
-                let mut d = Diagnostic::error(format!("CSS error: {}", e.kind));
-                d = match (
-                    loc,
-                    theme
-                        .assets
-                        .get(loc.map(|l| l.filename.as_str()).unwrap_or("")),
-                ) {
-                    (Some(l), Some(bytes)) => {
-                        let src = crate::diag::SourceFile::new(
-                            file,
-                            String::from_utf8_lossy(bytes).to_string(),
-                        );
-                        d.at_line_col(&src, l.line as usize + 1, l.column as usize)
-                    }
-                    _ => d.in_file(&file),
-                };
-                diags.push(d.with_help(
-                    "fix the stylesheet; @import paths are relative to the importing file",
-                ));
-            }
+        })
+        .collect();
+    for sheet in sheets {
+        match sheet {
+            Ok(output) => outputs.push(output),
+            Err(d) => diags.push(d),
         }
     }
     // Scripts are minified (in parallel: inspect.js and form.js are the larger part of the

@@ -994,8 +994,15 @@ pub fn citations(site: &Site) -> Vec<Citation> {
             let base = locate_text(text, "\ngate:", 0).map(|o| o + 1).unwrap_or(0);
             push_yaml_refs(&mut out, text, base, &g.refs, ci, None);
         }
+        // Items are written in list order: each is looked for after the one before, not from
+        // the top of the file again (quadratic on a long list).
+        let mut from = 0;
         for (ii, item) in c.def.items.iter().enumerate() {
-            let base = locate_key_value(text, "id", &item.id, 0).unwrap_or(0);
+            let base = locate_key_value(&text[from..], "id", &item.id, 0)
+                .map(|o| from + o)
+                .or_else(|| locate_key_value(text, "id", &item.id, 0))
+                .unwrap_or(0);
+            from = base;
             push_yaml_refs(&mut out, text, base, &item.refs, ci, Some(ii));
         }
     }

@@ -102,7 +102,11 @@ fn write_files(
     outputs: &[Output],
     static_sources: &[(PathBuf, String)],
 ) -> Result<(), String> {
-    outputs.par_iter().with_max_len(8).try_for_each(|o| {
+    // The few big files (the site ZIP, the search index's chunks) first: written last, the
+    // ZIP alone kept one core busy while the other had nothing left to write.
+    let mut order: Vec<&Output> = outputs.iter().collect();
+    order.sort_by_key(|o| std::cmp::Reverse(o.bytes.len()));
+    order.par_iter().with_max_len(8).try_for_each(|o| {
         let path = staging.join(&o.path);
         std::fs::write(&path, &o.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     })?;

@@ -90,10 +90,16 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
 
     // Every file on its own: Markdown pages are the bulk of a site, and the few YAML files
     // (the guideline catalog above all) would otherwise be parsed one after another at the end.
-    let parsed: Vec<Parsed> = classified
+    // Biggest first, so that no big file (the guideline catalog) is started last and left
+    // running alone; then back in the loaded order.
+    let mut order: Vec<usize> = (0..classified.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(classified[i].1.text.len()));
+    let mut parsed: Vec<(usize, Parsed)> = order
         .par_iter()
-        .map(|(kind, file)| parse_file(kind, file))
+        .map(|&i| (i, parse_file(&classified[i].0, &classified[i].1)))
         .collect();
+    parsed.sort_unstable_by_key(|(i, _)| *i);
+    let parsed = parsed.into_iter().map(|(_, p)| p);
     let mut pages = Vec::new();
     let mut checklists = Vec::new();
     let mut manual_metas = Vec::new();

@@ -49,17 +49,15 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     let mut timer = StageTimer::new();
     let options = RenderOptions { live_reload };
     let theme = Theme::load(root, &site.config.theme)?;
-    // The search index, the guideline and the flowcharts read only the model, not the rendered
-    // pages: they are built beside the pages, so their serial parts (joining the postings,
-    // writing the shards, the guideline's few big pages) fill the cores the page rendering
-    // leaves idle.
-    // The theme's stylesheets and scripts (lightningcss, oxc) depend on the theme alone: they
-    // are built beside the pages too, not after them.
-    let (pages, (index, (reference, theme_assets))) = rayon::join(
-        || render_site(site, &theme, &options),
+    // The search index, the guideline, the flowcharts, the inspection page and the theme's
+    // stylesheets and scripts (lightningcss, oxc) read only the model or the theme, not the
+    // rendered pages, and each has a serial part. The calling thread starts on them at once
+    // while another takes the pages (rayon lets an idle thread take the oldest queued job:
+    // the pages, queued first), so that no serial part is left for the end with one core idle.
+    let ((theme_assets, (reference, index)), pages) = rayon::join(
         || {
             rayon::join(
-                || crate::search::outputs(site),
+                || assets::theme_assets(&theme, site.config.css_targets.as_ref()),
                 || {
                     rayon::join(
                         || -> Result<Vec<Output>, Diagnostics> {
@@ -68,11 +66,12 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
                             outputs.extend(crate::inspect_page::outputs(site, &theme)?);
                             Ok(outputs)
                         },
-                        || assets::theme_assets(&theme, site.config.css_targets.as_ref()),
+                        || crate::search::outputs(site),
                     )
                 },
             )
         },
+        || render_site(site, &theme, &options),
     );
     let mut outputs = pages?;
     outputs.extend(reference?);
@@ -132,12 +131,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     timer.last = Instant::now();
     output::write_atomically(&opts.out, &outputs, &statics)?;
     timer.lap("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         pages,
         files: outputs.len() + statics.len(),
         elapsed: started.elapsed(),
         warnings,
-    })
+    };
+    // Freeing every page and the whole model takes milliseconds nobody needs to wait for: a
+    // pool thread does it after the build returns (or the process exits first, which frees
+    // everything at once).
+    rayon::spawn(move || drop((site, outputs)));
+    Ok(report)
 }
 
 /// Prints diagnostics to stderr, errors and warnings alike, sorted by position.

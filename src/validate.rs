@@ -84,12 +84,31 @@ fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Strin
 }
 
 pub fn validate(site: &Site) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    validate_config(site, &mut diags);
-    validate_checklists(site, &mut diags);
-    validate_pages(site, &mut diags);
-    crate::guideline::validate(site, &mut diags);
-    crate::flowchart::validate(site, &mut diags);
+    // The checks read the model only: each on its own thread, their findings then in one list
+    // (printed sorted by position, so the order here does not matter).
+    let run = |check: fn(&Site, &mut Diagnostics)| {
+        let mut diags = Diagnostics::default();
+        check(site, &mut diags);
+        diags
+    };
+    let ((config, checklists), (pages, (guideline, flowcharts))) = rayon::join(
+        || rayon::join(|| run(validate_config), || run(validate_checklists)),
+        || {
+            rayon::join(
+                || run(validate_pages),
+                || {
+                    rayon::join(
+                        || run(crate::guideline::validate),
+                        || run(crate::flowchart::validate),
+                    )
+                },
+            )
+        },
+    );
+    let mut diags = config;
+    for more in [checklists, pages, guideline, flowcharts] {
+        diags.extend(more);
+    }
     diags
 }
 
