@@ -4,13 +4,13 @@
 #   bash benches/bench.sh [sizes...]        # default: 1000 2000 10000
 #
 # For each size N: benches/gen_site.py writes benches/out/N/{kensa,hugo} (same page bodies,
-# deterministic), then each tool builds its site BENCH_RUNS times (default 3, alternating),
+# deterministic), then each tool builds its site BENCH_RUNS times (default 5, alternating),
 # measured with `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS). The medians go into a table
 # printed here and written to benches/out/results.md. Target: kensa <= 0.5x hugo in time and
 # memory at every size.
 #
 # Environment:
-#   BENCH_RUNS=3             runs per tool and size
+#   BENCH_RUNS=5             runs per tool and size
 #   BENCH_TOOLS="kensa hugo" which tools to run (e.g. BENCH_TOOLS=hugo while kensa does not build)
 #   KENSA_BIN=path           use this kensa binary instead of `cargo build --release`'s
 #
@@ -26,7 +26,7 @@ sizes=("$@")
 for n in "${sizes[@]}"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "size must be a positive integer, not '$n'"
 done
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 TOOLS=${BENCH_TOOLS:-"kensa hugo"}
 want() { [[ " $TOOLS " == *" $1 "* ]]; }
 
@@ -97,6 +97,10 @@ measure() {
     kensa) cmd=("$KENSA" build --root "$dir") ;;
     hugo)  cmd=(hugo --quiet --source "$dir" --destination "$dir/public") ;;
   esac
+  # The generated site and the previous build's output are still being written back to the
+  # disk: flush them first, so that no run pays for the one before it (on this VM, writeback
+  # bursts of a few hundred MB made the same build vary by 30%).
+  sync
   t0=$(date +%s%N)
   if /usr/bin/time -f '%e %M %U %S' -o "$tf" "${cmd[@]}" >"$buildlog" 2>&1; then
     t1=$(date +%s%N)
@@ -208,7 +212,7 @@ notes = [
     "Hugo: taxonomies, RSS, robots.txt and 404 disabled; sitemap.xml kept (kensa writes one); uglyURLs + relativeURLs (flat .html, relative links like kensa); TOC via .TableOfContents; internal links via relref.",
     f"hugo {hugo_version}; kensa {kensa_bin or '(not built)'} at {kensa_rev}; machine: {cpu}; {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}.",
     "CPU s: user + system CPU seconds of the build (median), which the disk's speed does not change much; the target is on wall time.",
-    "Each build starts with no output folder; the previous output is moved aside, not deleted, until the end of the run (ext4 without a journal makes file creation slow for a minute after many deletions).",
+    "Each build starts with no output folder and after `sync` (no writeback of the site generation or the previous build during a run); the previous output is moved aside, not deleted, until the end of the run (ext4 without a journal makes file creation slow for a minute after many deletions).",
     "Load average (1/5/15 min) at start, then at end: " + loads + " (other work on the machine makes the times noisy; the peak RSS is stable).",
 ]
 text = "\n".join(md) + "\n\n" + summary + "\n"
