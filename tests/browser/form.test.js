@@ -365,6 +365,33 @@ test('a checklist template that names no form-files.js still gets it, from besid
   }
 });
 
+test('a dated checklist template that does not load form-dates.js still gets it, from beside form.js', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    // A site's own checklist.html made before the date fields had a script of their own.
+    await context.route(`${server.url}/${FACILITY}`, async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text()).replace(/<script[^>]*form-dates\.js[^>]*><\/script>/, '');
+      assert.doesNotMatch(html, /form-dates\.js/);
+      await route.fulfill({ response: res, body: html });
+    });
+    const page = await openForm(context, MODES.http(FACILITY));
+    const ids = await itemIds(page);
+    // The date fields work: full-width digits become half-width, the 和暦 is shown, and the
+    // date is saved with the answers.
+    await page.check('input[name="gate"][value="yes"]');
+    await page.check(`input[name="${ids[0]}:r1"][value="yes"]`);
+    await fillDate(page, `${ids[0]}:r1`, '２０２３', '10', '1');
+    assert.equal(await page.inputValue(`[name="${ids[0]}:r1:y"]`), '2023');
+    assert.match(await page.locator(`#${ids[0]}-r1-info`).innerText(), /2023年10月1日（令和5年）/);
+    const { json } = await exportFile(page);
+    assert.equal(json.items[ids[0]].r1.date, '2023-10-01');
+    assert.deepEqual(page.kensaErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('http: each use of form-files.js works the first time, loading it then', { timeout: 180_000 }, async () => {
   const file = async () => {
     const context = await newContext();
