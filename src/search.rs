@@ -32,17 +32,9 @@ use crate::theme::Theme;
 /// lower-cased. Katakana and hiragana stay distinct, and ①/Ⅱ are kept (NFKC would turn
 /// `3.1.2②` into `3.1.22`).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match normalized(out.chars().next_back(), c) {
-            Normalized::Push(c) => out.push(c),
-            Normalized::ReplaceLast(c) => {
-                out.pop();
-                out.push(c);
-            }
-        }
-    }
-    out
+    let mut chars = Vec::new();
+    normalize_chars(text, &mut chars);
+    chars.into_iter().collect()
 }
 
 /// [`normalize`] into a buffer of chars (cleared first), which the tokenizer reads.
@@ -955,16 +947,17 @@ fn add_doc_terms(postings: &mut Postings, doc_id: u32, doc: &Doc, chars: &mut Ve
 
 /// FNV-1a for the index's hash maps: keys are short tokens, which SipHash is slow on, and
 /// nothing here is exposed to untrusted input at build time.
-#[derive(Default)]
 struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
 
 impl std::hash::Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
+        let mut h = self.0;
         for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);

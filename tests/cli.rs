@@ -43,6 +43,13 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Rewrites one file of a site copy.
+fn edit(site: &Path, rel: &str, change: impl FnOnce(String) -> String) {
+    let path = site.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, change(text)).unwrap();
+}
+
 fn files_under(dir: &Path) -> BTreeSet<String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -287,17 +294,13 @@ fn template_error_names_template_line_and_column() {
 #[test]
 fn check_lists_every_problem_not_only_the_first() {
     let site = site_copy("valid");
-    let checklist = site.path().join("content/checklists/r6/facility.yaml");
-    let yaml = std::fs::read_to_string(&checklist).unwrap();
-    std::fs::write(
-        &checklist,
+    edit(site.path(), "content/checklists/r6/facility.yaml", |yaml| {
         yaml.replace("  - id: reference-2-server-2\n", "  - id: current-1-1\n")
-            .replace("manual: m\n", "manual: mm\n"),
-    )
-    .unwrap();
-    let page = site.path().join("content/about/legal.md");
-    let md = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, md.replace("(@/index.md)", "(@/indx.md)")).unwrap();
+            .replace("manual: m\n", "manual: mm\n")
+    });
+    edit(site.path(), "content/about/legal.md", |md| {
+        md.replace("(@/index.md)", "(@/indx.md)")
+    });
     let out = kensa(&["check", "--root", site.path().to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
@@ -312,26 +315,18 @@ fn check_lists_every_problem_not_only_the_first() {
 /// `link_to`.
 fn split_site(split_at: &str, link_to: &str) -> tempfile::TempDir {
     let site = site_copy("valid");
-    let checklist = site.path().join("content/checklists/r6/facility.yaml");
-    let yaml = std::fs::read_to_string(&checklist).unwrap();
-    std::fs::write(
-        &checklist,
+    edit(site.path(), "content/checklists/r6/facility.yaml", |yaml| {
         yaml.replace(
             "answer: yes_no_dated\n",
             &format!("answer: yes_no_dated\nsplit_at: {split_at}\n"),
-        ),
-    )
-    .unwrap();
-    let page = site.path().join("content/manuals/m/10-items.md");
-    let md = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(
-        &page,
+        )
+    });
+    edit(site.path(), "content/manuals/m/10-items.md", |md| {
         md.replace(
             "facility.yaml#current-1-1",
             &format!("facility.yaml#{link_to}"),
-        ),
-    )
-    .unwrap();
+        )
+    });
     site
 }
 
@@ -401,16 +396,15 @@ fn split_at_mistakes_are_each_reported_with_their_place() {
 
     // Items listed in another order than shown: a page would not hold one run of items.
     let site = split_site("[current-2-server-2]", "current-1-1");
-    let checklist = site.path().join("content/checklists/r6/facility.yaml");
-    let yaml = std::fs::read_to_string(&checklist).unwrap();
-    let (head, items) = yaml.split_once("items:\n").unwrap();
-    let blocks: Vec<&str> = items.split("  - id: ").collect();
-    // blocks[0] is empty; put the reference item before the current 2(2).
-    let reordered = format!(
-        "{head}items:\n  - id: {}  - id: {}  - id: {}",
-        blocks[1], blocks[3], blocks[2]
-    );
-    std::fs::write(&checklist, reordered).unwrap();
+    edit(site.path(), "content/checklists/r6/facility.yaml", |yaml| {
+        let (head, items) = yaml.split_once("items:\n").unwrap();
+        let blocks: Vec<&str> = items.split("  - id: ").collect();
+        // blocks[0] is empty; put the reference item before the current 2(2).
+        format!(
+            "{head}items:\n  - id: {}  - id: {}  - id: {}",
+            blocks[1], blocks[3], blocks[2]
+        )
+    });
     let out = kensa(&["check", "--root", site.path().to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -423,18 +417,14 @@ fn split_at_mistakes_are_each_reported_with_their_place() {
 #[test]
 fn a_form_page_over_the_weight_budget_is_a_warning_naming_its_checklist() {
     let site = split_site("[current-2-server-2]", "current-1-1");
-    let checklist = site.path().join("content/checklists/r6/facility.yaml");
-    let yaml = std::fs::read_to_string(&checklist).unwrap();
     let long = "医療情報システム安全管理責任者を設置している。".repeat(1000);
-    std::fs::write(
-        &checklist,
+    edit(site.path(), "content/checklists/r6/facility.yaml", |yaml| {
         yaml.replacen(
             "text: 医療情報システム安全管理責任者を設置している。",
             &format!("text: {long}"),
             1,
-        ),
-    )
-    .unwrap();
+        )
+    });
     let out = kensa(&["build", "--root", site.path().to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert!(

@@ -344,16 +344,22 @@ test('file://: the form opens with form.js alone; the first click on 書き出�
   }
 });
 
+/** Serves `rel` with `cut` removed, as a site's own older checklist.html would be, checking that
+ * nothing matching `gone` is left. */
+async function serveOlderTemplate(context, rel, cut, gone) {
+  await context.route(`${server.url}/${rel}`, async (route) => {
+    const res = await route.fetch();
+    const html = (await res.text()).replace(cut, '');
+    assert.doesNotMatch(html, gone);
+    await route.fulfill({ response: res, body: html });
+  });
+}
+
 test('a checklist template that names no form-files.js still gets it, from beside form.js', { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {
     // A site's own checklist.html made before form-files.js existed: no data-files-script.
-    await context.route(`${server.url}/${FACILITY}`, async (route) => {
-      const res = await route.fetch();
-      const html = (await res.text()).replace(/\sdata-files-script=("[^"]*"|[^\s>]*)/, '');
-      assert.doesNotMatch(html, /data-files-script/);
-      await route.fulfill({ response: res, body: html });
-    });
+    await serveOlderTemplate(context, FACILITY, /\sdata-files-script=("[^"]*"|[^\s>]*)/, /data-files-script/);
     const { page, lazy } = await openRecorded(context, MODES.http(FACILITY));
     assert.deepEqual(lazy(), []);
     const { json } = await exportFile(page);
@@ -369,12 +375,7 @@ test('a dated checklist template that does not load form-dates.js still gets it,
   const context = await newContext();
   try {
     // A site's own checklist.html made before the date fields had a script of their own.
-    await context.route(`${server.url}/${FACILITY}`, async (route) => {
-      const res = await route.fetch();
-      const html = (await res.text()).replace(/<script[^>]*form-dates\.js[^>]*><\/script>/, '');
-      assert.doesNotMatch(html, /form-dates\.js/);
-      await route.fulfill({ response: res, body: html });
-    });
+    await serveOlderTemplate(context, FACILITY, /<script[^>]*form-dates\.js[^>]*><\/script>/, /form-dates\.js/);
     const page = await openForm(context, MODES.http(FACILITY));
     const ids = await itemIds(page);
     // The date fields work: full-width digits become half-width, the 和暦 is shown, and the

@@ -73,8 +73,8 @@
     // The items of the other pages come from the page's data block as stand-ins that have no
     // controls: their answers are the stored ones, and they count, show in the review and go
     // into every save and export like the items on this page. Order: as the pages go.
-    var pages = [];
-    try { pages = JSON.parse($('other-parts-items').textContent).pages; } catch (e) { /* one page */ }
+    var block = $('other-parts-items');
+    var pages = block ? JSON.parse(block.textContent).pages : [];
     if (pages.length) {
       var here = sections;
       sections = [];

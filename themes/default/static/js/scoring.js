@@ -66,51 +66,48 @@
     return el.value || null; // RadioNodeList: the checked one's value, or ''
   }
 
-  // A split form's items on its other pages (form.js explains the data block): they count on
-  // every page, with the answers stored for them.
-  function otherItems() {
+  // Every item the score counts: a split form's items on its other pages (from the page's data
+  // block, see form.js), then this page's. Read once: neither changes while the page is open.
+  function scoredItems(form) {
     var out = [];
-    try {
-      var data = JSON.parse(document.getElementById('other-parts-items').textContent);
+    var block = document.getElementById('other-parts-items');
+    if (block) {
+      var data = JSON.parse(block.textContent);
       data.pages.forEach(function (p) {
         (p.sections || []).forEach(function (sec) {
           sec.items.forEach(function (row) {
-            out.push({ id: row[0], viewpoint: row[2] == null ? null : data.viewpoints[row[2]], sw: row[3] || null });
+            out.push({ id: row[0], viewpoint: row[2] == null ? null : data.viewpoints[row[2]], sw: row[3] || null, off: true });
           });
         });
       });
-    } catch (e) { /* one page */ }
+    }
+    var nodes = form.querySelectorAll('[data-item-id]');
+    for (var i = 0; i < nodes.length; i += 1) {
+      out.push({
+        id: nodes[i].getAttribute('data-item-id'),
+        viewpoint: nodes[i].getAttribute('data-viewpoint'),
+        sw: nodes[i].getAttribute('data-unless-switch-off'),
+      });
+    }
     return out;
   }
 
-  function readItems(form) {
+  // Without form.js: the radios as they are (an item on another page has none here).
+  function readItems(form, items) {
     var gateOff = radioValue(form, 'gate') === 'no';
-    var items = otherItems().map(function (o) {
-      return { viewpoint: o.viewpoint, answer: null, applicable: !gateOff && !(o.sw && radioValue(form, 'switch:' + o.sw) === 'no') };
+    return items.map(function (o) {
+      return {
+        viewpoint: o.viewpoint,
+        answer: o.off ? null : radioValue(form, o.id + ':r1'),
+        applicable: !gateOff && !(o.sw && radioValue(form, 'switch:' + o.sw) === 'no'),
+      };
     });
-    var nodes = form.querySelectorAll('[data-item-id]');
-    for (var i = 0; i < nodes.length; i += 1) {
-      var el = nodes[i];
-      var id = el.getAttribute('data-item-id');
-      var sw = el.getAttribute('data-unless-switch-off');
-      items.push({
-        viewpoint: el.getAttribute('data-viewpoint'),
-        answer: radioValue(form, id + ':r1'),
-        applicable: !gateOff && !(sw && radioValue(form, 'switch:' + sw) === 'no'),
-      });
-    }
-    return items;
   }
 
   // The answers as form.js collects them: items.<id>.r1.answer, and status "not_applicable"
   // for items the form's rules make 記入不要 (as src/scoring.rs reads answer files).
-  function fromState(form, state) {
-    var list = otherItems();
-    var nodes = form.querySelectorAll('[data-item-id]');
-    for (var i = 0; i < nodes.length; i += 1) {
-      list.push({ id: nodes[i].getAttribute('data-item-id'), viewpoint: nodes[i].getAttribute('data-viewpoint') });
-    }
-    return list.map(function (o) {
+  function fromState(state, items) {
+    return items.map(function (o) {
       var a = state.items[o.id] || {};
       return {
         viewpoint: o.viewpoint,
@@ -138,6 +135,7 @@
     var summary = document.getElementById('score-summary');
     var form = document.getElementById('checklist-form');
     if (!summary || !form) return;
+    var items = scoredItems(form);
     var ids = [];
     var rows = summary.querySelectorAll('[data-score-viewpoint]');
     for (var i = 0; i < rows.length; i += 1) {
@@ -148,7 +146,7 @@
       // form.js may have restored the answers before this script ran: its answers are the
       // record (a split form's other pages have no controls here to read).
       var state = e && e.detail && e.detail.items ? e.detail : window.kensaForm ? window.kensaForm.collect() : null;
-      var s = score(ids, state ? fromState(form, state) : readItems(form));
+      var s = score(ids, state ? fromState(state, items) : readItems(form, items));
       ids.forEach(function (id) {
         show(summary, id, s.viewpoints[id]);
       });
