@@ -13,6 +13,8 @@
 #   BENCH_RUNS=5             runs per tool and size
 #   BENCH_TOOLS="kensa hugo" which tools to run (e.g. BENCH_TOOLS=hugo while kensa does not build)
 #   KENSA_BIN=path           use this kensa binary instead of `cargo build --release`'s
+#   BENCH_SETTLE=370         seconds between deleting the previous bench's outputs and the
+#                            first timed run (see "Old outputs" below)
 #
 # Exits non-zero if a build failed (the table still shows what was measured).
 set -euo pipefail
@@ -33,7 +35,7 @@ want() { [[ " $TOOLS " == *" $1 "* ]]; }
 OUT="$(pwd)/benches/out"
 mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"
-printf 'tool\tsize\trun\tseconds\tkib\tstatus\thtml_pages\ttime_e\tcpu\n' > "$RAW"
+printf 'tool\tsize\trun\tseconds\tkib\tstatus\thtml_pages\ttime_e\tcpu\tuser\tsys\n' > "$RAW"
 
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: run scripts/install-deps.sh (package time)"
 command -v python3 >/dev/null || die "python3 missing"
@@ -41,14 +43,27 @@ if want hugo; then
   command -v hugo >/dev/null || die "hugo missing: run scripts/install-deps.sh"
 fi
 
-# Old outputs and old generated sites are moved aside during the run and deleted only at the
-# end. On ext4 without a journal (this machine's disk), creating a file right after many
-# deletions is slow: for a minute after a delete, the inode allocator skips each recently
-# freed inode of the folder's block group, reading it first, for every file it creates. Deleting
-# the previous build's ~1,000 files just before a 1,000-page build added 0.1 to 0.5 s to
-# either tool's wall time, depending on run order: a cost of this disk, not of the tools.
+# Old outputs and old generated sites are moved aside during the run, never deleted during it.
+# On ext4 without a journal (this machine's disk), creating files after many deletions is
+# slow: the inode allocator skips each recently freed inode of the folder's block group,
+# reading it first, for every file it creates (fs/ext4/ialloc.c, recently_deleted). "Recently"
+# is 60 s after the deletion while the inode table block is written back, 360 s while it is
+# dirty, and a build that creates files dirties it. Deleting the previous build's files before
+# a 1,000-page build made either tool's system time 5 to 8 times longer (0.07 -> 0.5 s for
+# kensa): a cost of this disk, not of the tools. So the trash of the previous bench is deleted
+# here, at the start, and the timed runs wait until that deletion is BENCH_SETTLE seconds old
+# (default 370; generating the sites takes part of it). The trash of this run stays in
+# benches/out/.trash until the next run (or `rm -rf benches/out/.trash`).
 TRASH="$OUT/.trash"
-rm -rf "$TRASH"
+SETTLE=${BENCH_SETTLE:-370}
+if [ -d "$TRASH" ] && [ -n "$(ls -A "$TRASH")" ]; then
+  log "deleting the previous bench's outputs, then waiting ${SETTLE} s (see the comment in $0)"
+  rm -rf "$TRASH"
+  sync
+  settle_until=$(( $(date +%s) + SETTLE ))
+else
+  settle_until=0
+fi
 mkdir -p "$TRASH"
 trash() {
   local p
@@ -57,8 +72,6 @@ trash() {
   done
   return 0
 }
-cleanup() { rm -rf "$TRASH"; }
-trap cleanup EXIT
 
 failed=0
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
@@ -108,15 +121,15 @@ measure() {
     # %e has 10 ms resolution: the table uses the same wall time at 1 ms resolution.
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     pages=$(find "$dir/public" -name '*.html' 2>/dev/null | wc -l)
-    printf '%s\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\n' "$tool" "$n" "$run" "$secs" "$kib" "$pages" "$e_secs" \
-      "$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')" >> "$RAW"
+    printf '%s\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$n" "$run" "$secs" "$kib" "$pages" "$e_secs" \
+      "$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')" "$cpu_user" "$cpu_sys" >> "$RAW"
     log "$(printf '%-5s N=%-6s run %s: %6.2f s %7.1f MiB  (%s html pages)' "$tool" "$n" "$run" "$secs" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')" "$pages")"
     if [ "$tool" = kensa ] && [ "$run" = 1 ] && [ -s "$buildlog" ]; then
       log "      kensa says: $(tail -n 1 "$buildlog")"
     fi
     rm -f "$tf"
   else
-    printf '%s\t%s\t%s\t\t\tFAILED\t\t\t\n' "$tool" "$n" "$run" >> "$RAW"
+    printf '%s\t%s\t%s\t\t\tFAILED\t\t\t\t\t\n' "$tool" "$n" "$run" >> "$RAW"
     log "error: $tool build of $dir failed ($(head -n 1 "$tf")). Last lines of $buildlog:"
     tail -n 25 "$buildlog" | sed 's/^/    /' >&2
     rm -f "$tf"
@@ -129,6 +142,11 @@ for n in "${sizes[@]}"; do
   trash "$OUT/$n"
   python3 benches/gen_site.py --out-root "$OUT" "$n"
   skip_kensa=0; skip_hugo=0
+  wait_s=$(( settle_until - $(date +%s) ))
+  if [ "$wait_s" -gt 0 ]; then
+    log "waiting ${wait_s} s for the deletion to settle"
+    sleep "$wait_s"
+  fi
   [ -n "$KENSA" ] || skip_kensa=1
   want hugo || skip_hugo=1
   for run in $(seq 1 "$RUNS"); do
