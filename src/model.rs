@@ -282,6 +282,10 @@ pub struct Phase {
     pub label: String,
     #[serde(default)]
     pub reference: bool,
+    /// The fiscal year (年度, April to March) the phase's 目標日 must fall in, as the Western
+    /// year it starts in: 令和5年度 is 2023. None when the phase names no year.
+    #[serde(default)]
+    pub fiscal_year: Option<i32>,
     #[serde(default)]
     pub instructions: Vec<String>,
 }
@@ -324,6 +328,10 @@ pub struct Item {
     pub refs: Vec<String>,
     #[serde(default)]
     pub unless_switch_off: Option<String>,
+    /// Vendor forms: the facility form's item that states the same requirement, so that a blank
+    /// here can be answered there. Matching ids alone would be wrong (１（１） differs).
+    #[serde(default)]
+    pub facility_item: Option<String>,
     #[serde(default)]
     pub viewpoint: Option<String>,
     #[serde(default)]

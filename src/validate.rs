@@ -309,6 +309,8 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
             }
         }
         validate_split(c, diags);
+        validate_fiscal_years(c, diags);
+        validate_facility_items(site, c, diags);
         if let Some(insp) = &def.inspection {
             validate_inspection(site, c, insp, diags);
         }
@@ -399,6 +401,100 @@ fn validate_split(c: &Checklist, diags: &mut Diagnostics) {
             .at_offset(file, o, l)
             .with_help("the form shows items by phase, then section: list them in that order when the form is split"),
         );
+    }
+}
+
+/// A phase that names a 年度 in its label (令和5年度中) must say which fiscal year that is, so
+/// that the inspection can check its 目標日; one that gives a year must agree with its label.
+fn validate_fiscal_years(c: &Checklist, diags: &mut Diagnostics) {
+    for phase in &c.def.phases {
+        let named = reiwa_fiscal_year(&phase.label);
+        let (o, l) = at_value(&c.file, "label", &phase.label, 0);
+        match (named, phase.fiscal_year) {
+            (Some(y), Some(given)) if y != given => diags.push(
+                Diagnostic::error(format!(
+                    "phase `{}` is labelled 「{}」 (fiscal year {y}) but has fiscal_year: {given}",
+                    phase.id, phase.label
+                ))
+                .at_offset(&c.file, o, l)
+                .with_help(format!(
+                    "令和N年度 starts in April of 2018+N: write fiscal_year: {y}"
+                )),
+            ),
+            (Some(y), None) if c.def.inspection.is_some() => diags.push(
+                Diagnostic::warning(format!(
+                    "phase `{}` names a 年度 but has no fiscal_year: its 目標日 cannot be checked",
+                    phase.id
+                ))
+                .at_offset(&c.file, o, l)
+                .with_help(format!("add `fiscal_year: {y}` under the phase")),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// The Western year a label's 令和N年度 starts in (令和元年度 is 2019), if it names one.
+pub(crate) fn reiwa_fiscal_year(label: &str) -> Option<i32> {
+    let rest = &label[label.find("令和")? + "令和".len()..];
+    let end = rest.find("年度")?;
+    let digits: String = rest[..end]
+        .chars()
+        .map(|ch| match ch {
+            '０'..='９' => char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch),
+            _ => ch,
+        })
+        .collect();
+    let n: i32 = if digits == "元" {
+        1
+    } else {
+        digits.parse().ok()?
+    };
+    Some(2018 + n)
+}
+
+/// `facility_item` on a vendor form's item names an item of the facility form that takes this
+/// vendor form (its `inspection.vendor_checklist`).
+fn validate_facility_items(site: &Site, c: &Checklist, diags: &mut Diagnostics) {
+    let facility_forms: Vec<&Checklist> = site
+        .checklists
+        .iter()
+        .filter(|f| {
+            f.def
+                .inspection
+                .as_ref()
+                .and_then(|i| i.vendor_checklist.as_deref())
+                == Some(c.def.id.as_str())
+        })
+        .collect();
+    for item in &c.def.items {
+        let Some(wanted) = &item.facility_item else {
+            continue;
+        };
+        let o = locate_key_value(&c.file.text, "facility_item", wanted, 0).unwrap_or(0);
+        let at = |d: Diagnostic| d.at_offset(&c.file, o, "facility_item: ".len() + wanted.len());
+        if c.def.audience != Audience::Vendor || facility_forms.is_empty() {
+            diags.push(at(Diagnostic::error(format!(
+                "item `{}` has facility_item, but no facility form names `{}` as its vendor_checklist",
+                item.id, c.def.id
+            )))
+            .with_help("facility_item belongs on a 事業者確認用 whose facility form says `vendor_checklist:` with this id"));
+            continue;
+        }
+        for f in &facility_forms {
+            if !f.def.items.iter().any(|i| &i.id == wanted) {
+                let near = nearest(wanted, f.def.items.iter().map(|i| i.id.as_str()));
+                diags.push(
+                    at(Diagnostic::error(format!(
+                    "item `{}` names facility_item `{wanted}`, which is not an item of {}{near}",
+                    item.id, f.def.id
+                )))
+                    .with_help(
+                        "name the id of the facility form's item that states the same requirement",
+                    ),
+                );
+            }
+        }
     }
 }
 
