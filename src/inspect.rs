@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::answers;
 use crate::model::*;
 
-pub const ANSWERS_FORMAT: &str = "kensa-answers";
-pub const ANSWERS_FORMAT_VERSION: u64 = 1;
+pub use crate::answers::{ANSWERS_FORMAT, ANSWERS_FORMAT_VERSION};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,6 +57,118 @@ impl Report {
     }
 }
 
+/// A calendar day. Dates in answer files are `YYYY-MM-DD` (西暦).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// The years a 確認日 or 目標日 may fall in. A check of these lists cannot predate them, and a
+/// year like 1899 or 2923 is a slip of the keyboard; the form refuses the same years.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+impl Day {
+    /// `YYYY-MM-DD` naming a real day in [`YEARS`].
+    pub fn parse(s: &str) -> Option<Day> {
+        if !answers::date_shape(s) {
+            return None;
+        }
+        let year: i32 = s[0..4].parse().ok()?;
+        let month: u32 = s[5..7].parse().ok()?;
+        let day: u32 = s[8..10].parse().ok()?;
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 31,
+        };
+        ((1..=days).contains(&day) && YEARS.contains(&year)).then_some(Day { year, month, day })
+    }
+
+    /// Today in local time: an inspector in Japan at 8:00 is on today's date, not UTC's
+    /// yesterday.
+    pub fn today() -> Day {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let (year, month, day) =
+            civil_from_days((now + local_offset_seconds(now)).div_euclid(86_400));
+        Day { year, month, day }
+    }
+
+    /// The first and last day of fiscal year (年度) `year`: April to March.
+    fn fiscal_year(year: i32) -> (Day, Day) {
+        let start = Day {
+            year,
+            month: 4,
+            day: 1,
+        };
+        let end = Day {
+            year: year + 1,
+            month: 3,
+            day: 31,
+        };
+        (start, end)
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+/// The (year, month, day) of a count of days since 1970-01-01 (proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i32, u32, u32) {
+    // Howard Hinnant's days-to-civil algorithm, over 400-year eras.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m, d)
+}
+
+/// The local time zone's offset from UTC at `unix_seconds`, from the C library (which reads TZ
+/// and /etc/localtime); 0 where there is none.
+#[cfg(unix)]
+fn local_offset_seconds(unix_seconds: i64) -> i64 {
+    let t = unix_seconds as libc::time_t;
+    // SAFETY: localtime_r writes only into `tm`, which lives for the call.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if ok {
+        tm.tm_gmtoff
+    } else {
+        0
+    }
+}
+
+#[cfg(not(unix))]
+fn local_offset_seconds(_unix_seconds: i64) -> i64 {
+    0
+}
+
+/// `YYYY-MM-DD` naming a real day in [`YEARS`].
+pub fn valid_date(s: &str) -> bool {
+    Day::parse(s).is_some()
+}
+
+/// 令和N年度 for a fiscal year that starts in `year`.
+fn reiwa(year: i32) -> String {
+    match year - 2018 {
+        1 => "令和元年度".into(),
+        n => format!("令和{n}年度"),
+    }
+}
+
 /// One answer file, read and matched to its checklist.
 struct Sheet<'a> {
     name: String,
@@ -71,9 +183,10 @@ impl Sheet<'_> {
     fn answer(&self, id: &str, round: &str) -> Option<&str> {
         self.item(id)?.get(round)?.get("answer")?.as_str()
     }
-    fn date(&self, id: &str, round: &str) -> Option<&str> {
-        let d = self.item(id)?.get(round)?.get("date")?.as_str()?;
-        valid_date(d).then_some(d)
+    /// The round's date when it names a real day (any day: whether it may lie in the future is
+    /// for the rule to say).
+    fn day(&self, id: &str, round: &str) -> Option<Day> {
+        Day::parse(self.item(id)?.get(round)?.get("date")?.as_str()?)
     }
     fn switch(&self, id: &str) -> Option<&str> {
         self.answers.get("switches")?.get(id)?.as_str()
@@ -81,46 +194,41 @@ impl Sheet<'_> {
     fn gate(&self) -> Option<&str> {
         self.answers.get("gate")?.as_str()
     }
-    fn vendor_name(&self) -> Option<&str> {
-        self.answers
-            .get("fields")?
-            .get("vendor_name")?
-            .as_str()
-            .filter(|s| !s.trim().is_empty())
+    fn vendor_name(&self) -> Option<String> {
+        let name = self.answers.get("fields")?.get("vendor_name")?.as_str()?;
+        Some(printable(name)).filter(|s| !s.trim().is_empty())
+    }
+    /// How findings name this sheet: 「事業者確認用」（A社）.
+    fn who(&self) -> String {
+        match self.vendor_name() {
+            Some(v) => format!("「{}」（{}）", self.checklist.def.form, v),
+            None => format!("「{}」", self.checklist.def.form),
+        }
+    }
+    fn is_facility(&self) -> bool {
+        self.checklist.def.audience == Audience::Facility
     }
 }
 
-/// `YYYY-MM-DD` naming a real day.
-pub fn valid_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (
-        parts[0].parse::<u32>(),
-        parts[1].parse::<u32>(),
-        parts[2].parse::<u32>(),
-    ) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d) && y >= 1900
+/// Text from a file, safe to print: control characters (which could move a terminal's cursor or
+/// fake a line of the report) become U+FFFD.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
 }
 
-/// Inspects the files of one facility: its own form and any number of vendor forms.
-/// `files` are (file name, file text).
-pub fn inspect(site: &Site, files: &[(String, String)]) -> Report {
+/// Inspects the files of one load (a folder, or the files picked on the inspection page).
+///
+/// Sheets are grouped into returns by the kind of facility: a vendor form (事業者確認用) is
+/// judged only with the facility form of the same kind (医療機関 with 医療機関, 薬局 with 薬局).
+/// Several facility forms of one kind are several facilities: each is judged alone, and their
+/// vendor forms, which cannot be told apart, are judged without help from any other sheet.
+pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -> Report {
     let mut findings = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
-    for (name, text) in files {
-        match read_sheet(site, name, text) {
+    for (name, bytes) in files {
+        match read_sheet(site, name, bytes.as_ref()) {
             Ok((sheet, notes)) => {
                 findings.extend(notes);
                 sheets.push(sheet);
@@ -128,29 +236,80 @@ pub fn inspect(site: &Site, files: &[(String, String)]) -> Report {
             Err(f) => findings.push(f),
         }
     }
-    let facility: Vec<&Sheet> = sheets
-        .iter()
-        .filter(|s| s.checklist.def.audience == Audience::Facility)
-        .collect();
-    let vendors: Vec<&Sheet> = sheets
-        .iter()
-        .filter(|s| s.checklist.def.audience == Audience::Vendor)
-        .collect();
-    if facility.len() > 1 {
-        for s in &facility[1..] {
-            findings.push(file_finding(
-                &s.name,
-                Some(&s.checklist.def.id),
-                Status::Error,
-                "同じ施設の確認用チェックリストが複数あります。施設ごとに分けて検査してください。"
-                    .into(),
-            ));
+    let mut kinds: Vec<Facility> = Vec::new();
+    for s in &sheets {
+        if !kinds.contains(&s.checklist.def.facility) {
+            kinds.push(s.checklist.def.facility);
         }
     }
-    for sheet in &sheets {
-        inspect_sheet(sheet, facility.first().copied(), &vendors, &mut findings);
+    for kind in kinds {
+        let of_kind = || {
+            sheets
+                .iter()
+                .filter(move |s| s.checklist.def.facility == kind)
+        };
+        let facility: Vec<&Sheet> = of_kind().filter(|s| s.is_facility()).collect();
+        let vendors: Vec<&Sheet> = of_kind().filter(|s| !s.is_facility()).collect();
+        if facility.len() <= 1 {
+            let ret = Return {
+                facility: facility.first().copied(),
+                vendors: vendors.clone(),
+                several: Vec::new(),
+            };
+            for sheet in of_kind() {
+                judge(sheet, &ret, today, &mut findings);
+            }
+            continue;
+        }
+        let names: Vec<&str> = facility.iter().map(|s| s.name.as_str()).collect();
+        for sheet in of_kind() {
+            let ret = Return {
+                facility: sheet.is_facility().then_some(sheet),
+                vendors: if sheet.is_facility() {
+                    Vec::new()
+                } else {
+                    vec![sheet]
+                },
+                several: names.clone(),
+            };
+            findings.push(several_facilities_finding(sheet, &names));
+            judge(sheet, &ret, today, &mut findings);
+        }
     }
     Report { findings }
+}
+
+fn several_facilities_finding(sheet: &Sheet, names: &[&str]) -> Finding {
+    let form = names_form(sheet);
+    let list = names
+        .iter()
+        .map(|n| printable(n))
+        .collect::<Vec<_>>()
+        .join("、");
+    let message = if sheet.is_facility() {
+        format!("「{form}」が複数（{list}）あります。それぞれ別の施設の回答として確認しました。同じ施設の控えが重なっていないか確認してください。")
+    } else {
+        format!("「{form}」が複数（{list}）あるため、この「{}」がどの施設のものか分かりません。ほかの様式の記入では補わずに確認しました。施設ごとに分けて読み込んでください。", sheet.checklist.def.form)
+    };
+    file_finding(
+        &sheet.name,
+        Some(&sheet.checklist.def.id),
+        Status::Onsite,
+        message,
+    )
+}
+
+/// The form name of the facility forms of `sheet`'s kind (医療機関確認用, 薬局確認用).
+fn names_form(sheet: &Sheet) -> String {
+    format!("{}確認用", sheet.checklist.def.facility.label())
+}
+
+/// One facility's return: its own form and the vendor forms judged with it.
+struct Return<'s, 'a> {
+    facility: Option<&'s Sheet<'a>>,
+    vendors: Vec<&'s Sheet<'a>>,
+    /// File names of the facility forms, when there are several of this kind.
+    several: Vec<&'s str>,
 }
 
 fn file_finding(file: &str, checklist: Option<&str>, status: Status, message: String) -> Finding {
@@ -166,80 +325,57 @@ fn file_finding(file: &str, checklist: Option<&str>, status: Status, message: St
     }
 }
 
+/// A file that cannot be inspected at all (unreadable, a special file), for callers that read
+/// files themselves.
+pub fn unreadable_file(file: &str, message: String) -> Finding {
+    file_finding(file, None, Status::Error, message)
+}
+
 fn read_sheet<'a>(
     site: &'a Site,
     name: &str,
-    text: &str,
+    bytes: &[u8],
 ) -> Result<(Sheet<'a>, Vec<Finding>), Finding> {
-    let err = |m: String| file_finding(name, None, Status::Error, m);
-    let answers: Value = serde_json::from_str(text).map_err(|e| {
-        err(format!(
-            "JSONとして読めません（{}行{}列）。ファイルが壊れていないか確認してください。",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if answers.get("format").and_then(Value::as_str) != Some(ANSWERS_FORMAT) {
-        return Err(err("チェックリストの回答ファイルではありません（format が kensa-answers ではありません）。".into()));
-    }
-    let version = answers
-        .get("format_version")
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
-    if version == 0 || version > ANSWERS_FORMAT_VERSION {
-        return Err(err(format!("回答ファイルの形式バージョン {version} には対応していません（対応：{ANSWERS_FORMAT_VERSION}）。新しい版のサイトで確認してください。")));
-    }
-    let id = answers
-        .get("checklist")
-        .and_then(|c| c.get("id"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let err = |id: Option<&str>, m: String| file_finding(name, id, Status::Error, m);
+    let answers = answers::parse(bytes).map_err(|e| err(None, e.message))?;
+    let id = answers::checklist_id(&answers).map_err(|e| err(None, e.message))?;
     let Some(checklist) = site.checklist(id) else {
-        return Err(err(format!(
-            "チェックリスト「{id}」はこのサイトにありません。"
-        )));
+        return Err(err(
+            None,
+            format!(
+                "チェックリスト「{}」はこのサイトにありません。",
+                printable(id)
+            ),
+        ));
     };
     if checklist.def.inspection.is_none() {
-        return Err(file_finding(
-            name,
+        return Err(err(
             Some(id),
-            Status::Error,
             format!(
                 "「{}（{}）」は立入検査の対象ではありません。",
                 checklist.def.title, checklist.def.form
             ),
         ));
     }
-    let mut notes = Vec::new();
-    if let Some(items) = answers.get("items").and_then(Value::as_object) {
-        let unknown: Vec<&String> = items
-            .keys()
-            .filter(|k| !checklist.def.items.iter().any(|i| &i.id == *k))
-            .collect();
-        if !unknown.is_empty() {
-            let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-            return Err(file_finding(name, Some(id), Status::Error, format!("このチェックリストにない項目があります：{}。別の版のファイルではないか確認してください。", list.join("、"))));
-        }
+    if let Err((path, what)) = answers::check_shape(&answers, checklist) {
+        return Err(err(Some(id), format!("回答ファイルの中身が正しくありません（{}：{what}）。チェックリストのページで書き出したファイルを、書き換えずに使ってください。", printable(&path))));
     }
-    let hash = answers
-        .get("checklist")
-        .and_then(|c| c.get("definition_hash"))
-        .and_then(Value::as_str);
-    if hash.is_some_and(|h| h != checklist.definition_hash) {
+    let mut notes = Vec::new();
+    let hash = answers["checklist"]["definition_hash"].as_str();
+    if hash != Some(checklist.definition_hash.as_str()) {
         notes.push(file_finding(name, Some(id), Status::Info,
             "このファイルは、現在とは異なる版のチェックリスト定義で記入されています。項目の文言が変わっていないか確認してください。".into()));
     }
-    Ok((
-        Sheet {
-            name: name.into(),
-            checklist,
-            answers,
-        },
-        notes,
-    ))
+    let sheet = Sheet {
+        name: name.into(),
+        checklist,
+        answers,
+    };
+    Ok((sheet, notes))
 }
 
-fn item_label(c: &Checklist, item: &Item) -> String {
+/// `２（４）（サーバ）`: section number, item number and target, as the forms print them.
+pub fn item_label(c: &Checklist, item: &Item) -> String {
     let section = c
         .def
         .sections
@@ -256,223 +392,367 @@ fn item_label(c: &Checklist, item: &Item) -> String {
     format!("{section}{}{target}", item.number)
 }
 
-fn inspect_sheet(
-    sheet: &Sheet,
-    facility: Option<&Sheet>,
-    vendors: &[&Sheet],
-    findings: &mut Vec<Finding>,
-) {
-    let c = sheet.checklist;
-    let Some(insp) = &c.def.inspection else {
+/// Judges one sheet of a return against its checklist's rules.
+struct Judge<'r, 's, 'a> {
+    sheet: &'s Sheet<'a>,
+    ret: &'r Return<'s, 'a>,
+    insp: &'a Inspection,
+    who: String,
+    today: Day,
+    findings: &'r mut Vec<Finding>,
+}
+
+fn judge(sheet: &Sheet, ret: &Return, today: Day, findings: &mut Vec<Finding>) {
+    let Some(insp) = &sheet.checklist.def.inspection else {
         return;
     };
-    let heading_title = |id: &str| {
-        insp.headings
-            .iter()
-            .find(|h| h.id == id)
-            .map(|h| h.title.clone())
+    let mut j = Judge {
+        sheet,
+        ret,
+        insp,
+        who: sheet.who(),
+        today,
+        findings,
     };
-    let mut push = |rule: &InspectionRule, status: Status, item: Option<&Item>, message: String| {
-        findings.push(Finding {
-            file: sheet.name.clone(),
-            checklist: Some(c.def.id.clone()),
-            rule: rule.id.clone(),
-            heading: heading_title(&rule.heading),
-            status,
-            item: item.map(|i| i.id.clone()),
-            message,
-            quote: Some(rule.quote.clone()),
-        });
-    };
-    let rule_of = |kind: RuleKind| insp.rules.iter().find(|r| r.kind == kind);
-    let who = match sheet.vendor_name() {
-        Some(v) => format!("「{}」（{}）", c.def.form, v),
-        None => format!("「{}」", c.def.form),
-    };
-
-    if let (Some(rule), Some(gate)) = (rule_of(RuleKind::GateSkipsAll), &c.def.gate) {
-        match sheet.gate() {
-            Some("no") => {
-                push(
-                    rule,
-                    Status::Pass,
-                    None,
-                    format!(
-                        "{who}：「{}」が「いいえ」のため、以下すべての項目は確認不要です。",
-                        gate.label
-                    ),
-                );
-                return;
-            }
-            Some("yes") => {}
-            _ => {
-                push(
-                    rule,
-                    Status::Fail,
-                    None,
-                    format!("{who}：「{}」が記入されていません。", gate.label),
-                );
-            }
-        }
+    if !j.gate() {
+        return;
     }
-
-    let exempt_switch =
-        rule_of(RuleKind::SwitchExempts).and_then(|r| r.switch.clone().map(|s| (r, s)));
-    let covered_rule = rule_of(RuleKind::CoveredByOtherSheets);
     let mut missing = 0;
-    for item in c
+    let mut covered = 0;
+    for item in sheet
+        .checklist
         .def
         .items
         .iter()
         .filter(|i| insp.inspected_phases.contains(&i.phase))
     {
-        let label = item_label(c, item);
-        if let (Some(s), Some((rule, switch))) = (&item.unless_switch_off, &exempt_switch) {
-            if s == switch && sheet.switch(switch) == Some("no") {
-                push(
-                    rule,
-                    Status::Info,
-                    Some(item),
-                    format!("{who} {label}：事業者と契約していないため、確認不要です。"),
+        if j.exempt(item) {
+            continue;
+        }
+        match j.first_round(item) {
+            FirstRound::Answered => {}
+            FirstRound::Missing => missing += 1,
+            FirstRound::Elsewhere => covered += 1,
+        }
+        j.target_date(item);
+        j.onsite_documents(item);
+    }
+    if let Some(rule) = j.rule(RuleKind::FirstRoundAnswered) {
+        // Blanks answered on another sheet are for the inspector to judge: never "all answered".
+        if missing == 0 && covered == 0 {
+            let m = format!(
+                "{}：確認対象の項目すべてに１回目の確認結果が記入されています。",
+                j.who
+            );
+            j.push(rule, Status::Pass, None, m);
+        }
+    }
+    j.vendor_sheets();
+    j.reference_items();
+}
+
+enum FirstRound {
+    Answered,
+    Missing,
+    /// Blank here, answered on another sheet of the return.
+    Elsewhere,
+}
+
+impl<'s, 'a> Judge<'_, 's, 'a> {
+    fn rule(&self, kind: RuleKind) -> Option<&'a InspectionRule> {
+        self.insp.rules.iter().find(|r| r.kind == kind)
+    }
+
+    fn push(
+        &mut self,
+        rule: &InspectionRule,
+        status: Status,
+        item: Option<&Item>,
+        message: String,
+    ) {
+        let heading = self
+            .insp
+            .headings
+            .iter()
+            .find(|h| h.id == rule.heading)
+            .map(|h| h.title.clone());
+        self.findings.push(Finding {
+            file: self.sheet.name.clone(),
+            checklist: Some(self.sheet.checklist.def.id.clone()),
+            rule: rule.id.clone(),
+            heading,
+            status,
+            item: item.map(|i| i.id.clone()),
+            message,
+            quote: Some(rule.quote.clone()),
+        });
+    }
+
+    fn about(&self, item: &Item) -> String {
+        format!("{} {}", self.who, item_label(self.sheet.checklist, item))
+    }
+
+    /// The gate question: いいえ ends the inspection of this sheet (returns false).
+    fn gate(&mut self) -> bool {
+        let (Some(rule), Some(gate)) = (
+            self.rule(RuleKind::GateSkipsAll),
+            &self.sheet.checklist.def.gate,
+        ) else {
+            return true;
+        };
+        match self.sheet.gate() {
+            Some("no") => {
+                let m = format!(
+                    "{}：「{}」が「いいえ」のため、以下すべての項目は確認不要です。",
+                    self.who, gate.label
                 );
-                continue;
+                self.push(rule, Status::Pass, None, m);
+                false
+            }
+            Some("yes") => true,
+            _ => {
+                let m = format!("{}：「{}」が記入されていません。", self.who, gate.label);
+                self.push(rule, Status::Fail, None, m);
+                true
             }
         }
-        let answer = sheet.answer(&item.id, "r1");
-        let date = sheet.date(&item.id, "r1");
-        if let Some(rule) = rule_of(RuleKind::FirstRoundAnswered) {
-            if answer.is_none() || date.is_none() {
-                let covered_by = covered_rule.and_then(|_| {
-                    if answer.is_some() {
-                        return None; // answered without a date: a date is still required
-                    }
-                    let others = facility
-                        .into_iter()
-                        .chain(vendors.iter().copied())
-                        .filter(|o| o.name != sheet.name);
-                    others.into_iter().find(|o| {
-                        o.answer(&item.id, "r1").is_some() && o.date(&item.id, "r1").is_some()
-                    })
-                });
-                match (covered_by, covered_rule) {
-                    (Some(other), Some(cr)) => {
-                        let other_label = match other.vendor_name() {
-                            Some(v) => format!("「{}」（{}）", other.checklist.def.form, v),
-                            None => format!("「{}」", other.checklist.def.form),
-                        };
-                        push(cr, Status::Pass, Some(item), format!("{who} {label}：未記入ですが、{other_label}に記入があるため問題ありません。"));
-                    }
-                    _ => {
-                        missing += 1;
-                        let what = match (answer, date) {
-                            (None, None) => "１回目の確認結果（「はい」または「いいえ」と日付）が記入されていません。",
-                            (None, Some(_)) => "１回目の「はい」または「いいえ」が記入されていません。",
-                            _ => "１回目の確認日が記入されていないか、正しい日付ではありません。",
-                        };
-                        push(
-                            rule,
-                            Status::Fail,
-                            Some(item),
-                            format!("{who} {label}：{what}"),
-                        );
-                    }
+    }
+
+    /// Items its switch exempts (no vendor contract): reported, not inspected.
+    fn exempt(&mut self, item: &'a Item) -> bool {
+        let Some(rule) = self.rule(RuleKind::SwitchExempts) else {
+            return false;
+        };
+        let Some(switch) = &rule.switch else {
+            return false;
+        };
+        if item.unless_switch_off.as_ref() != Some(switch)
+            || self.sheet.switch(switch) != Some("no")
+        {
+            return false;
+        }
+        let m = format!(
+            "{}：事業者と契約していないため、確認不要です。",
+            self.about(item)
+        );
+        self.push(rule, Status::Info, Some(item), m);
+        true
+    }
+
+    /// 1回目: an answer and a real date, not after today. A vendor form's blank may be answered
+    /// on another sheet of the same return (the same item of another vendor, or the facility
+    /// form's `facility_item`); whether the contract really makes it unnecessary is for the
+    /// inspector to judge on site, so it is never a pass.
+    fn first_round(&mut self, item: &'a Item) -> FirstRound {
+        let Some(rule) = self.rule(RuleKind::FirstRoundAnswered) else {
+            return FirstRound::Answered;
+        };
+        let answer = self.sheet.answer(&item.id, "r1");
+        let day = self.sheet.day(&item.id, "r1");
+        let what = match (answer, day) {
+            (Some(_), Some(d)) if d > self.today => format!(
+                "１回目の確認日（{d}）が今日（{}）より後の日付です。確認した日を記入するよう求めてください。",
+                self.today
+            ),
+            (Some(_), Some(_)) => return FirstRound::Answered,
+            (None, None) => {
+                if let Some(found) = self.answered_elsewhere(item) {
+                    return found;
                 }
+                "１回目の確認結果（「はい」または「いいえ」と日付）が記入されていません。".into()
+            }
+            (None, Some(_)) => "１回目の「はい」または「いいえ」が記入されていません。".into(),
+            (Some(_), None) => {
+                "１回目の確認日が記入されていないか、正しい日付ではありません。".into()
+            }
+        };
+        let m = format!("{}：{what}", self.about(item));
+        self.push(rule, Status::Fail, Some(item), m);
+        FirstRound::Missing
+    }
+
+    fn answered_elsewhere(&mut self, item: &'a Item) -> Option<FirstRound> {
+        let rule = self.rule(RuleKind::CoveredByOtherSheets)?;
+        let (other, other_item) = self.answering_sheet(item)?;
+        let m = format!(
+            "{}：未記入です。{}の{}に記入があります。契約内容によりこの事業者での確認が不要な項目か、確認してください。",
+            self.about(item),
+            other.who(),
+            item_label(other.checklist, other_item)
+        );
+        self.push(rule, Status::Onsite, Some(item), m);
+        Some(FirstRound::Elsewhere)
+    }
+
+    /// The first sheet of the return, other than this one, that answers the same requirement.
+    fn answering_sheet(&self, item: &'a Item) -> Option<(&'s Sheet<'a>, &'a Item)> {
+        let answered = |s: &Sheet, id: &str| {
+            s.answer(id, "r1").is_some() && s.day(id, "r1").is_some_and(|d| d <= self.today)
+        };
+        if let (Some(f), Some(wanted)) = (self.ret.facility, &item.facility_item) {
+            let facility_item = f.checklist.def.items.iter().find(|i| &i.id == wanted);
+            if let Some(fi) = facility_item.filter(|fi| answered(f, &fi.id)) {
+                return Some((f, fi));
             }
         }
-        if answer == Some("no") {
-            if let Some(rule) = rule_of(RuleKind::NoNeedsTargetDate) {
-                if sheet.date(&item.id, "target").is_none() {
-                    push(
-                        rule,
-                        Status::Fail,
-                        Some(item),
-                        format!("{who} {label}：「いいえ」ですが、目標日が記入されていません。"),
+        self.ret
+            .vendors
+            .iter()
+            .copied()
+            .filter(|o| {
+                o.name != self.sheet.name && o.checklist.def.id == self.sheet.checklist.def.id
+            })
+            .find(|o| answered(o, &item.id))
+            .map(|o| (o, item))
+    }
+
+    /// いいえ in 1回目 needs a 目標日 in the fiscal year the phase names (the form: 「1回目の確認で
+    /// 「いいえ」の場合、令和5年度中の対応目標日を記入してください」). The advice to reach はい is
+    /// not given when the 2回目 already says はい.
+    fn target_date(&mut self, item: &'a Item) {
+        let Some(rule) = self.rule(RuleKind::NoNeedsTargetDate) else {
+            return;
+        };
+        if self.sheet.answer(&item.id, "r1") != Some("no") {
+            return;
+        }
+        let target = self.sheet.day(&item.id, "target");
+        let fiscal_year = self
+            .sheet
+            .checklist
+            .def
+            .phases
+            .iter()
+            .find(|p| p.id == item.phase)
+            .and_then(|p| p.fiscal_year);
+        match (target, fiscal_year) {
+            (None, _) => {
+                let m = format!(
+                    "{}：「いいえ」ですが、目標日が記入されていません。",
+                    self.about(item)
+                );
+                self.push(rule, Status::Fail, Some(item), m);
+            }
+            (Some(t), Some(y)) => {
+                let (start, end) = Day::fiscal_year(y);
+                if t < start || t > end {
+                    let year = reiwa(y);
+                    let m = format!(
+                        "{}：目標日（{t}）が{year}（{start}～{end}）の日付ではありません。様式は、１回目が「いいえ」の場合に{year}中の対応目標日を記入するよう求めています。",
+                        self.about(item)
                     );
-                }
-                if let Some(advice) = &rule.advice {
-                    push(
-                        rule,
-                        Status::Advice,
-                        Some(item),
-                        format!("{who} {label}：{advice}"),
-                    );
+                    self.push(rule, Status::Fail, Some(item), m);
                 }
             }
+            (Some(_), None) => {}
         }
+        let second = self.sheet.answer(&item.id, "r2");
+        let second_day = self.sheet.day(&item.id, "r2").filter(|d| *d <= self.today);
+        if let (Some("yes"), Some(d)) = (second, second_day) {
+            let m = format!(
+                "{}：２回目の確認（{d}）で「はい」になっています。",
+                self.about(item)
+            );
+            self.push(rule, Status::Info, Some(item), m);
+            return;
+        }
+        let Some(advice) = &rule.advice else {
+            return;
+        };
+        let mut m = format!("{}：{advice}", self.about(item));
+        if second == Some("yes") {
+            m.push_str("（２回目の「はい」には、正しい確認日が記入されていません。）");
+        } else if let Some(t) = target.filter(|t| *t < self.today) {
+            m.push_str(&format!("（目標日の{t}を過ぎています。）"));
+        }
+        self.push(rule, Status::Advice, Some(item), m);
+    }
+
+    /// Documents the inspector must see (the 連絡体制図), and the advice when they are missing.
+    fn onsite_documents(&mut self, item: &'a Item) {
+        let answer = self.sheet.answer(&item.id, "r1");
+        let insp = self.insp;
         for rule in insp
             .rules
             .iter()
             .filter(|r| r.kind == RuleKind::OnsiteDocument && r.keys.contains(&item.key))
         {
             let when = rule.when.unwrap_or(OnsiteWhen::Any);
-            match (when, answer) {
-                (OnsiteWhen::Any, _) | (OnsiteWhen::Yes, Some("yes")) => {
-                    push(
-                        rule,
-                        Status::Onsite,
-                        Some(item),
-                        format!("{who} {label}：現物を見て確認してください。"),
-                    );
-                }
-                _ => {}
+            if when == OnsiteWhen::Any || (when == OnsiteWhen::Yes && answer == Some("yes")) {
+                let m = format!("{}：現物を見て確認してください。", self.about(item));
+                self.push(rule, Status::Onsite, Some(item), m);
             }
             if answer == Some("no") {
                 if let Some(advice) = &rule.advice {
-                    push(
-                        rule,
-                        Status::Advice,
-                        Some(item),
-                        format!("{who} {label}：{advice}"),
-                    );
+                    let m = format!("{}：{advice}", self.about(item));
+                    self.push(rule, Status::Advice, Some(item), m);
                 }
             }
         }
     }
-    if missing == 0 {
-        if let Some(rule) = rule_of(RuleKind::FirstRoundAnswered) {
-            push(
-                rule,
-                Status::Pass,
-                None,
-                format!("{who}：確認対象の項目すべてに１回目の確認結果が記入されています。"),
-            );
-        }
-    }
-    if let Some(rule) = rule_of(RuleKind::VendorSheetsRequired) {
+
+    /// With a vendor contract, every vendor's 事業者確認用 must be there.
+    fn vendor_sheets(&mut self) {
+        let Some(rule) = self.rule(RuleKind::VendorSheetsRequired) else {
+            return;
+        };
         let switch = rule.switch.as_deref().unwrap_or("vendor_contract");
-        let own_vendor_id = insp.vendor_checklist.as_deref();
-        let theirs: Vec<&&Sheet> = vendors
+        let own = self.insp.vendor_checklist.as_deref();
+        let theirs = self
+            .ret
+            .vendors
             .iter()
-            .filter(|v| Some(v.checklist.def.id.as_str()) == own_vendor_id)
-            .collect();
-        match sheet.switch(switch) {
-            Some("yes") if theirs.is_empty() => push(rule, Status::Fail, None, format!("{who}：事業者と契約していますが、「事業者確認用」が提出されていません。契約しているすべての事業者の「事業者確認用」を確認してください。")),
-            Some("yes") => push(rule, Status::Onsite, None, format!("{who}：「事業者確認用」{}件を確認しました。契約している事業者がほかにないか確認してください。", theirs.len())),
-            Some("no") => push(rule, Status::Info, None, format!("{who}：事業者と契約していないため、「事業者確認用」は不要です。")),
-            _ => push(rule, Status::Onsite, None, format!("{who}：事業者との契約の有無が記入されていません。契約している場合は「事業者確認用」を確認してください。")),
-        }
+            .filter(|v| Some(v.checklist.def.id.as_str()) == own)
+            .count();
+        let who = &self.who;
+        let (status, m) = match self.sheet.switch(switch) {
+            Some("yes") if !self.ret.several.is_empty() => (Status::Onsite, format!("{who}：同じ種類の施設の確認用が複数あるため、どの「事業者確認用」がこの施設のものか分かりません。施設ごとに分けて確認してください。")),
+            Some("yes") if theirs == 0 => (Status::Fail, format!("{who}：事業者と契約していますが、「事業者確認用」が提出されていません。契約しているすべての事業者の「事業者確認用」を確認してください。")),
+            Some("yes") => (Status::Onsite, format!("{who}：「事業者確認用」{theirs}件を確認しました。契約している事業者がほかにないか確認してください。")),
+            Some("no") => (Status::Info, format!("{who}：事業者と契約していないため、「事業者確認用」は不要です。")),
+            _ => (Status::Onsite, format!("{who}：事業者との契約の有無が記入されていません。契約している場合は「事業者確認用」を確認してください。")),
+        };
+        self.push(rule, status, None, m);
     }
-    if let Some(rule) = rule_of(RuleKind::ReferenceNotInspected) {
-        let n = c
+
+    /// 参考項目 are not inspected (令和５年度): say how many were left out.
+    fn reference_items(&mut self) {
+        let Some(rule) = self.rule(RuleKind::ReferenceNotInspected) else {
+            return;
+        };
+        let n = self
+            .sheet
+            .checklist
             .def
             .items
             .iter()
-            .filter(|i| !insp.inspected_phases.contains(&i.phase))
+            .filter(|i| !self.insp.inspected_phases.contains(&i.phase))
             .count();
         if n > 0 {
-            push(
-                rule,
-                Status::Info,
-                None,
-                format!("{who}：参考項目{n}件は検査の対象外です。"),
-            );
+            let m = format!("{}：参考項目{n}件は検査の対象外です。", self.who);
+            self.push(rule, Status::Info, None, m);
         }
     }
 }
 
+/// How `to_csv` writes its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvFlavour {
+    /// For Excel on a Japanese Windows PC, which reads a double-clicked .csv as Shift_JIS unless
+    /// it starts with a UTF-8 BOM: BOM, CRLF line ends, and cells that Excel would run as a
+    /// formula (starting with = + - @, a tab or CR) prefixed with an apostrophe.
+    Excel,
+    /// Plain UTF-8 with LF line ends and cells as they are, for DuckDB and scripts.
+    Plain,
+}
+
 /// Findings as CSV, one row each, for collecting many facilities' returns.
-pub fn to_csv(groups: &[(String, Report)]) -> String {
-    let mut out = String::from("facility,file,checklist,heading,rule,status,item,message\n");
+pub fn to_csv(groups: &[(String, Report)], flavour: CsvFlavour) -> String {
+    let (bom, eol) = match flavour {
+        CsvFlavour::Excel => ("\u{FEFF}", "\r\n"),
+        CsvFlavour::Plain => ("", "\n"),
+    };
+    let mut out = format!("{bom}facility,file,checklist,heading,rule,status,item,message{eol}");
     for (facility, report) in groups {
         for f in &report.findings {
             let row = [
@@ -485,19 +765,25 @@ pub fn to_csv(groups: &[(String, Report)]) -> String {
                 f.item.as_deref().unwrap_or(""),
                 &f.message,
             ];
-            let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+            let cells: Vec<String> = row.iter().map(|c| csv_cell(c, flavour)).collect();
             out.push_str(&cells.join(","));
-            out.push('\n');
+            out.push_str(eol);
         }
     }
     out
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+fn csv_cell(s: &str, flavour: CsvFlavour) -> String {
+    let formula = flavour == CsvFlavour::Excel && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let s = if formula {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }
 
@@ -523,9 +809,10 @@ pub fn status_label(s: Status) -> &'static str {
     }
 }
 
-/// Plain-text report grouped by the 手引き's headings, for the terminal.
+/// Plain-text report grouped by the 手引き's headings, for the terminal. File and folder names
+/// come from the disk and may hold control characters: they are made printable.
 pub fn to_text(facility: &str, report: &Report) -> String {
-    let mut out = format!("== {facility}\n");
+    let mut out = format!("== {}\n", printable(facility));
     let mut groups: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
         groups
@@ -537,11 +824,12 @@ pub fn to_text(facility: &str, report: &Report) -> String {
             .push(f);
     }
     for ((file, heading), list) in groups {
-        out.push_str(&format!("\n{file} — {heading}\n"));
+        out.push_str(&format!("\n{} — {heading}\n", printable(&file)));
         let mut list = list;
         list.sort_by_key(|f| f.status);
         for f in list {
-            out.push_str(&format!("  [{}] {}\n", status_label(f.status), f.message));
+            let line = printable(&f.message);
+            out.push_str(&format!("  [{}] {line}\n", status_label(f.status)));
         }
     }
     out.push_str(&format!(
@@ -559,18 +847,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_must_be_real_days() {
+    fn dates_must_be_real_days_of_this_century() {
         assert!(valid_date("2024-02-29"));
         assert!(!valid_date("2023-02-29"));
         assert!(!valid_date("2023-13-01"));
         assert!(!valid_date("2023-1-01"));
+        assert!(!valid_date("1899-12-31"));
+        assert!(!valid_date("2100-01-01"));
         assert!(!valid_date(""));
     }
 
     #[test]
-    fn csv_quotes_cells_with_commas() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"x\""), "\"say \"\"x\"\"\"");
-        assert_eq!(csv_cell("plain"), "plain");
+    fn days_since_the_epoch_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_631), (2023, 10, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn fiscal_years_run_from_april_to_march() {
+        let (start, end) = Day::fiscal_year(2023);
+        assert_eq!(start.to_string(), "2023年4月1日");
+        assert_eq!(end.to_string(), "2024年3月31日");
+        assert_eq!(reiwa(2023), "令和5年度");
+        assert_eq!(reiwa(2019), "令和元年度");
+    }
+
+    #[test]
+    fn csv_quotes_cells_and_defuses_formulas_for_excel() {
+        assert_eq!(csv_cell("a,b", CsvFlavour::Plain), "\"a,b\"");
+        assert_eq!(
+            csv_cell("say \"x\"", CsvFlavour::Plain),
+            "\"say \"\"x\"\"\""
+        );
+        assert_eq!(csv_cell("plain", CsvFlavour::Excel), "plain");
+        assert_eq!(
+            csv_cell("=cmd|' /C calc'!A0", CsvFlavour::Excel),
+            "'=cmd|' /C calc'!A0"
+        );
+        assert_eq!(csv_cell("-1", CsvFlavour::Plain), "-1");
+        assert_eq!(csv_cell("@x,y", CsvFlavour::Excel), "\"'@x,y\"");
+    }
+
+    #[test]
+    fn printable_replaces_control_characters() {
+        assert_eq!(printable("A社\u{1b}[2J\n"), "A社\u{FFFD}[2J\u{FFFD}");
     }
 }

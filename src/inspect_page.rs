@@ -60,6 +60,8 @@ pub fn data(site: &Site) -> Value {
         "generator": format!("kensa {}", env!("CARGO_PKG_VERSION")),
         "answers_format": crate::inspect::ANSWERS_FORMAT,
         "answers_format_version": crate::inspect::ANSWERS_FORMAT_VERSION,
+        // 確認日 and 目標日 outside these years are no dates, on the form and in the inspection.
+        "years": [crate::inspect::YEARS.start(), crate::inspect::YEARS.end()],
         "checklists": checklists,
         "others": others,
     })
@@ -84,6 +86,8 @@ fn checklist_data(site: &Site, c: &Checklist) -> Value {
                 "target": i.target,
                 "phase": i.phase,
                 "unless_switch_off": i.unless_switch_off,
+                "facility_item": i.facility_item,
+                "label": crate::inspect::item_label(c, i),
                 "text": i.text,
             })
         })
@@ -102,7 +106,8 @@ fn checklist_data(site: &Site, c: &Checklist) -> Value {
         "guide": guide,
         "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label})),
         "switches": def.switches.iter().map(|s| json!({"id": s.id, "label": s.label})).collect::<Vec<_>>(),
-        "phases": def.phases.iter().map(|p| json!({"id": p.id, "label": p.label, "reference": p.reference})).collect::<Vec<_>>(),
+        "phases": def.phases.iter().map(|p| json!({"id": p.id, "label": p.label, "reference": p.reference, "fiscal_year": p.fiscal_year})).collect::<Vec<_>>(),
+        "form_fields": def.form_fields.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
         "sections": def.sections.iter().map(|s| json!({"id": s.id, "number": s.number, "title": s.title})).collect::<Vec<_>>(),
         "targets": def.targets,
         "items": items,

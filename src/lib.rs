@@ -4,6 +4,7 @@
 // Diagnostics travel only on the error path, once per problem; boxing them would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod answers;
 pub mod assets;
 pub mod diag;
 pub mod flowchart;

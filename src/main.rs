@@ -52,9 +52,14 @@ enum Command {
         files: Vec<PathBuf>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output format: text for one facility, json or csv for many.
+        /// Output format: text for one facility, json or csv for many. csv is for Excel (UTF-8
+        /// with a BOM, CRLF, formulas defused); csv-plain is plain UTF-8 for DuckDB and scripts.
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
+        /// The day the inspection is made (YYYY-MM-DD): 確認日 after it are errors. Default:
+        /// today, in local time.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<kensa::inspect::Day>,
     },
     /// Create a new site skeleton in DIR that builds at once.
     Init {
@@ -68,12 +73,40 @@ enum InspectFormat {
     Text,
     Json,
     Csv,
+    CsvPlain,
+}
+
+fn parse_day(s: &str) -> Result<kensa::inspect::Day, String> {
+    kensa::inspect::Day::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD between 2000 and 2099"))
+}
+
+type AnswerInput = Result<Vec<u8>, String>;
+
+/// One answer file's bytes, or why it was not read: a special file (a FIFO would block for
+/// ever), one over the size limit, or a read error. One bad path never stops the others.
+fn read_answer_file(path: &std::path::Path) -> AnswerInput {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("読めません（{e}）。"))?;
+    if !meta.is_file() {
+        return Err("通常のファイルではないため、読み飛ばしました（フォルダ・名前付きパイプ・デバイスなど）。".into());
+    }
+    let limit = kensa::answers::MAX_FILE_BYTES as u64;
+    if meta.len() > limit {
+        return Err(kensa::answers::too_large_message(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("読めません（{e}）。"))?;
+    Ok(bytes)
 }
 
 fn inspect(
     root: &std::path::Path,
     files: &[PathBuf],
     format: InspectFormat,
+    today: kensa::inspect::Day,
     color: bool,
 ) -> ExitCode {
     let site = match pipeline::load_site(root) {
@@ -84,7 +117,8 @@ fn inspect(
         }
     };
     // Files in one folder belong to one facility.
-    let mut groups: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+    let mut groups: std::collections::BTreeMap<String, Vec<(String, AnswerInput)>> =
+        Default::default();
     for f in files {
         let facility = f
             .parent()
@@ -94,20 +128,26 @@ fn inspect(
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let text = match std::fs::read(f) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", f.display());
-                return ExitCode::FAILURE;
-            }
-        };
-        groups.entry(facility).or_default().push((name, text));
+            .unwrap_or_else(|| f.display().to_string());
+        groups
+            .entry(facility)
+            .or_default()
+            .push((name, read_answer_file(f)));
     }
     let reports: Vec<(String, kensa::inspect::Report)> = groups
         .into_iter()
-        .map(|(facility, files)| {
-            let report = kensa::inspect::inspect(&site, &files);
+        .map(|(facility, inputs)| {
+            let mut problems = Vec::new();
+            let mut files = Vec::new();
+            for (name, input) in inputs {
+                match input {
+                    Ok(bytes) => files.push((name, bytes)),
+                    Err(message) => problems.push(kensa::inspect::unreadable_file(&name, message)),
+                }
+            }
+            let mut report = kensa::inspect::inspect(&site, &files, today);
+            problems.append(&mut report.findings);
+            report.findings = problems;
             (facility, report)
         })
         .collect();
@@ -127,7 +167,14 @@ fn inspect(
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
         }
-        InspectFormat::Csv => print!("{}", kensa::inspect::to_csv(&reports)),
+        InspectFormat::Csv => print!(
+            "{}",
+            kensa::inspect::to_csv(&reports, kensa::inspect::CsvFlavour::Excel)
+        ),
+        InspectFormat::CsvPlain => print!(
+            "{}",
+            kensa::inspect::to_csv(&reports, kensa::inspect::CsvFlavour::Plain)
+        ),
     }
     if reports.iter().any(|(_, r)| r.failed()) {
         ExitCode::FAILURE
@@ -237,7 +284,11 @@ fn main() -> ExitCode {
             files,
             root,
             format,
-        } => inspect(&root, &files, format, color),
+            today,
+        } => {
+            let today = today.unwrap_or_else(kensa::inspect::Day::today);
+            inspect(&root, &files, format, today, color)
+        }
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {

@@ -15,6 +15,54 @@ fn vectors() -> Vec<Value> {
     serde_json::from_str(&text).unwrap()
 }
 
+/// The files of the vector called `name`, for the site of content/.
+fn named_vector_files(name: &str) -> Vec<(String, Vec<u8>)> {
+    let (site, _) = kensa::pipeline::load_site(repo()).unwrap();
+    let case = vectors().into_iter().find(|c| c["name"] == name).unwrap();
+    vector_files(&case, &site)
+}
+
+/// A vector's files as bytes, with `@hash:<checklist id>` replaced by that checklist's current
+/// definition hash (the vectors must not change each time a definition does).
+fn vector_files(v: &Value, site: &kensa::model::Site) -> Vec<(String, Vec<u8>)> {
+    use base64::Engine;
+    v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let bytes = match f["content"].as_str() {
+                Some(text) => with_hashes(text, site).into_bytes(),
+                None => {
+                    let b64 = f["content_base64"].as_str().unwrap();
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(b64)
+                        .unwrap();
+                    match String::from_utf8(bytes) {
+                        Ok(text) => with_hashes(&text, site).into_bytes(),
+                        Err(e) => e.into_bytes(),
+                    }
+                }
+            };
+            (f["name"].as_str().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn with_hashes(text: &str, site: &kensa::model::Site) -> String {
+    let mut out = text.to_string();
+    for c in &site.checklists {
+        // The closing quote keeps `@hash:r5-yakkyoku` from matching `@hash:r5-yakkyoku-jigyosha`.
+        let token = format!("@hash:{}\"", c.def.id);
+        out = out.replace(&token, &format!("{}\"", c.definition_hash));
+    }
+    out
+}
+
+fn today(v: &Value) -> kensa::inspect::Day {
+    kensa::inspect::Day::parse(v["today"].as_str().unwrap()).unwrap()
+}
+
 fn key(file: &str, rule: &str, status: &str, item: Option<&str>) -> String {
     format!("{file} {rule} {status} {}", item.unwrap_or("-"))
 }
@@ -23,20 +71,10 @@ fn key(file: &str, rule: &str, status: &str, item: Option<&str>) -> String {
 fn engine_matches_every_vector() {
     let (site, _) = kensa::pipeline::load_site(repo()).expect("content loads");
     let vectors = vectors();
-    assert!(vectors.len() >= 15);
+    assert!(vectors.len() >= 30);
     for v in &vectors {
-        let files: Vec<(String, String)> = v["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["name"].as_str().unwrap().to_string(),
-                    f["content"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        let report = kensa::inspect::inspect(&site, &files);
+        let files = vector_files(v, &site);
+        let report = kensa::inspect::inspect(&site, &files, today(v));
         let mut got: Vec<String> = report
             .findings
             .iter()
@@ -75,6 +113,71 @@ fn engine_matches_every_vector() {
             }
         }
     }
+}
+
+/// The messages a reviewer reads for the cases the 手引き leaves to judgement: each says what
+/// it found and where the answer is.
+#[test]
+fn messages_name_the_sheet_and_the_reason() {
+    let (site, _) = kensa::pipeline::load_site(repo()).unwrap();
+    let v = vectors();
+    let messages = |name: &str| -> Vec<String> {
+        let case = v.iter().find(|c| c["name"] == name).unwrap();
+        let report = kensa::inspect::inspect(&site, &vector_files(case, &site), today(case));
+        report.findings.into_iter().map(|f| f.message).collect()
+    };
+    let all = |name: &str| messages(name).join("\n");
+
+    let blanks = all("vendor-blanks-answered-elsewhere-are-onsite");
+    assert!(blanks.contains("「事業者確認用」（B社） ２（２）（医療情報システム全般）：未記入です。「薬局確認用」の２（２）（医療情報システム全般）に記入があります。"), "{blanks}");
+    assert!(blanks.contains("「事業者確認用」（B社） １（１）：未記入です。「事業者確認用」（A社）の１（１）に記入があります。"), "{blanks}");
+    assert!(
+        !blanks.contains("（B社）：確認対象の項目すべて"),
+        "{blanks}"
+    );
+
+    let ambiguous = all("two-pharmacies-are-two-facilities");
+    assert!(
+        ambiguous.contains("「薬局確認用」が複数（pharmacy.json、pharmacy-2.json）あるため"),
+        "{ambiguous}"
+    );
+    assert!(
+        !ambiguous.contains("同じ施設の確認用チェックリストが複数"),
+        "{ambiguous}"
+    );
+
+    let outside = all("target-date-outside-the-fiscal-year");
+    assert!(outside.contains("目標日（2024年4月1日）が令和5年度（2023年4月1日～2024年3月31日）の日付ではありません。"), "{outside}");
+    let second = all("second-round-yes");
+    assert!(
+        second.contains("２回目の確認（2023年11月15日）で「はい」になっています。"),
+        "{second}"
+    );
+    assert!(!second.contains("取組を促してください"), "{second}");
+    let passed = all("target-date-passed");
+    assert!(
+        passed.contains("（目標日の2023年12月31日を過ぎています。）"),
+        "{passed}"
+    );
+    let future = all("check-date-in-the-future");
+    assert!(
+        future.contains("１回目の確認日（2023年12月2日）が今日（2023年12月1日）より後の日付です。"),
+        "{future}"
+    );
+
+    let typed = all("typed-reader");
+    for wanted in [
+        "items.current-1-1.r1.answer：\"yes\"・\"no\"・null のいずれか",
+        "items.current-1-1.r1.date：\"YYYY-MM-DD\" の形の日付か null",
+        "checklist.definition_hash：必要ですが、ありません",
+        "checklist.definition_hash：文字列",
+        "回答ファイルの形式バージョン 1.5 には対応していません",
+        "switches.vendor_contrakt：この形式にないキーです",
+    ] {
+        assert!(typed.contains(wanted), "missing `{wanted}` in:\n{typed}");
+    }
+    let encodings = all("bom-and-shift-jis");
+    assert!(encodings.contains("Shift_JIS"), "{encodings}");
 }
 
 /// Each rule quote is the 手引き's own text: it must appear in the guide page.
@@ -131,18 +234,15 @@ fn strip_links(md: &str) -> String {
 
 #[test]
 fn cli_reports_and_exits_one_on_failures() {
+    let (site, _) = kensa::pipeline::load_site(repo()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let v = vectors();
     let write_case = |name: &str, folder: &str| {
         let case = v.iter().find(|c| c["name"] == name).unwrap();
         let sub = dir.path().join(folder);
         std::fs::create_dir_all(&sub).unwrap();
-        for f in case["files"].as_array().unwrap() {
-            std::fs::write(
-                sub.join(f["name"].as_str().unwrap()),
-                f["content"].as_str().unwrap(),
-            )
-            .unwrap();
+        for (name, bytes) in vector_files(case, &site) {
+            std::fs::write(sub.join(name), bytes).unwrap();
         }
         sub
     };
@@ -150,7 +250,8 @@ fn cli_reports_and_exits_one_on_failures() {
     let bad = write_case("two-vendors-cover-each-other", "hospital-bad");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_kensa"))
-            .args(["inspect", "--root", repo().to_str().unwrap()])
+            .args(["inspect", "--today", "2023-12-01", "--root"])
+            .arg(repo())
             .args(args)
             .output()
             .unwrap()
@@ -191,10 +292,160 @@ fn cli_reports_and_exits_one_on_failures() {
     assert!(
         groups.iter().any(|g| g["failed"] == true) && groups.iter().any(|g| g["failed"] == false)
     );
-    let mut csv_args = vec!["--format", "csv"];
+    let mut csv_args = vec!["--format", "csv-plain"];
     csv_args.extend(args.iter());
     let csv = run(&csv_args);
     let csv_text = String::from_utf8_lossy(&csv.stdout);
     assert!(csv_text.starts_with("facility,file,checklist,heading,rule,status,item,message\n"));
     assert!(csv_text.lines().count() > 10);
+}
+
+/// Excel on a Japanese Windows PC decodes a double-clicked .csv as Shift_JIS (CP932) unless it
+/// starts with a UTF-8 BOM. `--format csv` must survive that; `csv-plain` is for DuckDB.
+fn as_excel_reads(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(utf8) => String::from_utf8(utf8.to_vec()).unwrap(),
+        None => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
+    }
+}
+
+fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Vec<String> {
+    std::fs::create_dir_all(dir).unwrap();
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let p = dir.join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p.to_string_lossy().into_owned()
+        })
+        .collect()
+}
+
+fn inspect_cli(args: &[&str]) -> std::process::Output {
+    inspect_cli_in(Path::new("."), args)
+}
+
+fn inspect_cli_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .current_dir(cwd)
+        .args(["inspect", "--today", "2023-12-01", "--root"])
+        .arg(repo())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn csv_opens_in_excel_and_defuses_formulas() {
+    let files = named_vector_files("vendor-manager-is-not-the-facility-manager");
+    let dir = tempfile::tempdir().unwrap();
+    // A folder name Excel would run as a formula.
+    let folder = "=HYPERLINK(\"x\")";
+    write_files(&dir.path().join(folder), &files);
+    let paths: Vec<String> = ["facility.json", "vendor-a.json"]
+        .iter()
+        .map(|f| format!("{folder}/{f}"))
+        .collect();
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let run =
+        |format: &str| inspect_cli_in(dir.path(), &[&["--format", format], &args[..]].concat());
+
+    let excel = run("csv");
+    assert!(excel.stdout.starts_with(b"\xEF\xBB\xBF"), "a BOM first");
+    let text = as_excel_reads(&excel.stdout);
+    assert!(text.starts_with("facility,file,checklist,heading,rule,status,item,message\r\n"));
+    assert!(
+        text.contains("②「事業者確認用」チェックリストについて"),
+        "{text}"
+    );
+    assert!(
+        text.contains("「事業者確認用」（A社） １（１）：１回目の確認結果"),
+        "{text}"
+    );
+    for row in text.lines().skip(1) {
+        assert!(row.starts_with("\"'="), "formula defused: {row}");
+    }
+
+    let plain = run("csv-plain");
+    let plain_text = String::from_utf8(plain.stdout.clone()).unwrap();
+    assert!(
+        plain_text.starts_with("facility,"),
+        "no BOM in the plain form"
+    );
+    assert!(plain_text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("\"=HYPERLINK"));
+    // Without the BOM, Excel's reading garbles the Japanese: the reason for the default.
+    assert!(!as_excel_reads(&plain.stdout).contains("事業者確認用"));
+}
+
+#[test]
+fn cli_goes_on_past_special_unreadable_and_oversized_files() {
+    let files = named_vector_files("complete-no-contract");
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = write_files(dir.path(), &files);
+    let big = dir.path().join("big.json");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(kensa::answers::MAX_FILE_BYTES as u64 + 1)
+        .unwrap();
+    paths.push(big.to_string_lossy().into_owned());
+    paths.push(
+        dir.path()
+            .join("missing.json")
+            .to_string_lossy()
+            .into_owned(),
+    );
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("pipe.json");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        paths.push(fifo.to_string_lossy().into_owned());
+    }
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let out = inspect_cli(&[&["--format", "json"], &args[..]].concat());
+    assert_eq!(out.status.code(), Some(1), "unreadable files fail the run");
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = value[0]["findings"].as_array().unwrap();
+    let message_of = |file: &str| {
+        findings
+            .iter()
+            .find(|f| f["file"] == file)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(message_of("big.json").contains("大きすぎます"));
+    assert!(message_of("missing.json").contains("読めません"));
+    #[cfg(unix)]
+    assert!(message_of("pipe.json").contains("通常のファイルではない"));
+    assert!(
+        findings.iter().any(|f| f["file"] == "facility.json"
+            && f["rule"] == "first-round"
+            && f["status"] == "pass"),
+        "the good file is still inspected"
+    );
+}
+
+#[test]
+fn text_report_prints_no_control_characters() {
+    let mut files = named_vector_files("vendor-manager-is-not-the-facility-manager");
+    let vendor = files
+        .iter_mut()
+        .find(|(n, _)| n == "vendor-a.json")
+        .unwrap();
+    let text = String::from_utf8(vendor.1.clone()).unwrap();
+    vendor.1 = text.replace("A社", "A社\\u001b[2J\\r偽の行").into_bytes();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_files(&dir.path().join("x\u{7}"), &files);
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let out = inspect_cli(&args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("A社\u{FFFD}[2J\u{FFFD}偽の行"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
 }

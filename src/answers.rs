@@ -1,0 +1,413 @@
+//! Reading answer files (`kensa-answers`, docs/answers-format.md): bytes to a checked JSON value.
+//!
+//! One typed reader with the rules of the published schema (`offline::answers_schema`), so that a
+//! file the form's import would refuse is never inspected as if it were blank: `answer: true`,
+//! `date: 20231001` or a missing `definition_hash` is an invalid file, not an unanswered item.
+//! `parseAnswers` and `checkShape` in themes/default/static/js/inspect.js are the same reader for the
+//! browser; a differential test
+//! (tests/browser/inspect-differential.test.js) proves the two agree on thousands of files.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::model::Checklist;
+
+pub const ANSWERS_FORMAT: &str = "kensa-answers";
+pub const ANSWERS_FORMAT_VERSION: u64 = 1;
+/// A real answer file is a few tens of KB (the longest list, 92 items with notes, stays well
+/// under 1 MB). Anything larger is another file picked by mistake, and reading it whole would
+/// cost memory for nothing.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Why a file cannot be read as answers: a message for the user, in Japanese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Set once the file named a checklist of this site.
+    pub checklist: Option<String>,
+    pub message: String,
+}
+
+fn unreadable(message: impl Into<String>) -> Unreadable {
+    Unreadable {
+        checklist: None,
+        message: message.into(),
+    }
+}
+
+pub fn too_large_message(len: u64) -> String {
+    format!(
+        "ファイルが大きすぎます（{:.1} MB）。回答ファイルは通常 100 KB 未満です。別のファイルを選んでいないか確認してください。",
+        len as f64 / (1024.0 * 1024.0)
+    )
+}
+
+pub const NOT_UTF8: &str = "文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります。チェックリストのページから書き出し直すか、UTF-8 で保存し直してください。";
+pub const NOT_JSON: &str = "JSON として読めません。ファイルが途中で切れているか、書き換えられています。チェックリストのページから書き出し直してください。";
+pub const NOT_ANSWERS: &str =
+    "チェックリストの回答ファイルではありません（format が kensa-answers ではありません）。";
+
+/// Bytes to JSON: a UTF-8 BOM (Notepad adds one) is skipped; text that is not UTF-8 (a file
+/// re-saved as Shift_JIS) is refused rather than read as garbled text.
+pub fn parse(bytes: &[u8]) -> Result<Value, Unreadable> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(unreadable(too_large_message(bytes.len() as u64)));
+    }
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| unreadable(NOT_UTF8))?;
+    serde_json::from_str(text).map_err(|_| unreadable(NOT_JSON))
+}
+
+/// The checklist id a parsed file names, once its format and version are ones this reader knows.
+pub fn checklist_id(doc: &Value) -> Result<&str, Unreadable> {
+    if doc.get("format").and_then(Value::as_str) != Some(ANSWERS_FORMAT) {
+        return Err(unreadable(NOT_ANSWERS));
+    }
+    let version = doc.get("format_version");
+    // JSON does not tell 1 from 1.0; the schema's `const: 1` accepts both.
+    if version.and_then(Value::as_f64) != Some(ANSWERS_FORMAT_VERSION as f64) {
+        let shown = version.map_or_else(|| "（なし）".to_string(), Value::to_string);
+        return Err(unreadable(format!(
+            "回答ファイルの形式バージョン {shown} には対応していません（対応：{ANSWERS_FORMAT_VERSION}）。新しい版のサイトで書き出されたファイルなら、新しい版のサイトで確認してください。"
+        )));
+    }
+    match doc
+        .get("checklist")
+        .and_then(|c| c.get("id"))
+        .and_then(Value::as_str)
+    {
+        Some(id) if !id.is_empty() => Ok(id),
+        _ => Err(unreadable(
+            "どのチェックリストの回答か（checklist.id）が書かれていません。",
+        )),
+    }
+}
+
+/// The first place where `doc` breaks the schema for `checklist`, as (path, what is wrong).
+pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, String)> {
+    let top = object(doc, "")?;
+    let known_top = [
+        "format",
+        "format_version",
+        "generator",
+        "checklist",
+        "copy",
+        "updated_at",
+        "exported_at",
+        "fields",
+        "gate",
+        "switches",
+        "items",
+    ];
+    only_keys(top, "", &known_top)?;
+    string(required(top, "", "generator")?, "generator")?;
+    check_checklist_block(required(top, "", "checklist")?)?;
+    if let Some(copy) = top.get("copy") {
+        let o = object(copy, "copy")?;
+        only_keys(o, "copy", &["id", "name"])?;
+        let id = string(required(o, "copy", "id")?, "copy.id")?;
+        let id_ok = (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !id_ok {
+            return Err(wrong("copy.id", "英数字・_・- の64文字以内"));
+        }
+        string(required(o, "copy", "name")?, "copy.name")?;
+    }
+    timestamp(required(top, "", "updated_at")?, "updated_at")?;
+    if let Some(t) = top.get("exported_at") {
+        timestamp(t, "exported_at")?;
+    }
+    let fields = object(required(top, "", "fields")?, "fields")?;
+    for (key, value) in sorted(fields) {
+        let path = format!("fields.{key}");
+        if !checklist.def.form_fields.iter().any(|f| &f.id == key) {
+            return Err(wrong(&path, UNKNOWN_KEY));
+        }
+        string(value, &path)?;
+    }
+    answer(required(top, "", "gate")?, "gate")?;
+    let switches = object(required(top, "", "switches")?, "switches")?;
+    for (key, value) in sorted(switches) {
+        let path = format!("switches.{key}");
+        if !checklist.def.switches.iter().any(|s| &s.id == key) {
+            return Err(wrong(&path, UNKNOWN_KEY));
+        }
+        answer(value, &path)?;
+    }
+    let items = object(required(top, "", "items")?, "items")?;
+    for (key, value) in sorted(items) {
+        let path = format!("items.{key}");
+        if !checklist.def.items.iter().any(|i| &i.id == key) {
+            return Err(wrong(
+                &path,
+                "このチェックリストにない項目です（別の版のファイルではないか確認してください）",
+            ));
+        }
+        check_item(value, &path)?;
+    }
+    Ok(())
+}
+
+const UNKNOWN_KEY: &str = "この形式にないキーです";
+
+fn check_checklist_block(v: &Value) -> Result<(), (String, String)> {
+    let o = object(v, "checklist")?;
+    only_keys(
+        o,
+        "checklist",
+        &["id", "edition", "definition_hash", "title", "form"],
+    )?;
+    string(required(o, "checklist", "edition")?, "checklist.edition")?;
+    let hash = string(
+        required(o, "checklist", "definition_hash")?,
+        "checklist.definition_hash",
+    )?;
+    let hex = hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex {
+        return Err(wrong("checklist.definition_hash", "64桁の16進数の文字列"));
+    }
+    for key in ["title", "form"] {
+        if let Some(t) = o.get(key) {
+            string(t, &format!("checklist.{key}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_item(v: &Value, path: &str) -> Result<(), (String, String)> {
+    let o = object(v, path)?;
+    only_keys(o, path, &["r1", "target", "r2", "note", "status"])?;
+    check_round(required(o, path, "r1")?, &format!("{path}.r1"), true)?;
+    if let Some(t) = o.get("target") {
+        check_round(t, &format!("{path}.target"), false)?;
+    }
+    if let Some(r) = o.get("r2") {
+        check_round(r, &format!("{path}.r2"), true)?;
+    }
+    string(required(o, path, "note")?, &format!("{path}.note"))?;
+    let status = required(o, path, "status")?;
+    if !matches!(status.as_str(), Some("applicable" | "not_applicable")) {
+        return Err(wrong(
+            &format!("{path}.status"),
+            "\"applicable\" または \"not_applicable\"",
+        ));
+    }
+    Ok(())
+}
+
+/// A round (`r1`, `r2`: an answer and maybe a date) or the 目標日 (`target`: a date only).
+fn check_round(v: &Value, path: &str, has_answer: bool) -> Result<(), (String, String)> {
+    let o = object(v, path)?;
+    let keys: &[&str] = if has_answer {
+        &["answer", "date", "date_input"]
+    } else {
+        &["date", "date_input"]
+    };
+    only_keys(o, path, keys)?;
+    if has_answer {
+        answer(required(o, path, "answer")?, &format!("{path}.answer"))?;
+    }
+    let date = if has_answer {
+        o.get("date")
+    } else {
+        Some(required(o, path, "date")?)
+    };
+    if let Some(d) = date {
+        if !(d.is_null() || d.as_str().is_some_and(date_shape)) {
+            return Err(wrong(
+                &format!("{path}.date"),
+                "\"YYYY-MM-DD\" の形の日付か null",
+            ));
+        }
+    }
+    if let Some(typed) = o.get("date_input") {
+        let p = format!("{path}.date_input");
+        let t = object(typed, &p)?;
+        only_keys(t, &p, &["y", "m", "d"])?;
+        for (key, value) in sorted(t) {
+            string(value, &format!("{p}.{key}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn wrong(path: &str, what: &str) -> (String, String) {
+    (path.to_string(), what.to_string())
+}
+
+fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, (String, String)> {
+    v.as_object()
+        .ok_or_else(|| wrong(shown_path(path), "オブジェクト（{ … }）"))
+}
+
+fn shown_path(path: &str) -> &str {
+    if path.is_empty() {
+        "ファイル全体"
+    } else {
+        path
+    }
+}
+
+fn required<'a>(
+    o: &'a Map<String, Value>,
+    path: &str,
+    key: &str,
+) -> Result<&'a Value, (String, String)> {
+    let full = if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    };
+    o.get(key)
+        .ok_or_else(|| wrong(&full, "必要ですが、ありません"))
+}
+
+fn string<'a>(v: &'a Value, path: &str) -> Result<&'a str, (String, String)> {
+    v.as_str().ok_or_else(|| wrong(path, "文字列"))
+}
+
+fn answer(v: &Value, path: &str) -> Result<(), (String, String)> {
+    match v {
+        Value::Null => Ok(()),
+        Value::String(s) if s == "yes" || s == "no" => Ok(()),
+        _ => Err(wrong(path, "\"yes\"・\"no\"・null のいずれか")),
+    }
+}
+
+fn timestamp(v: &Value, path: &str) -> Result<(), (String, String)> {
+    if v.as_str().is_some_and(timestamp_shape) {
+        Ok(())
+    } else {
+        Err(wrong(path, "\"2023-10-01T09:00:00.000Z\" の形の日時"))
+    }
+}
+
+/// Keys in code point order, so the first problem reported is the same in every reader.
+fn sorted(o: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut v: Vec<_> = o.iter().collect();
+    v.sort_by(|a, b| a.0.cmp(b.0));
+    v
+}
+
+fn only_keys(o: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), (String, String)> {
+    let unknown: BTreeSet<&String> = o
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .collect();
+    match unknown.first() {
+        Some(k) if path.is_empty() => Err(wrong(k, UNKNOWN_KEY)),
+        Some(k) => Err(wrong(&format!("{path}.{k}"), UNKNOWN_KEY)),
+        None => Ok(()),
+    }
+}
+
+/// The schema's date pattern: `^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`. Whether
+/// the day exists is a rule of the inspection, not of the file's shape.
+pub fn date_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) {
+        return false;
+    }
+    if !digits(8..10) {
+        return false;
+    }
+    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
+    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// The schema's timestamp pattern:
+/// `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$`.
+pub fn timestamp_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Each byte of the fixed part: a digit (b'9' here) or the separator itself.
+    let fixed = b"9999-99-99T99:99:99";
+    if b.len() < fixed.len() + 1 {
+        return false;
+    }
+    let head_ok = fixed.iter().zip(b).all(|(want, got)| match want {
+        b'9' => got.is_ascii_digit(),
+        sep => got == sep,
+    });
+    if !head_ok {
+        return false;
+    }
+    let mut rest = &b[fixed.len()..];
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    match rest {
+        b"Z" => true,
+        [sign, h1, h2, b':', m1, m2] => {
+            (*sign == b'+' || *sign == b'-') && [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bom_is_skipped_and_shift_jis_refused() {
+        assert!(parse(b"\xEF\xBB\xBF{}").is_ok());
+        // 「はい」 in Shift_JIS.
+        let sjis = b"{\"note\": \"\x82\xCD\x82\xA2\"}";
+        assert_eq!(parse(sjis).unwrap_err().message, NOT_UTF8);
+        assert_eq!(parse(b"{").unwrap_err().message, NOT_JSON);
+    }
+
+    #[test]
+    fn format_version_one_point_zero_is_version_one() {
+        let v: Value = serde_json::from_str(
+            r#"{"format":"kensa-answers","format_version":1.0,"checklist":{"id":"x"}}"#,
+        )
+        .unwrap();
+        assert_eq!(checklist_id(&v), Ok("x"));
+        for bad in ["1.5", "2", "0", "\"1\"", "null"] {
+            let text = format!(
+                r#"{{"format":"kensa-answers","format_version":{bad},"checklist":{{"id":"x"}}}}"#
+            );
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let e = checklist_id(&v).unwrap_err();
+            assert!(e.message.contains(bad), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn shapes_follow_the_schema_patterns() {
+        assert!(date_shape("2023-10-01"));
+        assert!(date_shape("1899-02-31")); // shape only: the day is checked by the rules
+        for bad in [
+            "2023-1-01",
+            "2023-13-01",
+            "2023-00-10",
+            "2023-10-32",
+            "+023-10-01",
+            "",
+        ] {
+            assert!(!date_shape(bad), "{bad}");
+        }
+        assert!(timestamp_shape("2023-10-01T09:00:00.000Z"));
+        assert!(timestamp_shape("2023-10-01T09:00:00+09:00"));
+        for bad in [
+            "2023-10-01T09:00:00",
+            "2023-10-01T09:00:00.Z",
+            "2023-10-01 09:00:00Z",
+        ] {
+            assert!(!timestamp_shape(bad), "{bad}");
+        }
+    }
+}
