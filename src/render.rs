@@ -669,6 +669,7 @@ impl Shared<'_> {
                 "facility": def.facility.label(),
                 "answer": def.answer,
                 "definition_hash": c.definition_hash,
+                "years": format!("{}-{}", crate::answers::YEARS.start(), crate::answers::YEARS.end()),
                 "inspectable": def.inspection.is_some(),
                 "json_url": format!("{root}{}", c.json_url()),
                 "form_fields": def.form_fields,

@@ -543,6 +543,75 @@ test('broken, foreign, newer and unknown-item files are refused with a message a
   }
 });
 
+test('files from real PCs: named by the local date and the vendor, a BOM is read, Shift_JIS is refused', { timeout: 120_000 }, async () => {
+  // 08:30 on 2 October in Japan is still 1 October in UTC: the file must be named after the 2nd.
+  const context = await newContext({ timezoneId: 'Asia/Tokyo' });
+  let exported;
+  let shown;
+  try {
+    const page = await context.newPage();
+    await page.clock.setFixedTime(new Date('2023-10-01T23:30:00Z'));
+    await page.close();
+    const form = await openForm(context, MODES.http(VENDOR));
+    const [id] = await itemIds(form);
+    await form.fill('[name="field:vendor_name"]', '株式会社 テスト/保守');
+    await form.check(`input[name="${id}:r1"][value="yes"]`);
+    await fillDate(form, `${id}:r1`, '2023', '10', '2');
+    exported = await exportFile(form);
+    assert.match(exported.name, /^r5-yakkyoku-jigyosha_株式会社_テスト_保守_.+_20231002\.json$/);
+    shown = await formValues(form);
+  } finally {
+    await context.close();
+  }
+
+  const fresh = await newContext();
+  try {
+    const page = await openForm(fresh, MODES.http(VENDOR));
+    // Notepad's "UTF-8 with BOM"
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(exported.file)]);
+    await page.setInputFiles('#import-file', { name: 'bom.json', mimeType: 'application/json', buffer: bom });
+    await page.waitForFunction(() => /bom\.json/.test(document.getElementById('import-message').textContent));
+    assert.match(await page.locator('#import-message').innerText(), /読み込みました/);
+    assert.deepEqual(await formValues(page), shown);
+    // Notepad's "ANSI" on a Japanese PC: Shift_JIS bytes, refused with what to do.
+    const { VECTORS, vectorFiles, loadData } = require('./inspection-vectors');
+    const sjis = vectorFiles(VECTORS.find((v) => v.name === 'bom-and-shift-jis'), loadData(dir)).find((f) => f.name === 'sjis.json');
+    const stored = () => page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
+    const storedBefore = await stored();
+    await page.setInputFiles('#import-file', { name: 'sjis.json', mimeType: 'application/json', buffer: Buffer.from(sjis.bytes) });
+    await page.waitForFunction(() => /sjis\.json/.test(document.getElementById('import-message').textContent));
+    const msg = await page.locator('#import-message').innerText();
+    assert.match(msg, /文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります/);
+    assert.match(msg, /入力済みの内容は変わっていません/);
+    assert.deepEqual(await formValues(page), shown);
+    assert.equal(await stored(), storedBefore);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('dates outside the years kensa inspect accepts are refused on the form', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    const [id] = await itemIds(page);
+    assert.equal(await page.getAttribute('#checklist-form', 'data-years'), '2000-2099');
+    await page.check(`input[name="${id}:r1"][value="yes"]`);
+    const y = page.locator(`[name="${id}:r1:y"]`);
+    const info = page.locator(`#${await y.getAttribute('aria-describedby')}`);
+    for (const year of ['1899', '2100']) {
+      await fillDate(page, `${id}:r1`, year, '12', '31');
+      await page.locator('h1').click();
+      assert.equal(await y.getAttribute('aria-invalid'), 'true', year);
+      assert.match(await info.innerText(), /年は2000年から2099年までの西暦で入力してください/);
+    }
+    await fillDate(page, `${id}:r1`, '2099', '12', '31');
+    assert.equal(await y.getAttribute('aria-invalid'), null);
+  } finally {
+    await context.close();
+  }
+});
+
 test('an overwritten copy is kept as a backup and can be restored', { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {

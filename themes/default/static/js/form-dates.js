@@ -12,9 +12,13 @@
     }).trim();
   }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
+  // The years a date may fall in, as `kensa inspect` allows them (the form's data-years, from
+  // answers::YEARS); 1899 is a slip of the keyboard, not an answer.
+  var years = [2000, 2099];
+  function inYears(y) { return y >= years[0] && y <= years[1]; }
   // [y, m, d] as typed → 2023-10-01, or null when that is no date.
   function toIso(p) {
-    if (!/^\d{4}$/.test(p[0]) || !/^\d{1,2}$/.test(p[1]) || !/^\d{1,2}$/.test(p[2])) return null;
+    if (!/^\d{4}$/.test(p[0]) || !/^\d{1,2}$/.test(p[1]) || !/^\d{1,2}$/.test(p[2]) || !inYears(+p[0])) return null;
     var y = +p[0], m = +p[1], d = +p[2], t = new Date(Date.UTC(y, m - 1, d));
     if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
     return p[0] + '-' + pad(m) + '-' + pad(d);
@@ -25,6 +29,7 @@
     if (/\D/.test(s)) return '数字で入力してください。';
     if (!p[0] || !p[1] || !p[2]) return '年・月・日をすべて入力してください。';
     if (p[0].length !== 4) return '年は西暦の4桁で入力してください（例：2023）。';
+    if (!inYears(+p[0])) return '年は' + years[0] + '年から' + years[1] + '年までの西暦で入力してください。';
     return toIso(p) ? '' : p[0] + '年' + +p[1] + '月' + +p[2] + '日という日付はありません。';
   }
   // 2023-10-01 → 2023年10月1日（令和5年）
@@ -37,6 +42,8 @@
 
   // The helpers for one form; `refresh` redraws the form when the user leaves a date.
   window.kensaDates = function (form, refresh) {
+    var published = /^(\d{4})-(\d{4})$/.exec(form.dataset.years || '');
+    if (published) years = [+published[1], +published[2]];
     var touched = {}; // date fieldsets the user has left: only then is an unfinished date an error
     var input = function (base, k) { return form.elements[base + ':' + k]; };
     function typed(base) {

@@ -87,6 +87,14 @@
   };
 
   // ---------------------------------------------------------------- answer files
+  // The local date (an export before 9:00 in Japan is named after that day, not the day before
+  // in UTC), and a vendor form's 事業者名, so that several vendors' files never share a name.
+  function exportName(cur, d) {
+    var t = new Date(d.exported_at), p = function (n) { return (n < 10 ? '0' : '') + n; };
+    var vendor = (d.fields && d.fields.vendor_name || '').trim();
+    var name = CID + '_' + (vendor ? vendor + '_' : '') + (cur.name || 'answers') + '_' + t.getFullYear() + p(t.getMonth() + 1) + p(t.getDate());
+    return name.replace(/[\\/:*?"<>|\s\u0000-\u001f]+/g, '_') + '.json';
+  }
   function exportFile() {
     var cur = K.cur, d = K.doc || K.build(K.collect());
     d.exported_at = new Date().toISOString();
@@ -94,7 +102,7 @@
     var text = JSON.stringify(d, null, 2) + '\n';
     var a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    a.download = (CID + '_' + (cur.name || 'answers') + '_' + d.exported_at.slice(0, 10).replace(/-/g, '') + '.json').replace(/[\\/:*?"<>|\s]+/g, '_');
+    a.download = exportName(cur, d);
     document.body.appendChild(a);
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 5000);
@@ -138,10 +146,19 @@
     }
     return '';
   }
-  function importText(text, name) {
+  // Notepad re-saves a file with a BOM (fine) or as Shift_JIS ("ANSI"), which read as UTF-8 would
+  // fill the answers with garbled text: such bytes are refused, never imported.
+  var UTF8 = new TextDecoder('utf-8', { fatal: true });
+  function importBytes(bytes, name) {
+    var text;
+    try {
+      text = UTF8.decode(bytes);
+    } catch (e) {
+      return importMessage('「' + name + '」を読み込めませんでした：文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります。このページから書き出し直すか、UTF-8 で保存し直してください。入力済みの内容は変わっていません。');
+    }
     var o;
     try {
-      o = JSON.parse(text.replace(/^\uFEFF/, ''));
+      o = JSON.parse(text);
     } catch (e) {
       o = e;
     }
@@ -184,9 +201,9 @@
     if (!file) return;
     if (file.size > 5e6) return importMessage('「' + file.name + '」を読み込めませんでした：ファイルが大きすぎます。入力済みの内容は変わっていません。');
     var r = new FileReader();
-    r.onload = function () { importText(String(r.result), file.name); };
+    r.onload = function () { importBytes(new Uint8Array(r.result), file.name); };
     r.onerror = function () { importMessage('「' + file.name + '」を読めませんでした。入力済みの内容は変わっていません。'); };
-    r.readAsText(file);
+    r.readAsArrayBuffer(file);
   }
 
   K.more = { review: review, importFile: importFile, actions: actions };
