@@ -20,6 +20,10 @@ pub const ANSWERS_FORMAT_VERSION: u64 = 1;
 /// cost memory for nothing.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The years a 確認日 or 目標日 may fall in. A check of these lists cannot predate them, and a
+/// year like 1899 or 2923 is a slip of the keyboard. Published to the form (the checklist
+/// page's `data-years`) and to the inspection page, which refuse the same years.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 /// Why a file cannot be read as answers: a message for the user, in Japanese.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +63,30 @@ pub fn parse(bytes: &[u8]) -> Result<Value, Unreadable> {
     serde_json::from_str(text).map_err(|_| unreadable(NOT_JSON))
 }
 
+/// Text from a file, safe to print: control characters (which could move a terminal's cursor or
+/// fake a line of the report) become U+FFFD.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// A format_version as a message shows it, printed alike by Rust and by JS (inspect.js): both
+/// write the shortest digits that read back as the same f64, and both write plain digits between
+/// 1e-6 and 1e21, where JS would switch to an exponent.
+fn shown_version(version: Option<&Value>) -> String {
+    match version {
+        None => "（なし）".into(),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(0.0) => "0".into(), // -0.0 too: JS prints both as 0
+            Some(f) if (1e-6..1e21).contains(&f.abs()) => format!("{f}"),
+            _ => "（範囲外の数値）".into(),
+        },
+        Some(Value::String(s)) => format!("「{}」", printable(s)),
+        Some(_) => "（数値ではありません）".into(),
+    }
+}
+
 /// The checklist id a parsed file names, once its format and version are ones this reader knows.
 pub fn checklist_id(doc: &Value) -> Result<&str, Unreadable> {
     if doc.get("format").and_then(Value::as_str) != Some(ANSWERS_FORMAT) {
@@ -67,7 +95,7 @@ pub fn checklist_id(doc: &Value) -> Result<&str, Unreadable> {
     let version = doc.get("format_version");
     // JSON does not tell 1 from 1.0; the schema's `const: 1` accepts both.
     if version.and_then(Value::as_f64) != Some(ANSWERS_FORMAT_VERSION as f64) {
-        let shown = version.map_or_else(|| "（なし）".to_string(), Value::to_string);
+        let shown = shown_version(version);
         return Err(unreadable(format!(
             "回答ファイルの形式バージョン {shown} には対応していません（対応：{ANSWERS_FORMAT_VERSION}）。新しい版のサイトで書き出されたファイルなら、新しい版のサイトで確認してください。"
         )));
@@ -376,13 +404,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(checklist_id(&v), Ok("x"));
-        for bad in ["1.5", "2", "0", "\"1\"", "null"] {
+        for (bad, shown) in [
+            ("1.5", " 1.5 "),
+            ("2", " 2 "),
+            ("2.0", " 2 "),
+            ("-0.0", " 0 "),
+            ("1e20", " 100000000000000000000 "),
+            ("1e21", "（範囲外の数値）"),
+            ("1e-7", "（範囲外の数値）"),
+            ("\"1\"", "「1」"),
+            ("null", "（数値ではありません）"),
+        ] {
             let text = format!(
                 r#"{{"format":"kensa-answers","format_version":{bad},"checklist":{{"id":"x"}}}}"#
             );
             let v: Value = serde_json::from_str(&text).unwrap();
             let e = checklist_id(&v).unwrap_err();
-            assert!(e.message.contains(bad), "{bad}: {}", e.message);
+            assert!(e.message.contains(shown), "{bad}: {}", e.message);
         }
     }
 

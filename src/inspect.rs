@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::answers;
+use crate::answers::{self, printable};
 use crate::model::*;
 
-pub use crate::answers::{ANSWERS_FORMAT, ANSWERS_FORMAT_VERSION};
+pub use crate::answers::{ANSWERS_FORMAT, ANSWERS_FORMAT_VERSION, YEARS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,10 +64,6 @@ pub struct Day {
     pub month: u32,
     pub day: u32,
 }
-
-/// The years a 確認日 or 目標日 may fall in. A check of these lists cannot predate them, and a
-/// year like 1899 or 2923 is a slip of the keyboard; the form refuses the same years.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 impl Day {
     /// `YYYY-MM-DD` naming a real day in [`YEARS`].
@@ -208,14 +204,6 @@ impl Sheet<'_> {
     fn is_facility(&self) -> bool {
         self.checklist.def.audience == Audience::Facility
     }
-}
-
-/// Text from a file, safe to print: control characters (which could move a terminal's cursor or
-/// fake a line of the report) become U+FFFD.
-pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
 }
 
 /// Inspects the files of one load (a folder, or the files picked on the inspection page).

@@ -14,31 +14,14 @@
 const { test, before, after, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const vm = require('node:vm');
-const { execFileSync } = require('node:child_process');
 const h = require('./helpers');
+const { REPO, VECTORS, loadData, vectorFiles, todayOf, kensaBin, rustFindings } = require('./inspection-vectors');
 
-const REPO = path.resolve(__dirname, '..', '..');
 const engine = require(path.join(REPO, 'themes/default/static/js/inspect.js'));
-const VECTORS = JSON.parse(fs.readFileSync(path.join(REPO, 'tests/inspection/vectors.json'), 'utf8'));
-
-function loadData(dir) {
-  const code = fs.readFileSync(path.join(dir, 'assets/inspection-data.js'), 'utf8');
-  const ctx = vm.createContext({});
-  vm.runInContext(code, ctx, { filename: 'inspection-data.js' });
-  assert.ok(ctx.KENSA_INSPECTION, 'inspection-data.js defines KENSA_INSPECTION');
-  // Out of the vm's realm, so deepEqual compares plain data.
-  return JSON.parse(JSON.stringify(ctx.KENSA_INSPECTION));
-}
 
 function key(f) {
   return `${f[0]} ${f[1]} ${f[2]} ${f[3] == null ? '-' : f[3]}`;
-}
-
-function filesOf(v) {
-  return v.files.map((f) => ({ name: f.name, text: f.content }));
 }
 
 let data;
@@ -48,9 +31,9 @@ before(() => {
 
 describe('engine without a browser', () => {
   test('every vector gives its expected findings', () => {
-    assert.ok(VECTORS.length >= 15);
+    assert.ok(VECTORS.length >= 30);
     for (const v of VECTORS) {
-      const report = engine.inspect(data, filesOf(v));
+      const report = engine.inspect(data, vectorFiles(v, data), todayOf(v));
       const got = report.findings.map((f) => key([f.file, f.rule, f.status, f.item])).sort();
       const want = v.expected.map(key).sort();
       assert.deepEqual(got, want, `vector \`${v.name}\`: ${v.description}`);
@@ -61,60 +44,22 @@ describe('engine without a browser', () => {
     }
   });
 
-  test('dates are real days', () => {
+  test('dates are real days in the years the data allows', () => {
     assert.ok(engine.validDate('2024-02-29'));
     assert.ok(!engine.validDate('2023-02-29'));
     assert.ok(!engine.validDate('2023-13-01'));
     assert.ok(!engine.validDate('2023-1-01'));
     assert.ok(!engine.validDate(''));
+    assert.deepEqual(data.years, [2000, 2099]);
+    assert.ok(!engine.validDate('1899-12-31'));
+    assert.ok(engine.validDate('2000-01-01'));
+    assert.ok(!engine.validDate('2100-01-01'));
   });
 });
 
 // ------------------------------------------------------------------ against the Rust engine
 
-function kensaBin() {
-  const candidates = [process.env.KENSA_BIN, path.join(REPO, 'target/debug/kensa'), path.join(REPO, 'target/release/kensa')];
-  return candidates.find((p) => p && fs.existsSync(p)) || null;
-}
-
-/**
- * Findings of `kensa inspect --format json` for many facilities in one run: `facilities` is a
- * list of file lists; each goes into its own folder, which the CLI treats as one facility.
- */
-function rustFindings(bin, facilities) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kensa-inspect-'));
-  try {
-    const folders = [];
-    const paths = [];
-    facilities.forEach((files, n) => {
-      const folder = path.join(dir, String(n).padStart(3, '0'));
-      fs.mkdirSync(folder);
-      folders.push(folder);
-      for (const f of files) {
-        const p = path.join(folder, f.name);
-        fs.writeFileSync(p, f.text);
-        paths.push(p);
-      }
-    });
-    let out;
-    try {
-      out = execFileSync(bin, ['inspect', '--root', REPO, '--format', 'json', ...paths], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        maxBuffer: 64 << 20,
-      });
-    } catch (err) {
-      if (err.status !== 1) throw err; // 1: findings include failures
-      out = err.stdout;
-    }
-    const groups = new Map(JSON.parse(out).map((g) => [path.resolve(g.facility), g.findings]));
-    return folders.map((f) => groups.get(f));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// Broken and odd files: the JSON reader must agree with serde_json on what is broken and where.
+// Broken and odd files: JSON.parse plus serdeAccepts must refuse exactly what serde_json refuses.
 const ODD_FILES = [
   '',
   '   ',
@@ -181,18 +126,23 @@ const ODD_FILES = [
 
 describe('same findings and messages as `kensa inspect`', { skip: kensaBin() ? false : 'kensa binary not built (cargo build)' }, () => {
   test('every vector', () => {
-    const rust = rustFindings(kensaBin(), VECTORS.map(filesOf));
-    VECTORS.forEach((v, n) => {
-      assert.deepEqual(engine.inspect(data, filesOf(v)).findings, rust[n], `vector \`${v.name}\``);
-    });
+    const days = [...new Set(VECTORS.map(todayOf))];
+    for (const today of days) {
+      const vs = VECTORS.filter((v) => todayOf(v) === today);
+      const rust = rustFindings(kensaBin(), vs.map((v) => vectorFiles(v, data)), today);
+      vs.forEach((v, n) => {
+        assert.deepEqual(engine.inspect(data, vectorFiles(v, data), today).findings, rust[n], `vector \`${v.name}\``);
+      });
+    }
   });
 
   test('broken and odd files', () => {
-    // One file per facility: several facility forms together would add a "複数あります" error.
-    const facilities = ODD_FILES.map((text, n) => [{ name: `odd-${String(n).padStart(2, '0')}.json`, text }]);
-    const rust = rustFindings(kensaBin(), facilities);
+    // One file per facility: several facility forms together would add a "複数あります" finding.
+    const facilities = ODD_FILES.map((text, n) => [{ name: `odd-${String(n).padStart(2, '0')}.json`, bytes: Buffer.from(text) }]);
+    const rust = rustFindings(kensaBin(), facilities, '2023-12-01');
     facilities.forEach((files, n) => {
-      assert.deepEqual(engine.inspect(data, files).findings, rust[n], `${files[0].name}: ${JSON.stringify(files[0].text).slice(0, 80)}`);
+      const got = engine.inspect(data, files, '2023-12-01').findings;
+      assert.deepEqual(got, rust[n], `${files[0].name}: ${JSON.stringify(ODD_FILES[n]).slice(0, 80)}`);
     });
   });
 });
@@ -204,7 +154,7 @@ const vector = (name) => {
   assert.ok(v, `vector ${name}`);
   return v;
 };
-const payloads = (v) => v.files.map((f) => ({ name: f.name, mimeType: 'application/json', buffer: Buffer.from(f.content) }));
+const payloads = (v) => vectorFiles(v, data).map((f) => ({ name: f.name, mimeType: 'application/json', buffer: Buffer.from(f.bytes) }));
 
 describe('in chromium', () => {
   let dir;
@@ -286,9 +236,12 @@ describe('in chromium', () => {
       assert.equal(first.fail.length, 1);
       assert.match(first.fail[0], /「医療機関確認用」 ２（４）（サーバ）：１回目の確認日が/);
       assert.ok(first.onsite.some((m) => m.includes('３（１）') && m.includes('現物を見て確認')));
-      assert.ok(second.pass.some((m) => m.includes('「事業者確認用」（A社） ２（７）（ネットワーク機器）：未記入ですが、「医療機関確認用」に記入がある')));
-      assert.ok(second.pass.some((m) => m.includes('「事業者確認用」（B社） ２（４）（サーバ）：未記入ですが、「事業者確認用」（A社）に記入がある')));
+      // A vendor's blank answered on another sheet is for the inspector to judge, never 適合.
+      assert.equal(second.pass, undefined);
+      assert.ok(second.onsite.some((m) => m.includes('「事業者確認用」（A社） ２（７）（ネットワーク機器）：未記入です。「医療機関確認用」の２（７）（ネットワーク機器）に記入があります。')));
+      assert.ok(second.onsite.some((m) => m.includes('「事業者確認用」（B社） ２（４）（サーバ）：未記入です。「事業者確認用」（A社）の２（４）（サーバ）に記入があります。')));
       assert.ok(second.onsite.some((m) => m.includes('「事業者確認用」2件を確認しました')));
+      assert.equal(await page.locator('.inspect-return').count(), 0, 'one facility: no per-facility sections');
       assert.ok(groups['参考項目'].info.length === 3);
       const quotes = await page.locator('#inspect-report .inspect-quote').allTextContents();
       assert.ok(quotes.some((q) => q.includes('１回目の確認結果（日付と「はい」または「いいえ」）が記入されていることを確認してください')));
@@ -300,7 +253,7 @@ describe('in chromium', () => {
       const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
       assert.equal(saved.format, 'kensa-inspection');
       assert.equal(saved.failed, true);
-      assert.deepEqual(saved.findings, engine.inspect(data, filesOf(two)).findings);
+      assert.deepEqual(saved.findings, engine.inspect(data, vectorFiles(two, data), todayOf(two)).findings);
 
       // Next facility: 薬局, without failures
       await page.locator('#inspect-clear').click();
@@ -327,16 +280,16 @@ describe('in chromium', () => {
       assert.equal((await counts(page)).error, 4);
       const alert = page.locator('.inspect-errors[role=alert]');
       const text = await alert.textContent();
-      assert.match(text, /broken\.json：JSONとして読めません（1行38列）。/);
+      assert.match(text, /broken\.json：JSON として読めません。ファイルが途中で切れているか/);
       assert.match(text, /other\.json：チェックリストの回答ファイルではありません/);
       assert.match(text, /newer\.json：回答ファイルの形式バージョン 2 には対応していません/);
-      assert.match(text, /unknown-items\.json：このチェックリストにない項目があります：current-9-9。/);
+      assert.match(text, /unknown-items\.json：回答ファイルの中身が正しくありません（items\.current-9-9：このチェックリストにない項目です/);
       assert.match(await page.locator('.inspect-verdict').textContent(), /読めないファイルが4件あります/);
 
       // A file that is not text at all
       await page.locator('#inspect-clear').click();
       await load(page, [{ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) }]);
-      assert.match(await alert.textContent(), /photo\.png：JSONとして読めません（1行1列）/);
+      assert.match(await alert.textContent(), /photo\.png：文字コードが UTF-8 ではありません/);
 
       // Chromium asks for /favicon.ico on its own; the site has none.
       assert.deepEqual(errors.filter((e) => !e.includes('/favicon.ico')), []);
@@ -372,15 +325,89 @@ describe('in chromium', () => {
     }
   });
 
+  /** Per-facility sections: title → { verdict, headings: { title → { status → [messages] } } }. */
+  async function returns(page) {
+    return page.evaluate(() => {
+      const out = {};
+      for (const r of document.querySelectorAll('#inspect-report .inspect-return')) {
+        const headings = {};
+        for (const g of r.querySelectorAll('.inspect-group')) {
+          const entry = (headings[g.querySelector('.inspect-group-title').textContent] = {});
+          for (const b of g.querySelectorAll('.inspect-status')) {
+            const s = [...b.classList].find((c) => c.startsWith('status-')).slice(7);
+            entry[s] = [...b.querySelectorAll('.finding-message')].map((m) => m.textContent);
+          }
+        }
+        out[r.querySelector('.inspect-return-title').textContent] = { verdict: r.querySelector('.inspect-return-verdict').textContent, headings };
+      }
+      return out;
+    });
+  }
+
+  test('a mixed set of files: each facility is judged and shown on its own', { timeout: 120_000 }, async () => {
+    const { context, page, errors } = await openPage(`${server.url}/inspection/index.html`);
+    try {
+      // A clinic's form, a pharmacy's form and the pharmacy's vendor form, picked together.
+      const mixed = vector('clinic-and-pharmacy-are-two-returns');
+      await load(page, payloads(mixed));
+      assert.deepEqual(await counts(page), expectedCounts(mixed));
+      const got = await returns(page);
+      assert.deepEqual(Object.keys(got), ['施設1：医療機関（clinic.json）', '施設2：薬局（pharmacy.json）']);
+      const clinic = got['施設1：医療機関（clinic.json）'];
+      const pharmacy = got['施設2：薬局（pharmacy.json）'];
+      assert.match(clinic.verdict, /^記入の不足はありません。ファイル：clinic\.json$/);
+      assert.match(pharmacy.verdict, /^記入の不足が2件あります。ファイル：pharmacy\.json、vendor-a\.json$/);
+      // The pharmacy vendor's blank is judged with the pharmacy's sheet, not excused by the clinic's.
+      const vendorPart = pharmacy.headings['②「事業者確認用」チェックリストについて'];
+      assert.ok(vendorPart.fail.some((m) => m.startsWith('「事業者確認用」（A社） ２（６）（サーバ）：１回目の確認結果')), JSON.stringify(vendorPart));
+      assert.equal(JSON.stringify(clinic).includes('事業者確認用」（A社）'), false);
+      assert.ok(clinic.headings['①「医療機関確認用」チェックリストについて'].pass.some((m) => m.includes('すべてに１回目の確認結果が記入されています')));
+      // No file is both unreadable and inspected.
+      assert.equal(await page.locator('.inspect-errors').count(), 0);
+      assert.equal(await page.locator('.inspect-sheets tbody tr').count(), 3);
+
+      // Two pharmacies and a vendor sheet: two facilities, and a vendor sheet nobody is sure of.
+      await page.locator('#inspect-clear').click();
+      const two = vector('two-pharmacies-are-two-facilities');
+      await load(page, payloads(two));
+      const pg = await returns(page);
+      assert.deepEqual(Object.keys(pg), ['施設1：薬局（pharmacy.json）', '施設2：薬局（pharmacy-2.json）', 'どの施設のものか分からない「事業者確認用」（薬局）']);
+      const notes = await page.locator('.inspect-group-title:text-is("ファイルについて") + ul').textContent();
+      assert.match(notes, /「薬局確認用」が複数（pharmacy\.json、pharmacy-2\.json）あります。それぞれ別の施設の回答として確認しました。/);
+      assert.match(notes, /vendor-a\.json：「薬局確認用」が複数（pharmacy\.json、pharmacy-2\.json）あるため、この「事業者確認用」がどの施設のものか分かりません。/);
+      assert.deepEqual(errors.filter((e) => !e.includes('/favicon.ico')), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('files re-saved by Notepad: a BOM is read, Shift_JIS is refused with what to do', { timeout: 120_000 }, async () => {
+    for (const url of [`${server.url}/inspection/index.html`, h.fileUrl(dir, 'inspection/index.html')]) {
+      const { context, page } = await openPage(url);
+      try {
+        const v = vector('bom-and-shift-jis');
+        await load(page, payloads(v));
+        assert.deepEqual(await counts(page), expectedCounts(v));
+        const alert = await page.locator('.inspect-errors[role=alert]').textContent();
+        assert.match(alert, /sjis\.json：文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります。/);
+        assert.doesNotMatch(alert, /bom\.json/);
+        assert.deepEqual(await page.locator('.inspect-sheets tbody td:first-child').allTextContents(), ['bom.json']);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('dropping files on the page loads them', { timeout: 60_000 }, async () => {
     const { context, page } = await openPage(`${server.url}/inspection/index.html`);
     try {
       const v = vector('contract-without-vendor-sheets');
-      const handle = await page.evaluateHandle((files) => {
+      const files = vectorFiles(v, data).map((f) => ({ name: f.name, bytes: [...f.bytes] }));
+      const handle = await page.evaluateHandle((list) => {
         const dt = new DataTransfer();
-        for (const f of files) dt.items.add(new File([f.content], f.name, { type: 'application/json' }));
+        for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: 'application/json' }));
         return dt;
-      }, v.files);
+      }, files);
       await page.dispatchEvent('#drop-zone', 'dragenter', { dataTransfer: handle });
       assert.equal(await page.locator('#drop-zone.is-dragover').count(), 1);
       await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: handle });

@@ -1,6 +1,7 @@
 // Inspection: checks a facility's answer files against the 立入検査の手引き, in the browser.
-// The engine is a port of src/inspect.rs and must give the same findings and messages: both
-// are tested against tests/inspection/vectors.json (tests/browser/inspect.test.js).
+// The engine is a port of src/inspect.rs and src/answers.rs and must give the same findings and
+// messages: both are tested against tests/inspection/vectors.json (tests/browser/inspect.test.js)
+// and against each other on generated files (tests/browser/inspect-differential.test.js).
 // The checklist definitions come from assets/inspection-data.js (global KENSA_INSPECTION).
 // A plain classic script, usable from file:// and from node (module.exports); it reads files
 // the user picks and sends nothing anywhere.
@@ -8,7 +9,7 @@
   'use strict';
 
   var ANSWERS_FORMAT = 'kensa-answers';
-  var ANSWERS_FORMAT_VERSION = 1n;
+  var ANSWERS_FORMAT_VERSION = 1;
   var STATUSES = ['error', 'fail', 'onsite', 'advice', 'info', 'pass'];
   var STATUS_LABEL = {
     error: '読めないファイル',
@@ -19,320 +20,86 @@
     pass: '適合'
   };
 
-  // ---------------------------------------------------------------- JSON as serde_json reads it
-  // The Rust engine reads answer files with serde_json; JSON.parse accepts some files serde_json
-  // refuses (lone surrogate escapes, nesting deeper than 128) and reports errors differently.
-  // This reader follows serde_json byte for byte, so a broken file gets the same verdict and
-  // the same line and column (counted in UTF-8 bytes, as serde_json does).
+  // ---------------------------------------------------------------- answer files (src/answers.rs)
+  // One typed reader with the published schema's rules, the same as `kensa inspect`'s; the
+  // differential test (tests/browser/inspect-differential.test.js) proves they agree.
 
-  function JsonNumber(u64) {
-    this.u64 = u64; // BigInt when serde_json would hold a u64, else null
+  var MAX_FILE_BYTES = 4 * 1024 * 1024;
+  var NOT_UTF8 = '文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります。チェックリストのページから書き出し直すか、UTF-8 で保存し直してください。';
+  var NOT_JSON = 'JSON として読めません。ファイルが途中で切れているか、書き換えられています。チェックリストのページから書き出し直してください。';
+  var NOT_ANSWERS = 'チェックリストの回答ファイルではありません（format が kensa-answers ではありません）。';
+  var UNKNOWN_KEY = 'この形式にないキーです';
+
+  function Unreadable(message) { this.message = message; }
+  function tooLargeMessage(len) {
+    return 'ファイルが大きすぎます（' + (len / (1024 * 1024)).toFixed(1) + ' MB）。回答ファイルは通常 100 KB 未満です。別のファイルを選んでいないか確認してください。';
   }
 
-  function SyntaxAt(line, column) {
-    this.line = line;
-    this.column = column;
+  // Rust's char::is_control (Unicode Cc): such characters from a file are never shown as they are.
+  function printable(s) { return String(s).replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd'); }
+
+  // JSON.parse accepts what serde_json refuses: lone surrogate escapes, numbers out of f64's range
+  // (1e400 becomes Infinity), 128 or more nested arrays and objects. Refused here too, so both
+  // say "not JSON". `depth` counts the containers around v.
+  function serdeAccepts(v, depth) {
+    if (typeof v === 'number') return isFinite(v);
+    if (typeof v === 'string') return !/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(v);
+    if (v === null || typeof v !== 'object') return true;
+    if (depth >= 127) return false;
+    if (Array.isArray(v)) return v.every(function (x) { return serdeAccepts(x, depth + 1); });
+    return Object.keys(v).every(function (k) { return serdeAccepts(k, depth) && serdeAccepts(v[k], depth + 1); });
   }
 
-  var POW10 = [];
-  for (var p = 0; p <= 308; p++) POW10.push(Number('1e' + p));
-  var U64_MAX = 18446744073709551615n;
-  var I32_MAX = 2147483647;
-
-  function utf8(text) {
-    return new TextEncoder().encode(text);
+  /** Bytes (or text) to JSON: a UTF-8 BOM is skipped, text that is not UTF-8 refused. */
+  function parseAnswers(input) {
+    var text = input;
+    if (typeof input !== 'string') {
+      var bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+      if (bytes.length > MAX_FILE_BYTES) throw new Unreadable(tooLargeMessage(bytes.length));
+      if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+      } catch (e) {
+        throw new Unreadable(NOT_UTF8);
+      }
+    } else if (text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1);
+    }
+    var doc;
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new Unreadable(NOT_JSON);
+    }
+    if (!serdeAccepts(doc, 0)) throw new Unreadable(NOT_JSON);
+    return doc;
   }
 
-  function parseJson(text) {
-    var b = utf8(text);
-    var n = b.length;
-    var i = 0;
-    var depth = 128;
-    // ignoreBOM: a U+FEFF inside a string is text to serde_json, not a byte order mark.
-    var decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function get(v, key) { return isObject(v) && own(v, key) ? v[key] : undefined; }
+  function str(v) { return typeof v === 'string' ? v : null; }
 
-    function position(at) {
-      var start = 0;
-      for (var k = at - 1; k >= 0; k--) {
-        if (b[k] === 10) { start = k + 1; break; }
-      }
-      var line = 1;
-      for (var j = 0; j < start; j++) if (b[j] === 10) line++;
-      return new SyntaxAt(line, at - start);
-    }
-    // serde_json's `error` (after consuming the offending byte) and `peek_error`.
-    function error() { throw position(i); }
-    function peekError() { throw position(Math.min(n, i + 1)); }
-    function peek() { return i < n ? b[i] : -1; }
-    function whitespace() {
-      while (i < n && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x09 || b[i] === 0x0d)) i++;
-      return peek();
-    }
-    function isDigit(c) { return c >= 0x30 && c <= 0x39; }
-    function overflows(sig, digit) {
-      var c10 = U64_MAX / 10n;
-      return sig >= c10 && (sig > c10 || BigInt(digit) > U64_MAX % 10n);
-    }
-
-    function ident(rest) {
-      for (var k = 0; k < rest.length; k++) {
-        if (i >= n) error();
-        var c = b[i++];
-        if (c !== rest.charCodeAt(k)) error();
-      }
-    }
-
-    function fromParts(sig, exponent) {
-      var f = Number(sig);
-      for (;;) {
-        var abs = exponent < 0 ? -exponent : exponent;
-        if (abs <= 308) {
-          if (exponent >= 0) {
-            f *= POW10[abs];
-            if (!isFinite(f)) error();
-          } else {
-            f /= POW10[abs];
-          }
-          return;
-        }
-        if (f === 0) return;
-        if (exponent >= 0) error();
-        f /= 1e308;
-        exponent += 308;
-      }
-    }
-
-    function exponentPart(sig, startingExp) {
-      i++; // e or E
-      var positiveExp = true;
-      if (peek() === 0x2b) { i++; } else if (peek() === 0x2d) { i++; positiveExp = false; }
-      if (i >= n) error();
-      var c = b[i++];
-      if (!isDigit(c)) error();
-      var exp = c - 0x30;
-      while (isDigit(peek())) {
-        var digit = b[i++] - 0x30;
-        if (exp >= Math.floor(I32_MAX / 10) && (exp > Math.floor(I32_MAX / 10) || digit > I32_MAX % 10)) {
-          if (sig !== 0n && positiveExp) error();
-          while (isDigit(peek())) i++;
-          return;
-        }
-        exp = exp * 10 + digit;
-      }
-      var finalExp = positiveExp ? startingExp + exp : startingExp - exp;
-      if (finalExp > I32_MAX) finalExp = I32_MAX;
-      if (finalExp < -I32_MAX - 1) finalExp = -I32_MAX - 1;
-      fromParts(sig, finalExp);
-    }
-
-    function decimalPart(sig, expBefore) {
-      i++; // .
-      var after = 0;
-      while (isDigit(peek())) {
-        var digit = b[i] - 0x30;
-        if (overflows(sig, digit)) {
-          while (isDigit(peek())) i++;
-          if (peek() === 0x65 || peek() === 0x45) exponentPart(sig, expBefore + after);
-          else fromParts(sig, expBefore + after);
-          return;
-        }
-        i++;
-        sig = sig * 10n + BigInt(digit);
-        after -= 1;
-      }
-      if (after === 0) peekError();
-      var exponent = expBefore + after;
-      if (peek() === 0x65 || peek() === 0x45) exponentPart(sig, exponent);
-      else fromParts(sig, exponent);
-    }
-
-    // Returns the number, keeping only what the engine asks of numbers: is it a u64?
-    function number(positive) {
-      if (i >= n) error();
-      var c = b[i++];
-      var sig;
-      if (c === 0x30) {
-        if (isDigit(peek())) peekError();
-        sig = 0n;
-      } else if (c >= 0x31 && c <= 0x39) {
-        sig = BigInt(c - 0x30);
-        while (isDigit(peek())) {
-          var digit = b[i] - 0x30;
-          if (overflows(sig, digit)) {
-            var exponent = 0;
-            while (isDigit(peek())) { i++; exponent++; }
-            if (peek() === 0x2e) decimalPart(sig, exponent);
-            else if (peek() === 0x65 || peek() === 0x45) exponentPart(sig, exponent);
-            else fromParts(sig, exponent);
-            return new JsonNumber(null);
-          }
-          i++;
-          sig = sig * 10n + BigInt(digit);
-        }
-      } else {
-        error();
-      }
-      if (peek() === 0x2e) { decimalPart(sig, 0); return new JsonNumber(null); }
-      if (peek() === 0x65 || peek() === 0x45) { exponentPart(sig, 0); return new JsonNumber(null); }
-      return new JsonNumber(positive ? sig : null);
-    }
-
-    function hex4() {
-      if (n - i < 4) { i = n; error(); }
-      var v = 0;
-      for (var k = 0; k < 4; k++) {
-        var c = b[i + k], d;
-        if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-        else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
-        else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
-        else d = -1;
-        if (d < 0) { i += 4; error(); }
-        v = v * 16 + d;
-      }
-      i += 4;
-      return v;
-    }
-
-    function string() {
-      var out = '';
-      var start = i;
-      for (;;) {
-        while (i < n && b[i] !== 0x22 && b[i] !== 0x5c && b[i] >= 0x20) i++;
-        if (i === n) error();
-        var c = b[i];
-        if (c === 0x22) {
-          out += decoder.decode(b.subarray(start, i));
-          i++;
-          return out;
-        }
-        if (c === 0x5c) {
-          out += decoder.decode(b.subarray(start, i));
-          i++;
-          if (i >= n) error();
-          var e = b[i++];
-          switch (e) {
-            case 0x22: out += '"'; break;
-            case 0x5c: out += '\\'; break;
-            case 0x2f: out += '/'; break;
-            case 0x62: out += '\b'; break;
-            case 0x66: out += '\f'; break;
-            case 0x6e: out += '\n'; break;
-            case 0x72: out += '\r'; break;
-            case 0x74: out += '\t'; break;
-            case 0x75: {
-              var u = hex4();
-              if (u >= 0xdc00 && u <= 0xdfff) error();
-              if (u < 0xd800 || u > 0xdbff) {
-                out += String.fromCharCode(u);
-              } else {
-                if (i >= n) error();
-                var was = b[i++];
-                if (was !== 0x5c) error();
-                if (i >= n) error();
-                was = b[i++];
-                if (was !== 0x75) error();
-                var u2 = hex4();
-                if (u2 < 0xdc00 || u2 > 0xdfff) error();
-                out += String.fromCharCode(u, u2);
-              }
-              break;
-            }
-            default: error();
-          }
-          start = i;
-          continue;
-        }
-        i++; // a control character
-        error();
-      }
-    }
-
-    function value() {
-      var c = whitespace();
-      if (c < 0) peekError();
-      switch (c) {
-        case 0x6e: i++; ident('ull'); return null;
-        case 0x74: i++; ident('rue'); return true;
-        case 0x66: i++; ident('alse'); return false;
-        case 0x2d: i++; return number(false);
-        case 0x22: i++; return string();
-        case 0x5b: {
-          if (--depth === 0) peekError();
-          i++;
-          var arr = [];
-          var first = true;
-          for (;;) {
-            var t = whitespace();
-            if (t < 0) peekError();
-            if (t === 0x5d) break;
-            if (first) {
-              first = false;
-            } else if (t === 0x2c) {
-              i++;
-              var after = whitespace();
-              if (after === 0x5d || after < 0) peekError();
-            } else {
-              peekError();
-            }
-            arr.push(value());
-          }
-          depth++;
-          i++; // ]
-          return arr;
-        }
-        case 0x7b: {
-          if (--depth === 0) peekError();
-          i++;
-          var map = new Map();
-          var firstKey = true;
-          for (;;) {
-            var k = whitespace();
-            if (k < 0) peekError();
-            if (k === 0x7d) break;
-            if (firstKey) {
-              firstKey = false;
-              if (k !== 0x22) peekError();
-            } else if (k === 0x2c) {
-              i++;
-              var next = whitespace();
-              if (next !== 0x22) peekError();
-            } else {
-              peekError();
-            }
-            i++; // "
-            var key = string();
-            if (whitespace() !== 0x3a) peekError();
-            i++;
-            map.set(key, value());
-          }
-          depth++;
-          i++; // }
-          return map;
-        }
-        default:
-          if (isDigit(c)) return number(true);
-          peekError();
-      }
-    }
-
-    var result = value();
-    if (whitespace() >= 0) peekError();
-    return result;
+  // As answers.rs shows it: digits only where JS and Rust print a number alike.
+  function shownVersion(v) {
+    if (v === undefined) return '（なし）';
+    if (typeof v === 'number') return v === 0 ? '0' : Math.abs(v) >= 1e-6 && Math.abs(v) < 1e21 ? String(v) : '（範囲外の数値）';
+    if (typeof v === 'string') return '「' + printable(v) + '」';
+    return '（数値ではありません）';
   }
 
-  // serde_json::Value accessors: `get` only looks into objects, `as_str` only returns strings.
-  function get(v, key) {
-    return v instanceof Map ? v.get(key) : undefined;
+  /** The checklist id a parsed file names, once its format and version are known ones. */
+  function checklistId(doc) {
+    if (get(doc, 'format') !== ANSWERS_FORMAT) throw new Unreadable(NOT_ANSWERS);
+    var version = get(doc, 'format_version');
+    if (version !== ANSWERS_FORMAT_VERSION) {
+      var shown = shownVersion(version);
+      throw new Unreadable('回答ファイルの形式バージョン ' + shown + ' には対応していません（対応：' + ANSWERS_FORMAT_VERSION + '）。新しい版のサイトで書き出されたファイルなら、新しい版のサイトで確認してください。');
+    }
+    var id = str(get(get(doc, 'checklist'), 'id'));
+    if (!id) throw new Unreadable('どのチェックリストの回答か（checklist.id）が書かれていません。');
+    return id;
   }
-  function str(v) {
-    return typeof v === 'string' ? v : null;
-  }
-  function u64(v) {
-    return v instanceof JsonNumber ? v.u64 : null;
-  }
-
-  // Rust's char::is_whitespace (Unicode White_Space), which differs from JS's \s.
-  var RUST_SPACE = /^[\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
   // BTreeMap order: by code point (UTF-16 order differs above U+FFFF).
   function byCodePoint(a, b) {
@@ -343,24 +110,118 @@
     }
     return x.length - y.length;
   }
+  function sortedKeys(o) { return Object.keys(o).sort(byCodePoint); }
+
+  function Wrong(path, what) { this.path = path; this.what = what; }
+  function join(path, key) { return path ? path + '.' + key : key; }
+  function object(v, path) {
+    if (!isObject(v)) throw new Wrong(path || 'ファイル全体', 'オブジェクト（{ … }）');
+    return v;
+  }
+  function required(o, path, key) {
+    if (!own(o, key)) throw new Wrong(join(path, key), '必要ですが、ありません');
+    return o[key];
+  }
+  function string(v, path) {
+    if (typeof v !== 'string') throw new Wrong(path, '文字列');
+    return v;
+  }
+  function answer(v, path) {
+    if (!(v === null || v === 'yes' || v === 'no')) throw new Wrong(path, '"yes"・"no"・null のいずれか');
+  }
+  var DATE_SHAPE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+  var TIMESTAMP_SHAPE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+  function timestamp(v, path) {
+    if (!(typeof v === 'string' && TIMESTAMP_SHAPE.test(v))) throw new Wrong(path, '"2023-10-01T09:00:00.000Z" の形の日時');
+  }
+  function onlyKeys(o, path, allowed) {
+    var unknown = sortedKeys(o).filter(function (k) { return allowed.indexOf(k) < 0; });
+    if (unknown.length) throw new Wrong(join(path, unknown[0]), UNKNOWN_KEY);
+  }
+
+  function checkChecklistBlock(v) {
+    var o = object(v, 'checklist');
+    onlyKeys(o, 'checklist', ['id', 'edition', 'definition_hash', 'title', 'form']);
+    string(required(o, 'checklist', 'edition'), 'checklist.edition');
+    var hash = string(required(o, 'checklist', 'definition_hash'), 'checklist.definition_hash');
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Wrong('checklist.definition_hash', '64桁の16進数の文字列');
+    ['title', 'form'].forEach(function (k) { if (own(o, k)) string(o[k], 'checklist.' + k); });
+  }
+  function checkRound(v, path, hasAnswer) {
+    var o = object(v, path);
+    onlyKeys(o, path, hasAnswer ? ['answer', 'date', 'date_input'] : ['date', 'date_input']);
+    if (hasAnswer) answer(required(o, path, 'answer'), path + '.answer');
+    var hasDate = hasAnswer ? own(o, 'date') : (required(o, path, 'date'), true);
+    if (hasDate && !(o.date === null || (typeof o.date === 'string' && DATE_SHAPE.test(o.date)))) {
+      throw new Wrong(path + '.date', '"YYYY-MM-DD" の形の日付か null');
+    }
+    if (own(o, 'date_input')) {
+      var p = path + '.date_input', t = object(o.date_input, p);
+      onlyKeys(t, p, ['y', 'm', 'd']);
+      sortedKeys(t).forEach(function (k) { string(t[k], p + '.' + k); });
+    }
+  }
+  function checkItem(v, path) {
+    var o = object(v, path);
+    onlyKeys(o, path, ['r1', 'target', 'r2', 'note', 'status']);
+    checkRound(required(o, path, 'r1'), path + '.r1', true);
+    if (own(o, 'target')) checkRound(o.target, path + '.target', false);
+    if (own(o, 'r2')) checkRound(o.r2, path + '.r2', true);
+    string(required(o, path, 'note'), path + '.note');
+    var status = required(o, path, 'status');
+    if (status !== 'applicable' && status !== 'not_applicable') throw new Wrong(path + '.status', '"applicable" または "not_applicable"');
+  }
+  function checkIds(o, path, known, check, unknownWhat) {
+    sortedKeys(o).forEach(function (k) {
+      if (known.indexOf(k) < 0) throw new Wrong(path + '.' + k, unknownWhat || UNKNOWN_KEY);
+      check(o[k], path + '.' + k);
+    });
+  }
+
+  /** Throws Wrong(path, what) at the first place `doc` breaks the schema for checklist `c`. */
+  function checkShape(doc, c) {
+    var top = object(doc, '');
+    onlyKeys(top, '', ['format', 'format_version', 'generator', 'checklist', 'copy', 'updated_at', 'exported_at', 'fields', 'gate', 'switches', 'items']);
+    string(required(top, '', 'generator'), 'generator');
+    checkChecklistBlock(required(top, '', 'checklist'));
+    if (own(top, 'copy')) {
+      var copy = object(top.copy, 'copy');
+      onlyKeys(copy, 'copy', ['id', 'name']);
+      var id = string(required(copy, 'copy', 'id'), 'copy.id');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Wrong('copy.id', '英数字・_・- の64文字以内');
+      string(required(copy, 'copy', 'name'), 'copy.name');
+    }
+    timestamp(required(top, '', 'updated_at'), 'updated_at');
+    if (own(top, 'exported_at')) timestamp(top.exported_at, 'exported_at');
+    checkIds(object(required(top, '', 'fields'), 'fields'), 'fields', c.form_fields, string);
+    answer(required(top, '', 'gate'), 'gate');
+    checkIds(object(required(top, '', 'switches'), 'switches'), 'switches', c.switches.map(function (s) { return s.id; }), answer);
+    checkIds(object(required(top, '', 'items'), 'items'), 'items', c.items.map(function (i) { return i.id; }), checkItem,
+      'このチェックリストにない項目です（別の版のファイルではないか確認してください）');
+  }
 
   // ---------------------------------------------------------------- the engine (src/inspect.rs)
 
-  /** `YYYY-MM-DD` naming a real day (same as Rust's `valid_date`, which accepts "+1" parts). */
-  function validDate(s) {
-    if (typeof s !== 'string') return false;
-    var parts = s.split('-');
-    if (parts.length !== 3 || utf8(parts[0]).length !== 4 || utf8(parts[1]).length !== 2 || utf8(parts[2]).length !== 2) return false;
-    if (!parts.every(function (x) { return /^\+?[0-9]+$/.test(x); })) return false;
-    var y = +parts[0], m = +parts[1], d = +parts[2];
+  // Rust's char::is_whitespace (Unicode White_Space), which differs from JS's \s.
+  var RUST_SPACE = /^[\t\n\x0b\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+  /** A day of `YYYY-MM-DD` in the years the data allows, or null. Compare with `num`. */
+  function Day(y, m, d) { this.y = y; this.m = m; this.d = d; this.num = y * 10000 + m * 100 + d; }
+  Day.prototype.toString = function () { return this.y + '年' + this.m + '月' + this.d + '日'; };
+  var years = [2000, 2099];
+  function parseDay(s) {
+    if (typeof s !== 'string' || !DATE_SHAPE.test(s)) return null;
+    var y = +s.slice(0, 4), m = +s.slice(5, 7), d = +s.slice(8, 10);
     var leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    var days;
-    if ([1, 3, 5, 7, 8, 10, 12].indexOf(m) >= 0) days = 31;
-    else if ([4, 6, 9, 11].indexOf(m) >= 0) days = 30;
-    else if (m === 2) days = leap ? 29 : 28;
-    else return false;
-    return d >= 1 && d <= days && y >= 1900;
+    var days = [4, 6, 9, 11].indexOf(m) >= 0 ? 30 : m === 2 ? (leap ? 29 : 28) : 31;
+    return d <= days && y >= years[0] && y <= years[1] ? new Day(y, m, d) : null;
   }
+  function validDate(s) { return parseDay(s) !== null; }
+  function todayLocal() {
+    var t = new Date();
+    return new Day(t.getFullYear(), t.getMonth() + 1, t.getDate());
+  }
+  function reiwa(y) { return y - 2018 === 1 ? '令和元年度' : '令和' + (y - 2018) + '年度'; }
 
   function Sheet(name, checklist, answers) {
     this.name = name;
@@ -368,19 +229,21 @@
     this.answers = answers;
   }
   Sheet.prototype.item = function (id) { return get(get(this.answers, 'items'), id); };
-  Sheet.prototype.answer = function (id, round) {
-    return str(get(get(this.item(id), round), 'answer'));
-  };
-  Sheet.prototype.date = function (id, round) {
-    var d = str(get(get(this.item(id), round), 'date'));
-    return d !== null && validDate(d) ? d : null;
-  };
+  Sheet.prototype.answer = function (id, round) { return str(get(get(this.item(id), round), 'answer')); };
+  Sheet.prototype.day = function (id, round) { return parseDay(get(get(this.item(id), round), 'date')); };
   Sheet.prototype.switchValue = function (id) { return str(get(get(this.answers, 'switches'), id)); };
   Sheet.prototype.gate = function () { return str(get(this.answers, 'gate')); };
   Sheet.prototype.vendorName = function () {
     var v = str(get(get(this.answers, 'fields'), 'vendor_name'));
-    return v !== null && !RUST_SPACE.test(v) ? v : null;
+    if (v === null) return null;
+    v = printable(v);
+    return RUST_SPACE.test(v) ? null : v;
   };
+  Sheet.prototype.who = function () {
+    var v = this.vendorName(), form = this.checklist.form;
+    return v !== null ? '「' + form + '」（' + v + '）' : '「' + form + '」';
+  };
+  Sheet.prototype.isFacility = function () { return this.checklist.audience === 'facility'; };
 
   function findChecklist(data, id) {
     var lists = data.checklists || [];
@@ -394,189 +257,50 @@
     return { file: file, checklist: checklist, rule: 'file', heading: null, status: status, item: null, message: message, quote: null };
   }
 
-  function readSheet(data, name, text) {
-    function err(m) { return { error: fileFinding(name, null, 'error', m) }; }
-    var answers;
+  function readSheet(data, name, input) {
+    function err(id, m) { return { error: fileFinding(name, id, 'error', m) }; }
+    var doc, id;
     try {
-      answers = parseJson(text);
+      doc = parseAnswers(input);
+      id = checklistId(doc);
     } catch (e) {
-      if (!(e instanceof SyntaxAt)) throw e;
-      return err('JSONとして読めません（' + e.line + '行' + e.column + '列）。ファイルが壊れていないか確認してください。');
+      if (e instanceof Unreadable) return err(null, e.message);
+      throw e;
     }
-    if (str(get(answers, 'format')) !== ANSWERS_FORMAT) {
-      return err('チェックリストの回答ファイルではありません（format が kensa-answers ではありません）。');
-    }
-    var version = u64(get(answers, 'format_version'));
-    if (version === null) version = 0n;
-    if (version === 0n || version > ANSWERS_FORMAT_VERSION) {
-      return err('回答ファイルの形式バージョン ' + version + ' には対応していません（対応：' + ANSWERS_FORMAT_VERSION + '）。新しい版のサイトで確認してください。');
-    }
-    var id = str(get(get(answers, 'checklist'), 'id'));
-    if (id === null) id = '';
     var checklist = findChecklist(data, id);
-    if (!checklist) return err('チェックリスト「' + id + '」はこのサイトにありません。');
-    if (!checklist.inspection) {
-      return { error: fileFinding(name, id, 'error', '「' + checklist.title + '（' + checklist.form + '）」は立入検査の対象ではありません。') };
+    if (!checklist) return err(null, 'チェックリスト「' + printable(id) + '」はこのサイトにありません。');
+    if (!checklist.inspection) return err(id, '「' + checklist.title + '（' + checklist.form + '）」は立入検査の対象ではありません。');
+    try {
+      checkShape(doc, checklist);
+    } catch (e) {
+      if (!(e instanceof Wrong)) throw e;
+      return err(id, '回答ファイルの中身が正しくありません（' + printable(e.path) + '：' + e.what + '）。チェックリストのページで書き出したファイルを、書き換えずに使ってください。');
     }
     var notes = [];
-    var items = get(answers, 'items');
-    if (items instanceof Map) {
-      var unknown = Array.from(items.keys()).filter(function (k) {
-        return !checklist.items.some(function (it) { return it.id === k; });
-      }).sort(byCodePoint);
-      if (unknown.length) {
-        return { error: fileFinding(name, id, 'error', 'このチェックリストにない項目があります：' + unknown.join('、') + '。別の版のファイルではないか確認してください。') };
-      }
-    }
-    var hash = str(get(get(answers, 'checklist'), 'definition_hash'));
-    if (hash !== null && hash !== checklist.definition_hash) {
+    if (doc.checklist.definition_hash !== checklist.definition_hash) {
       notes.push(fileFinding(name, id, 'info', 'このファイルは、現在とは異なる版のチェックリスト定義で記入されています。項目の文言が変わっていないか確認してください。'));
     }
-    return { sheet: new Sheet(name, checklist, answers), notes: notes };
+    return { sheet: new Sheet(name, checklist, doc), notes: notes };
   }
 
-  /** Label of an item as the forms print it: `２（４）（サーバ）`. */
-  function itemLabel(c, item) {
-    var section = '';
-    for (var k = 0; k < c.sections.length; k++) {
-      if (c.sections[k].id === item.section) { section = c.sections[k].number; break; }
-    }
-    var target = '';
-    if (item.target != null) {
-      for (k = 0; k < c.targets.length; k++) {
-        if (c.targets[k].id === item.target) { target = '（' + c.targets[k].text.split('について')[0] + '）'; break; }
-      }
-    }
-    return section + item.number + target;
-  }
-
-  function inspectSheet(sheet, facility, vendors, findings) {
-    var c = sheet.checklist;
-    var insp = c.inspection;
-    if (!insp) return;
-    function headingTitle(id) {
-      for (var k = 0; k < insp.headings.length; k++) if (insp.headings[k].id === id) return insp.headings[k].title;
-      return null;
-    }
-    function push(rule, status, item, message) {
-      findings.push({
-        file: sheet.name,
-        checklist: c.id,
-        rule: rule.id,
-        heading: headingTitle(rule.heading),
-        status: status,
-        item: item ? item.id : null,
-        message: message,
-        quote: rule.quote
-      });
-    }
-    function ruleOf(kind) {
-      for (var k = 0; k < insp.rules.length; k++) if (insp.rules[k].kind === kind) return insp.rules[k];
-      return null;
-    }
-    function whoOf(s) {
-      var v = s.vendorName();
-      return v !== null ? '「' + s.checklist.form + '」（' + v + '）' : '「' + s.checklist.form + '」';
-    }
-    var who = whoOf(sheet);
-
-    var gateRule = ruleOf('gate_skips_all');
-    if (gateRule && c.gate) {
-      var gate = sheet.gate();
-      if (gate === 'no') {
-        push(gateRule, 'pass', null, who + '：「' + c.gate.label + '」が「いいえ」のため、以下すべての項目は確認不要です。');
-        return;
-      } else if (gate !== 'yes') {
-        push(gateRule, 'fail', null, who + '：「' + c.gate.label + '」が記入されていません。');
-      }
-    }
-
-    var exemptRule = ruleOf('switch_exempts');
-    var exemptSwitch = exemptRule && exemptRule.switch != null ? exemptRule.switch : null;
-    var coveredRule = ruleOf('covered_by_other_sheets');
-    var firstRule = ruleOf('first_round_answered');
-    var targetRule = ruleOf('no_needs_target_date');
-    var missing = 0;
-    c.items.filter(function (it) { return insp.inspected_phases.indexOf(it.phase) >= 0; }).forEach(function (item) {
-      var label = itemLabel(c, item);
-      if (item.unless_switch_off != null && exemptSwitch !== null) {
-        if (item.unless_switch_off === exemptSwitch && sheet.switchValue(exemptSwitch) === 'no') {
-          push(exemptRule, 'info', item, who + ' ' + label + '：事業者と契約していないため、確認不要です。');
-          return;
-        }
-      }
-      var answer = sheet.answer(item.id, 'r1');
-      var date = sheet.date(item.id, 'r1');
-      if (firstRule && (answer === null || date === null)) {
-        var coveredBy = null;
-        if (coveredRule && answer === null) {
-          var others = (facility ? [facility] : []).concat(vendors).filter(function (o) { return o.name !== sheet.name; });
-          for (var k = 0; k < others.length; k++) {
-            if (others[k].answer(item.id, 'r1') !== null && others[k].date(item.id, 'r1') !== null) { coveredBy = others[k]; break; }
-          }
-        }
-        if (coveredBy && coveredRule) {
-          push(coveredRule, 'pass', item, who + ' ' + label + '：未記入ですが、' + whoOf(coveredBy) + 'に記入があるため問題ありません。');
-        } else {
-          missing += 1;
-          var what = answer === null && date === null ? '１回目の確認結果（「はい」または「いいえ」と日付）が記入されていません。'
-            : answer === null ? '１回目の「はい」または「いいえ」が記入されていません。'
-              : '１回目の確認日が記入されていないか、正しい日付ではありません。';
-          push(firstRule, 'fail', item, who + ' ' + label + '：' + what);
-        }
-      }
-      if (answer === 'no' && targetRule) {
-        if (sheet.date(item.id, 'target') === null) {
-          push(targetRule, 'fail', item, who + ' ' + label + '：「いいえ」ですが、目標日が記入されていません。');
-        }
-        if (targetRule.advice != null) push(targetRule, 'advice', item, who + ' ' + label + '：' + targetRule.advice);
-      }
-      insp.rules.filter(function (r) { return r.kind === 'onsite_document' && (r.keys || []).indexOf(item.key) >= 0; }).forEach(function (rule) {
-        var when = rule.when == null ? 'any' : rule.when;
-        if (when === 'any' || (when === 'yes' && answer === 'yes')) {
-          push(rule, 'onsite', item, who + ' ' + label + '：現物を見て確認してください。');
-        }
-        if (answer === 'no' && rule.advice != null) push(rule, 'advice', item, who + ' ' + label + '：' + rule.advice);
-      });
-    });
-    if (missing === 0 && firstRule) {
-      push(firstRule, 'pass', null, who + '：確認対象の項目すべてに１回目の確認結果が記入されています。');
-    }
-    var vendorRule = ruleOf('vendor_sheets_required');
-    if (vendorRule) {
-      var sw = vendorRule.switch != null ? vendorRule.switch : 'vendor_contract';
-      var ownVendor = insp.vendor_checklist != null ? insp.vendor_checklist : null;
-      var theirs = vendors.filter(function (v) { return ownVendor !== null && v.checklist.id === ownVendor; });
-      var contract = sheet.switchValue(sw);
-      if (contract === 'yes' && theirs.length === 0) {
-        push(vendorRule, 'fail', null, who + '：事業者と契約していますが、「事業者確認用」が提出されていません。契約しているすべての事業者の「事業者確認用」を確認してください。');
-      } else if (contract === 'yes') {
-        push(vendorRule, 'onsite', null, who + '：「事業者確認用」' + theirs.length + '件を確認しました。契約している事業者がほかにないか確認してください。');
-      } else if (contract === 'no') {
-        push(vendorRule, 'info', null, who + '：事業者と契約していないため、「事業者確認用」は不要です。');
-      } else {
-        push(vendorRule, 'onsite', null, who + '：事業者との契約の有無が記入されていません。契約している場合は「事業者確認用」を確認してください。');
-      }
-    }
-    var refRule = ruleOf('reference_not_inspected');
-    if (refRule) {
-      var count = c.items.filter(function (it) { return insp.inspected_phases.indexOf(it.phase) < 0; }).length;
-      if (count > 0) push(refRule, 'info', null, who + '：参考項目' + count + '件は検査の対象外です。');
-    }
-  }
+  /** Label of an item as the forms print it (`２（４）（サーバ）`), computed by the build. */
+  function itemLabel(c, item) { return item.label; }
 
   /**
-   * Inspects the files of one facility: its own form and any number of vendor forms.
-   * `files` are {name, text} (or [name, text]); `data` is KENSA_INSPECTION.
-   * Returns {findings, sheets}: findings as `kensa inspect --format json` prints them.
+   * Inspects the files of one load. `files` are {name, bytes} or {name, text} (or [name, text]);
+   * `data` is KENSA_INSPECTION; `today` a Day or `YYYY-MM-DD` (default: today, local time).
+   * Vendor forms are judged only with the facility form of the same kind; several facility
+   * forms of one kind are several facilities. Returns {findings, sheets}.
    */
-  function inspect(data, files) {
+  function inspect(data, files, today) {
+    if (data.years) years = data.years;
+    today = today == null ? todayLocal() : typeof today === 'string' ? parseDay(today) : today;
     var findings = [];
     var sheets = [];
     files.forEach(function (f) {
       var name = Array.isArray(f) ? f[0] : f.name;
-      var text = Array.isArray(f) ? f[1] : f.text;
-      var r = readSheet(data, name, text);
+      var input = Array.isArray(f) ? f[1] : f.bytes != null ? f.bytes : f.text;
+      var r = readSheet(data, name, input);
       if (r.error) {
         findings.push(r.error);
       } else {
@@ -584,14 +308,31 @@
         sheets.push(r.sheet);
       }
     });
-    var facility = sheets.filter(function (s) { return s.checklist.audience === 'facility'; });
-    var vendors = sheets.filter(function (s) { return s.checklist.audience === 'vendor'; });
-    facility.slice(1).forEach(function (s) {
-      findings.push(fileFinding(s.name, s.checklist.id, 'error', '同じ施設の確認用チェックリストが複数あります。施設ごとに分けて検査してください。'));
+    var kinds = [];
+    sheets.forEach(function (s) { if (kinds.indexOf(s.checklist.facility) < 0) kinds.push(s.checklist.facility); });
+    // Each return is one facility's set of sheets, shown apart on the page.
+    var returns = [];
+    kinds.forEach(function (kind) {
+      var ofKind = sheets.filter(function (s) { return s.checklist.facility === kind; });
+      var facility = ofKind.filter(function (s) { return s.isFacility(); });
+      var vendors = ofKind.filter(function (s) { return !s.isFacility(); });
+      if (facility.length <= 1) {
+        var ret = { facility: facility[0] || null, vendors: vendors, several: [] };
+        ofKind.forEach(function (s) { judge(s, ret, today, findings); });
+        returns.push(returnOf(kind, ret.facility, vendors));
+        return;
+      }
+      var names = facility.map(function (s) { return s.name; });
+      ofKind.forEach(function (s) {
+        findings.push(severalFacilitiesFinding(s, names));
+        judge(s, { facility: s.isFacility() ? s : null, vendors: s.isFacility() ? [] : [s], several: names }, today, findings);
+      });
+      facility.forEach(function (s) { returns.push(returnOf(kind, s, [])); });
+      if (vendors.length) returns.push(returnOf(kind, null, vendors));
     });
-    sheets.forEach(function (s) { inspectSheet(s, facility[0] || null, vendors, findings); });
     return {
       findings: findings,
+      returns: returns,
       sheets: sheets.map(function (s) {
         return {
           file: s.name,
@@ -605,6 +346,188 @@
     };
   }
 
+  function returnOf(kind, facility, vendors) {
+    var any = facility || vendors[0];
+    return {
+      facility: kind,
+      facility_label: any.checklist.facility_label,
+      facility_file: facility ? facility.name : null,
+      files: (facility ? [facility] : []).concat(vendors).map(function (s) { return s.name; })
+    };
+  }
+
+  function severalFacilitiesFinding(sheet, names) {
+    var form = sheet.checklist.facility_label + '確認用';
+    var list = names.map(printable).join('、');
+    var message = sheet.isFacility()
+      ? '「' + form + '」が複数（' + list + '）あります。それぞれ別の施設の回答として確認しました。同じ施設の控えが重なっていないか確認してください。'
+      : '「' + form + '」が複数（' + list + '）あるため、この「' + sheet.checklist.form + '」がどの施設のものか分かりません。ほかの様式の記入では補わずに確認しました。施設ごとに分けて読み込んでください。';
+    return fileFinding(sheet.name, sheet.checklist.id, 'onsite', message);
+  }
+
+  function judge(sheet, ret, today, findings) {
+    var c = sheet.checklist, insp = c.inspection;
+    if (!insp) return;
+    var who = sheet.who();
+    function headingTitle(id) {
+      for (var k = 0; k < insp.headings.length; k++) if (insp.headings[k].id === id) return insp.headings[k].title;
+      return null;
+    }
+    function push(rule, status, item, message) {
+      findings.push({
+        file: sheet.name, checklist: c.id, rule: rule.id, heading: headingTitle(rule.heading),
+        status: status, item: item ? item.id : null, message: message, quote: rule.quote
+      });
+    }
+    function ruleOf(kind) {
+      for (var k = 0; k < insp.rules.length; k++) if (insp.rules[k].kind === kind) return insp.rules[k];
+      return null;
+    }
+    function about(item) { return who + ' ' + item.label; }
+    var j = { sheet: sheet, ret: ret, today: today, who: who, push: push, ruleOf: ruleOf, about: about };
+
+    var gateRule = ruleOf('gate_skips_all');
+    if (gateRule && c.gate) {
+      var gate = sheet.gate();
+      if (gate === 'no') {
+        push(gateRule, 'pass', null, who + '：「' + c.gate.label + '」が「いいえ」のため、以下すべての項目は確認不要です。');
+        return;
+      } else if (gate !== 'yes') {
+        push(gateRule, 'fail', null, who + '：「' + c.gate.label + '」が記入されていません。');
+      }
+    }
+    var missing = 0, covered = 0;
+    c.items.filter(function (it) { return insp.inspected_phases.indexOf(it.phase) >= 0; }).forEach(function (item) {
+      if (exempt(j, item)) return;
+      var r = firstRound(j, item);
+      if (r === 'missing') missing += 1;
+      if (r === 'elsewhere') covered += 1;
+      targetDate(j, item);
+      onsiteDocuments(j, item, insp);
+    });
+    var firstRule = ruleOf('first_round_answered');
+    if (firstRule && missing === 0 && covered === 0) {
+      push(firstRule, 'pass', null, who + '：確認対象の項目すべてに１回目の確認結果が記入されています。');
+    }
+    vendorSheets(j, insp);
+    var refRule = ruleOf('reference_not_inspected');
+    if (refRule) {
+      var n = c.items.filter(function (it) { return insp.inspected_phases.indexOf(it.phase) < 0; }).length;
+      if (n > 0) push(refRule, 'info', null, who + '：参考項目' + n + '件は検査の対象外です。');
+    }
+  }
+
+  function exempt(j, item) {
+    var rule = j.ruleOf('switch_exempts');
+    if (!rule || rule.switch == null) return false;
+    if (item.unless_switch_off !== rule.switch || j.sheet.switchValue(rule.switch) !== 'no') return false;
+    j.push(rule, 'info', item, j.about(item) + '：事業者と契約していないため、確認不要です。');
+    return true;
+  }
+
+  function firstRound(j, item) {
+    var rule = j.ruleOf('first_round_answered');
+    if (!rule) return 'answered';
+    var answer = j.sheet.answer(item.id, 'r1'), day = j.sheet.day(item.id, 'r1'), what;
+    if (answer !== null && day !== null) {
+      if (day.num <= j.today.num) return 'answered';
+      what = '１回目の確認日（' + day + '）が今日（' + j.today + '）より後の日付です。確認した日を記入するよう求めてください。';
+    } else if (answer === null && day === null) {
+      var other = answeringSheet(j, item);
+      var coveredRule = j.ruleOf('covered_by_other_sheets');
+      if (other && coveredRule) {
+        j.push(coveredRule, 'onsite', item, j.about(item) + '：未記入です。' + other.sheet.who() + 'の' + other.item.label +
+          'に記入があります。契約内容によりこの事業者での確認が不要な項目か、確認してください。');
+        return 'elsewhere';
+      }
+      what = '１回目の確認結果（「はい」または「いいえ」と日付）が記入されていません。';
+    } else if (answer === null) {
+      what = '１回目の「はい」または「いいえ」が記入されていません。';
+    } else {
+      what = '１回目の確認日が記入されていないか、正しい日付ではありません。';
+    }
+    j.push(rule, 'fail', item, j.about(item) + '：' + what);
+    return 'missing';
+  }
+
+  // The first other sheet of the return that answers the same requirement: the facility form's
+  // `facility_item`, or the same item of another vendor form of the same checklist.
+  function answeringSheet(j, item) {
+    if (!j.ruleOf('covered_by_other_sheets')) return null;
+    function answered(s, id) {
+      var d = s.day(id, 'r1');
+      return s.answer(id, 'r1') !== null && d !== null && d.num <= j.today.num;
+    }
+    var f = j.ret.facility;
+    if (f && item.facility_item != null) {
+      var fi = f.checklist.items.filter(function (i) { return i.id === item.facility_item; })[0];
+      if (fi && answered(f, fi.id)) return { sheet: f, item: fi };
+    }
+    var vendors = j.ret.vendors;
+    for (var k = 0; k < vendors.length; k++) {
+      var o = vendors[k];
+      if (o.name !== j.sheet.name && o.checklist.id === j.sheet.checklist.id && answered(o, item.id)) return { sheet: o, item: item };
+    }
+    return null;
+  }
+
+  function targetDate(j, item) {
+    var rule = j.ruleOf('no_needs_target_date');
+    if (!rule || j.sheet.answer(item.id, 'r1') !== 'no') return;
+    var target = j.sheet.day(item.id, 'target');
+    var phase = j.sheet.checklist.phases.filter(function (p) { return p.id === item.phase; })[0];
+    var fy = phase && phase.fiscal_year != null ? phase.fiscal_year : null;
+    if (target === null) {
+      j.push(rule, 'fail', item, j.about(item) + '：「いいえ」ですが、目標日が記入されていません。');
+    } else if (fy !== null) {
+      var start = new Day(fy, 4, 1), end = new Day(fy + 1, 3, 31);
+      if (target.num < start.num || target.num > end.num) {
+        j.push(rule, 'fail', item, j.about(item) + '：目標日（' + target + '）が' + reiwa(fy) + '（' + start + '～' + end +
+          '）の日付ではありません。様式は、１回目が「いいえ」の場合に' + reiwa(fy) + '中の対応目標日を記入するよう求めています。');
+      }
+    }
+    var second = j.sheet.answer(item.id, 'r2'), secondDay = j.sheet.day(item.id, 'r2');
+    if (secondDay !== null && secondDay.num > j.today.num) secondDay = null;
+    if (second === 'yes' && secondDay !== null) {
+      j.push(rule, 'info', item, j.about(item) + '：２回目の確認（' + secondDay + '）で「はい」になっています。');
+      return;
+    }
+    if (rule.advice == null) return;
+    var m = j.about(item) + '：' + rule.advice;
+    if (second === 'yes') m += '（２回目の「はい」には、正しい確認日が記入されていません。）';
+    else if (target !== null && target.num < j.today.num) m += '（目標日の' + target + 'を過ぎています。）';
+    j.push(rule, 'advice', item, m);
+  }
+
+  function onsiteDocuments(j, item, insp) {
+    var answer = j.sheet.answer(item.id, 'r1');
+    insp.rules.filter(function (r) { return r.kind === 'onsite_document' && (r.keys || []).indexOf(item.key) >= 0; }).forEach(function (rule) {
+      var when = rule.when == null ? 'any' : rule.when;
+      if (when === 'any' || (when === 'yes' && answer === 'yes')) j.push(rule, 'onsite', item, j.about(item) + '：現物を見て確認してください。');
+      if (answer === 'no' && rule.advice != null) j.push(rule, 'advice', item, j.about(item) + '：' + rule.advice);
+    });
+  }
+
+  function vendorSheets(j, insp) {
+    var rule = j.ruleOf('vendor_sheets_required');
+    if (!rule) return;
+    var sw = rule.switch != null ? rule.switch : 'vendor_contract';
+    var own = insp.vendor_checklist != null ? insp.vendor_checklist : null;
+    var theirs = j.ret.vendors.filter(function (v) { return own !== null && v.checklist.id === own; }).length;
+    var who = j.who, contract = j.sheet.switchValue(sw);
+    if (contract === 'yes' && j.ret.several.length) {
+      j.push(rule, 'onsite', null, who + '：同じ種類の施設の確認用が複数あるため、どの「事業者確認用」がこの施設のものか分かりません。施設ごとに分けて確認してください。');
+    } else if (contract === 'yes' && theirs === 0) {
+      j.push(rule, 'fail', null, who + '：事業者と契約していますが、「事業者確認用」が提出されていません。契約しているすべての事業者の「事業者確認用」を確認してください。');
+    } else if (contract === 'yes') {
+      j.push(rule, 'onsite', null, who + '：「事業者確認用」' + theirs + '件を確認しました。契約している事業者がほかにないか確認してください。');
+    } else if (contract === 'no') {
+      j.push(rule, 'info', null, who + '：事業者と契約していないため、「事業者確認用」は不要です。');
+    } else {
+      j.push(rule, 'onsite', null, who + '：事業者との契約の有無が記入されていません。契約している場合は「事業者確認用」を確認してください。');
+    }
+  }
+
   function count(report, status) {
     return report.findings.filter(function (f) { return f.status === status; }).length;
   }
@@ -614,9 +537,10 @@
 
   var api = {
     inspect: inspect,
-    parseJson: parseJson,
+    parseAnswers: parseAnswers,
     validDate: validDate,
     itemLabel: itemLabel,
+    printable: printable,
     count: count,
     failed: failed,
     STATUSES: STATUSES,
@@ -761,10 +685,8 @@
     var files = [];
     var last = null;
 
-    function decode(buffer) {
-      // Like the CLI (String::from_utf8_lossy): a BOM is kept, so the verdict is the same.
-      return new TextDecoder('utf-8', { ignoreBOM: true }).decode(buffer);
-    }
+    // The engine reads the bytes as the CLI does: a BOM skipped, text that is not UTF-8 refused.
+    function decode(buffer) { return new Uint8Array(buffer); }
     function readFile(file) {
       if (file.arrayBuffer) return file.arrayBuffer().then(decode);
       return new Promise(function (resolve, reject) {
@@ -779,13 +701,13 @@
       if (!picked.length) return;
       statusLine.textContent = '読み込んでいます…';
       Promise.all(picked.map(function (f) {
-        return readFile(f).then(function (text) { return { name: f.name, text: text }; }, function () {
-          return { name: f.name, text: null };
+        return readFile(f).then(function (bytes) { return { name: f.name, bytes: bytes }; }, function () {
+          return { name: f.name, bytes: null };
         });
       })).then(function (read) {
         var unreadable = [];
         read.forEach(function (f) {
-          if (f.text === null) { unreadable.push(f.name); return; }
+          if (f.bytes === null) { unreadable.push(f.name); return; }
           // The engine tells files apart by name: a file of the same name replaces the old one.
           files = files.filter(function (x) { return x.name !== f.name; });
           files.push(f);
@@ -900,9 +822,33 @@
       // Messages name the form and the vendor; file names are added only when that is not enough.
       var who = report.sheets.map(function (s) { return s.form + '\u0000' + (s.vendor_name || ''); });
       var ambiguous = who.some(function (w, k) { return who.indexOf(w) !== k; });
-      groups(data, report).forEach(function (g) {
-        body.appendChild(renderGroup(data, root, g, 3, { files: ambiguous }));
+      if (report.returns.length <= 1) {
+        groups(data, report).forEach(function (g) {
+          body.appendChild(renderGroup(data, root, g, 3, { files: ambiguous }));
+        });
+        return;
+      }
+      // Several facilities in one load: each is judged on its own and shown on its own.
+      report.returns.forEach(function (ret, n) {
+        body.appendChild(renderReturn(ret, n, report, ambiguous));
       });
+    }
+
+    function renderReturn(ret, n, report, ambiguous) {
+      var mine = function (x) { return ret.files.indexOf(x.file) >= 0; };
+      var part = { sheets: report.sheets.filter(mine), findings: report.findings.filter(mine) };
+      var section = el('section', 'inspect-return');
+      var title = ret.facility_file
+        ? '施設' + (n + 1) + '：' + ret.facility_label + '（' + ret.facility_file + '）'
+        : 'どの施設のものか分からない「事業者確認用」（' + ret.facility_label + '）';
+      section.appendChild(el('h3', 'inspect-return-title', title));
+      var fails = count(part, 'fail');
+      section.appendChild(el('p', 'inspect-return-verdict' + (fails ? ' is-failed' : ' is-ok'),
+        (fails ? '記入の不足が' + fails + '件あります。' : '記入の不足はありません。') + 'ファイル：' + ret.files.join('、')));
+      groups(data, part).forEach(function (g) {
+        section.appendChild(renderGroup(data, root, g, 4, { files: ambiguous }));
+      });
+      return section;
     }
 
     function save() {
@@ -922,7 +868,9 @@
       };
       var a = document.createElement('a');
       a.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }));
-      var stamp = last.at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+      // The local date and time: a report saved before 9:00 in Japan is named after that day.
+      var t = last.at, pad = function (v) { return (v < 10 ? '0' : '') + v; };
+      var stamp = t.getFullYear() + pad(t.getMonth() + 1) + pad(t.getDate()) + '-' + pad(t.getHours()) + pad(t.getMinutes());
       a.download = 'kensa-inspection-' + stamp + '.json';
       document.body.appendChild(a);
       a.click();
@@ -1011,6 +959,32 @@
     return s;
   }
 
+  // The form's state as a complete answer file, so the engine reads it like an exported one. It
+  // is never written anywhere; a fixed time keeps it equal while the answers are.
+  var PREVIEW_TIME = '2000-01-01T00:00:00.000Z';
+  function previewDoc(c, s) {
+    function ans(v) { return v === 'yes' || v === 'no' ? v : null; }
+    function date(v) { return typeof v === 'string' && DATE_SHAPE.test(v) ? v : null; }
+    var fields = {}, switches = {}, items = {};
+    c.form_fields.forEach(function (id) { if (s.fields && typeof s.fields[id] === 'string') fields[id] = s.fields[id]; });
+    c.switches.forEach(function (sw) { switches[sw.id] = ans(get(s.switches, sw.id)); });
+    c.items.forEach(function (it) {
+      var a = get(s.items, it.id) || {};
+      items[it.id] = {
+        r1: { answer: ans(get(a.r1, 'answer')), date: date(get(a.r1, 'date')) },
+        target: { date: date(get(a.target, 'date')) },
+        r2: { answer: ans(get(a.r2, 'answer')), date: date(get(a.r2, 'date')) },
+        note: '',
+        status: 'applicable'
+      };
+    });
+    return {
+      format: ANSWERS_FORMAT, format_version: ANSWERS_FORMAT_VERSION, generator: 'kensa form',
+      checklist: { id: c.id, edition: c.edition, definition_hash: c.definition_hash },
+      updated_at: PREVIEW_TIME, fields: fields, gate: ans(s.gate), switches: switches, items: items
+    };
+  }
+
   function preview(data, section) {
     var c = byId(data, section.getAttribute('data-checklist-id'));
     var form = document.getElementById('checklist-form');
@@ -1026,15 +1000,7 @@
     function update() {
       if (!state && !hasControls()) { section.hidden = true; return; } // form.js absent
       var s = state || stateFromForm(form, c);
-      var doc = {
-        format: ANSWERS_FORMAT,
-        format_version: 1,
-        checklist: { id: c.id, edition: c.edition, definition_hash: c.definition_hash },
-        fields: s.fields || {},
-        gate: s.gate == null ? null : s.gate,
-        switches: s.switches || {},
-        items: s.items || {}
-      };
+      var doc = previewDoc(c, s);
       var text = JSON.stringify(doc);
       if (text === lastText) return;
       lastText = text;
