@@ -4,7 +4,7 @@
 #   bash scripts/test.sh
 #
 # 1. scripts/install-deps.sh  (Debian packages + npm ci; fast when present)
-# 2. cargo test --workspace --no-fail-fast
+# 2. cargo test --workspace --no-fail-fast, then cargo clippy --all-targets -- -D warnings
 # 3. cargo build (the debug binary cargo test already compiled most of), then build the site from
 #    content/ + themes/ into a temp dir
 # 4. node --test tests/browser/  with KENSA_SITE_DIR pointing at that built site
@@ -27,6 +27,9 @@ bash scripts/install-deps.sh
 # non-zero at the end.
 step "cargo test --workspace --no-fail-fast"
 cargo test --workspace --no-fail-fast || failures+=("cargo test")
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings || failures+=("cargo clippy")
 
 profile=${KENSA_TEST_PROFILE:-debug}
 case "$profile" in

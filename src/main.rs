@@ -183,32 +183,7 @@ fn inspect(
     }
 }
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// mimalloc keeps freed memory for a second by default and lets the kernel back it with huge
-/// pages: at 1,000 pages that more than doubled the peak memory (113 MiB against glibc's 51).
-/// A build frees big buffers (rendered pages, index parts, archive parts) while it holds
-/// others, so freed memory goes back after 1 ms and no huge pages are used (the `no_thp`
-/// feature keeps mimalloc from asking for them; the prctl keeps a kernel set to use them
-/// always from giving them anyway). Peak memory is then within 5% of glibc's.
-fn keep_peak_memory_low() {
-    // `mi_option_purge_delay` in mimalloc.h's `mi_option_e`, which libmimalloc-sys does not
-    // name; the enum keeps retired options in place, so the value does not change.
-    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: mi_option_set only changes a setting that mimalloc reads on its next purge.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1);
-    }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and affects only this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 fn main() -> ExitCode {
-    keep_peak_memory_low();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     match cli.command {
