@@ -3,9 +3,9 @@
 //! One typed reader with the rules of the published schema (`offline::answers_schema`), so that a
 //! file the form's import would refuse is never inspected as if it were blank: `answer: true`,
 //! `date: 20231001` or a missing `definition_hash` is an invalid file, not an unanswered item.
-//! `parseAnswers` and `checkShape` in themes/default/static/js/inspect.js are the same reader for the
-//! browser; a differential test
-//! (tests/browser/inspect-differential.test.js) proves the two agree on thousands of files.
+//! themes/default/static/js/answers.js is the same reader for the browser (the form's import, the
+//! inspection page); a differential test (tests/browser/inspect-differential.test.js) proves the
+//! two agree on thousands of files.
 
 use std::collections::BTreeSet;
 

@@ -185,6 +185,8 @@ mod tests {
         let inspect = get("inspect.js");
         assert!(inspect.contains("window.kensaInspect="), "{inspect}");
         assert!(inspect.contains("window.KENSA_INSPECTION"), "{inspect}");
+        let answers = get("answers.js");
+        assert!(answers.contains("window.kensaAnswers="), "{answers}");
         // The service worker's top-level names and the build's placeholders survive as written.
         let sw = get("sw.js");
         for kept in [

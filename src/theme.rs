@@ -192,6 +192,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/js/kensa.js"),
     ),
     (
+        "static/js/answers.js",
+        include_str!("../themes/default/static/js/answers.js"),
+    ),
+    (
         "static/js/inspect.js",
         include_str!("../themes/default/static/js/inspect.js"),
     ),

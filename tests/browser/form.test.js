@@ -514,11 +514,14 @@ test('broken, foreign, newer and unknown-item files are refused with a message a
     badAnswer.items[Object.keys(good.items)[0]].r1.answer = 'maybe';
     const cases = [
       ['{"format": "kensa-answers", "items": {', /JSON として読めません/],
-      ['[1, 2, 3]', /kensa の回答ファイルではありません/],
+      ['[1, 2, 3]', /チェックリストの回答ファイルではありません/],
       [JSON.stringify(other), /別のチェックリスト「医療機関におけるサイバーセキュリティ対策チェックリスト（医療機関確認用）」の回答です/],
-      [JSON.stringify(newer), /新しい形式（format_version 2）/],
-      [JSON.stringify(unknown), /このチェックリストにない項目が含まれています（no-such-item）/],
-      [JSON.stringify(badAnswer), /回答の内容が正しくありません/],
+      [JSON.stringify(newer), /回答ファイルの形式バージョン 2 には対応していません/],
+      [JSON.stringify(unknown), /回答ファイルの中身が正しくありません（items\.no-such-item：このチェックリストにない項目です/],
+      [JSON.stringify(badAnswer), new RegExp(`（items\\.${Object.keys(good.items)[0]}\\.r1\\.answer："yes"・"no"・null のいずれか）`)],
+      // The same rules as kensa inspect: a type the schema does not allow is an invalid file.
+      [JSON.stringify({ ...good, gate: true }), /（gate："yes"・"no"・null のいずれか）/],
+      [JSON.stringify({ ...good, checklist: { ...good.checklist, definition_hash: undefined } }), /（checklist\.definition_hash：必要ですが、ありません）/],
     ];
     for (const [text, re] of cases) {
       const msg = await importText(page, text, 'bad.json');

@@ -111,59 +111,53 @@
     put(K.IDX, K.idx);
     K.exportStatus();
   }
-  var OK_ANSWER = { yes: 1, no: 1 };
-  // Why the parsed file cannot be read into this page, or '' when it can.
-  function check(o) {
-    if (!obj(o) || o.format !== 'kensa-answers') return 'kensa の回答ファイルではありません。';
-    var v = o.format_version;
-    if (typeof v !== 'number' || v < 1 || v % 1) return '回答ファイルの形式の版（format_version）が正しくありません。';
-    if (v > 1) return 'このファイルは新しい形式（format_version ' + v + '）で書き出されています。このページが読めるのは形式1までです。新しい版のサイトで読み込んでください。';
-    var c = o.checklist;
-    if (!obj(c) || !c.id) return 'どのチェックリストの回答か（checklist）が書かれていません。';
-    if (c.id !== CID) return 'このファイルは別のチェックリスト「' + (c.title || c.id) + (c.form ? '（' + c.form + '）' : '') + '」の回答です。そのチェックリストのページで読み込んでください。';
-    if (!obj(o.items)) return '項目の回答（items）がありません。';
-    var unknown = Object.keys(o.items).filter(function (k) { return !byId[k]; });
-    if (unknown.length) return 'このチェックリストにない項目が含まれています（' + unknown.slice(0, 5).join('、') + (unknown.length > 5 ? ' ほか' : '') + '）。別の版のチェックリストの回答ではないか確認してください。';
-    if (o.fields != null && !obj(o.fields)) return '記入者等の欄（fields）が正しくありません。';
-    var bad = Object.keys(o.fields || {}).filter(function (k) { return !form.elements['field:' + k] || typeof o.fields[k] !== 'string'; })[0];
-    if (bad) return '記入者等の欄「' + bad + '」は、このチェックリストにないか、内容が正しくありません。';
-    if (o.gate != null && !OK_ANSWER[o.gate]) return '「' + (gateEl ? gateEl.querySelector('.gate-label').textContent : 'gate') + '」の回答が正しくありません。';
-    if (o.switches != null && !obj(o.switches)) return 'switches が正しくありません。';
-    bad = Object.keys(o.switches || {}).filter(function (k) { return !form.elements['switch:' + k] || (o.switches[k] != null && !OK_ANSWER[o.switches[k]]); })[0];
-    if (bad) return '質問「' + bad + '」は、このチェックリストにないか、回答が正しくありません。';
-    for (var id in o.items) {
-      var a = o.items[id], problem = !obj(a) || (a.note != null && typeof a.note !== 'string') ||
-        (a.status != null && a.status !== 'applicable' && a.status !== 'not_applicable') ||
-        Object.keys(a).some(function (k) {
-          var r = a[k];
-          if (k === 'note' || k === 'status') return false;
-          if (ROUNDS.indexOf(k) < 0 || !obj(r)) return true;
-          if (r.answer != null && (k === 'target' || !OK_ANSWER[r.answer])) return true;
-          if (r.date != null && (!DATED || typeof r.date !== 'string' || K.toIso(r.date.split('-')) !== r.date)) return true;
-          return r.date_input != null && (!obj(r.date_input) || ['y', 'm', 'd'].some(function (p) { return r.date_input[p] != null && typeof r.date_input[p] !== 'string'; }));
-        });
-      if (problem) return '項目「' + (byId[id].kLabel || id) + '」の回答の内容が正しくありません。';
-    }
-    return '';
+  // The file is read by answers.js, with the rules `kensa inspect` applies (src/answers.rs): the
+  // form never takes in a file the inspector would call invalid. Loaded on the first import.
+  var HERE = document.currentScript ? document.currentScript.src : '';
+  function withReader(then, name) {
+    if (window.kensaAnswers) return then(window.kensaAnswers);
+    var s = document.createElement('script');
+    s.src = HERE.replace(/form-files\.js([?#].*)?$/, 'answers.js');
+    s.onload = function () { then(window.kensaAnswers); };
+    s.onerror = function () {
+      importMessage('「' + name + '」を読み込めませんでした：読み込みに必要なファイル（answers.js）を開けませんでした。ページを再読み込みしてください。入力済みの内容は変わっていません。');
+    };
+    document.head.appendChild(s);
   }
-  // Notepad re-saves a file with a BOM (fine) or as Shift_JIS ("ANSI"), which read as UTF-8 would
-  // fill the answers with garbled text: such bytes are refused, never imported.
-  var UTF8 = new TextDecoder('utf-8', { fatal: true });
-  function importBytes(bytes, name) {
-    var text;
+  // What answers.js checks a file against: this form's fields, switches and items.
+  function shape() {
+    return {
+      form_fields: fields.map(function (f) { return f.dataset.field; }),
+      switches: K.switches.map(function (el) { return { id: el.dataset.switch }; }),
+      items: Object.keys(byId).map(function (id) { return { id: id }; })
+    };
+  }
+  // The checked document, or why it cannot be read into this page.
+  function read(A, bytes) {
+    var doc, id;
     try {
-      text = UTF8.decode(bytes);
+      doc = A.parseAnswers(bytes);
+      id = A.checklistId(doc);
     } catch (e) {
-      return importMessage('「' + name + '」を読み込めませんでした：文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります。このページから書き出し直すか、UTF-8 で保存し直してください。入力済みの内容は変わっていません。');
+      if (e instanceof A.Unreadable) return { error: e.message };
+      throw e;
     }
-    var o;
+    if (id !== CID) {
+      var c = doc.checklist, title = A.str(c.title) || id, form = A.str(c.form);
+      return { error: 'このファイルは別のチェックリスト「' + A.printable(title + (form ? '（' + form + '）' : '')) + '」の回答です。そのチェックリストのページで読み込んでください。' };
+    }
     try {
-      o = JSON.parse(text);
+      A.checkShape(doc, shape());
     } catch (e) {
-      o = e;
+      if (!(e instanceof A.Wrong)) throw e;
+      return { error: '回答ファイルの中身が正しくありません（' + A.printable(e.path) + '：' + e.what + '）。このページで書き出したファイルを、書き換えずに使ってください。' };
     }
-    var err = o instanceof Error ? 'JSON として読めません。ファイルが壊れているか、回答ファイルではありません。' : check(o);
-    if (err) return importMessage('「' + name + '」を読み込めませんでした：' + err + '入力済みの内容は変わっていません。');
+    return { doc: doc };
+  }
+  function importBytes(A, bytes, name) {
+    var r = read(A, bytes);
+    if (r.error) return importMessage('「' + name + '」を読み込めませんでした：' + r.error + '入力済みの内容は変わっていません。');
+    var o = r.doc;
     var warn = '';
     if (o.checklist.definition_hash !== ds.definitionHash) {
       if (!confirm('このファイルは、このページとは異なる版のチェックリスト定義に対して記入されています（定義のハッシュ値が違います）。\n項目の文言などが変わっている可能性があります。読み込みますか？')) {
@@ -199,9 +193,13 @@
   function importFile(file) {
     importMessage('');
     if (!file) return;
-    if (file.size > 5e6) return importMessage('「' + file.name + '」を読み込めませんでした：ファイルが大きすぎます。入力済みの内容は変わっていません。');
+    withReader(function (A) { readFile(A, file); }, file.name);
+  }
+  function readFile(A, file) {
+    // Refused before reading: a big file picked by mistake is not read into memory at all.
+    if (file.size > A.MAX_FILE_BYTES) return importMessage('「' + file.name + '」を読み込めませんでした：' + A.tooLargeMessage(file.size) + '入力済みの内容は変わっていません。');
     var r = new FileReader();
-    r.onload = function () { importBytes(new Uint8Array(r.result), file.name); };
+    r.onload = function () { importBytes(A, new Uint8Array(r.result), file.name); };
     r.onerror = function () { importMessage('「' + file.name + '」を読めませんでした。入力済みの内容は変わっていません。'); };
     r.readAsArrayBuffer(file);
   }
