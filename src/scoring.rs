@@ -140,20 +140,6 @@ pub fn score_checklist(
     score(&viewpoints, &items)
 }
 
-/// Scores an answer file (docs/answers-format.md) against its checklist: `items.<id>.r1.answer`
-/// is "yes" (○), "no" (×) or null, and `status: "not_applicable"` leaves the item out.
-pub fn score_answers(def: &ChecklistDef, answers: &Value) -> Score {
-    score_checklist(def, |item| {
-        let entry = &answers["items"][&item.id];
-        let answer = match entry["r1"]["answer"].as_str() {
-            Some("yes") => Some(Answer::Yes),
-            Some("no") => Some(Answer::No),
-            _ => None,
-        };
-        (answer, entry["status"].as_str() != Some("not_applicable"))
-    })
-}
-
 /// The summary table before anything is answered (what the printed form shows), for the
 /// checklist page; scoring.js fills in the live values.
 pub fn blank_summary(def: &ChecklistDef) -> Value {

@@ -171,21 +171,20 @@ fn rust_scoring_matches_the_shared_vectors() {
 }
 
 #[test]
-fn answer_files_are_scored_like_the_page() {
+fn items_a_rule_hides_count_nowhere() {
     let site = site();
     let c = site.checklist("y2021-system-kanrisha-online").unwrap();
-    // Both items answered ○, then the switch makes them 記入不要.
-    let mut answers = json!({"items": {
-        "no-1": {"r1": {"answer": "yes"}, "status": "applicable"},
-        "no-2": {"r1": {"answer": "no"}, "status": "applicable"},
-    }});
-    let s = scoring::score_answers(&c.def, &answers);
+    // no-1 answered ○, no-2 ×; then the switch makes both 記入不要.
+    let answer = |id: &str| match id {
+        "no-1" => Some(scoring::Answer::Yes),
+        "no-2" => Some(scoring::Answer::No),
+        _ => None,
+    };
+    let s = scoring::score_checklist(&c.def, |item| (answer(&item.id), true));
     assert_eq!(s.viewpoint("prevent").unwrap().ratio_text(), "100.0%");
     assert_eq!(s.viewpoint("detect").unwrap().ratio_text(), "0.0%");
     assert_eq!(s.viewpoint("correct").unwrap().ratio_text(), "-");
-    answers["items"]["no-1"]["status"] = json!("not_applicable");
-    answers["items"]["no-2"]["status"] = json!("not_applicable");
-    let s = scoring::score_answers(&c.def, &answers);
+    let s = scoring::score_checklist(&c.def, |item| (answer(&item.id), false));
     assert_eq!(s.overall, Tally { yes: 0, total: 0 });
 }
 
