@@ -4,17 +4,19 @@
 #   bash benches/bench.sh [sizes...]        # default: 1000 2000 10000
 #
 # For each size N: benches/gen_site.py writes benches/out/N/{kensa,hugo} (same page bodies,
-# deterministic), then each tool builds its site BENCH_RUNS times (default 5, alternating),
-# measured with `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS). The medians go into a table
-# printed here and written to benches/out/results.md. Target: kensa <= 0.5x hugo in time and
-# memory at every size.
+# deterministic), then each tool builds its site BENCH_RUNS times (default 5, alternating) in
+# each of two ways a user runs it:
+#   fresh    the output folder does not exist (the first build, or after deleting it)
+#   rebuild  the output folder holds the previous build (what `kensa build` does every day)
+# measured with `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS). Nothing is done to the
+# machine between runs (no sync, no waiting): the disk is as the previous build left it, as it
+# is for a user. The medians go into a table printed here and written to benches/out/results.md.
+# Target: kensa <= 0.5x hugo in time and memory at every size.
 #
 # Environment:
-#   BENCH_RUNS=5             runs per tool and size
+#   BENCH_RUNS=5             runs per tool, size and mode
 #   BENCH_TOOLS="kensa hugo" which tools to run (e.g. BENCH_TOOLS=hugo while kensa does not build)
 #   KENSA_BIN=path           use this kensa binary instead of `cargo build --release`'s
-#   BENCH_SETTLE=370         seconds between deleting the previous bench's outputs and the
-#                            first timed run (see "Old outputs" below)
 #
 # Exits non-zero if a build failed (the table still shows what was measured).
 set -euo pipefail
@@ -35,43 +37,13 @@ want() { [[ " $TOOLS " == *" $1 "* ]]; }
 OUT="$(pwd)/benches/out"
 mkdir -p "$OUT"
 RAW="$OUT/raw.tsv"
-printf 'tool\tsize\trun\tseconds\tkib\tstatus\thtml_pages\ttime_e\tcpu\tuser\tsys\n' > "$RAW"
+printf 'tool\tsize\tmode\trun\tseconds\tkib\tstatus\thtml_pages\ttime_e\tcpu\tuser\tsys\n' > "$RAW"
 
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: run scripts/install-deps.sh (package time)"
 command -v python3 >/dev/null || die "python3 missing"
 if want hugo; then
   command -v hugo >/dev/null || die "hugo missing: run scripts/install-deps.sh"
 fi
-
-# Old outputs and old generated sites are moved aside during the run, never deleted during it.
-# On ext4 without a journal (this machine's disk), creating files after many deletions is
-# slow: the inode allocator skips each recently freed inode of the folder's block group,
-# reading it first, for every file it creates (fs/ext4/ialloc.c, recently_deleted). "Recently"
-# is 60 s after the deletion while the inode table block is written back, 360 s while it is
-# dirty, and a build that creates files dirties it. Deleting the previous build's files before
-# a 1,000-page build made either tool's system time 5 to 8 times longer (0.07 -> 0.5 s for
-# kensa): a cost of this disk, not of the tools. So the trash of the previous bench is deleted
-# here, at the start, and the timed runs wait until that deletion is BENCH_SETTLE seconds old
-# (default 370; generating the sites takes part of it). The trash of this run stays in
-# benches/out/.trash until the next run (or `rm -rf benches/out/.trash`).
-TRASH="$OUT/.trash"
-SETTLE=${BENCH_SETTLE:-370}
-if [ -d "$TRASH" ] && [ -n "$(ls -A "$TRASH")" ]; then
-  log "deleting the previous bench's outputs, then waiting ${SETTLE} s (see the comment in $0)"
-  rm -rf "$TRASH"
-  sync
-  settle_until=$(( $(date +%s) + SETTLE ))
-else
-  settle_until=0
-fi
-mkdir -p "$TRASH"
-trash() {
-  local p
-  for p in "$@"; do
-    [ -e "$p" ] && mv "$p" "$TRASH/$(date +%s%N)-$RANDOM"
-  done
-  return 0
-}
 
 failed=0
 load_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
@@ -98,22 +70,19 @@ if want kensa; then
 fi
 
 # ------------------------------------------------------------------ measuring
-# measure TOOL SIZE RUN: build once under /usr/bin/time, append a row to $RAW; non-zero on failure.
+# measure TOOL SIZE MODE RUN: build once under /usr/bin/time, append a row to $RAW; non-zero on
+# failure. MODE fresh removes the output first; rebuild builds over the previous output.
 measure() {
-  local tool=$1 n=$2 run=$3 dir tf buildlog secs e_secs kib cpu_user cpu_sys pages t0 t1
+  local tool=$1 n=$2 mode=$3 run=$4 dir tf buildlog secs e_secs kib cpu_user cpu_sys pages t0 t1
   dir="$OUT/$n/$tool"
   buildlog="$OUT/$n/$tool-build.log"
   tf=$(mktemp)
-  trash "$dir/public" "$dir/resources"
+  if [ "$mode" = fresh ]; then rm -rf "$dir/public" "$dir/resources"; fi
   local cmd
   case "$tool" in
     kensa) cmd=("$KENSA" build --root "$dir") ;;
     hugo)  cmd=(hugo --quiet --source "$dir" --destination "$dir/public") ;;
   esac
-  # The generated site and the previous build's output are still being written back to the
-  # disk: flush them first, so that no run pays for the one before it (on this VM, writeback
-  # bursts of a few hundred MB made the same build vary by 30%).
-  sync
   t0=$(date +%s%N)
   if /usr/bin/time -f '%e %M %U %S' -o "$tf" "${cmd[@]}" >"$buildlog" 2>&1; then
     t1=$(date +%s%N)
@@ -121,15 +90,15 @@ measure() {
     # %e has 10 ms resolution: the table uses the same wall time at 1 ms resolution.
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
     pages=$(find "$dir/public" -name '*.html' 2>/dev/null | wc -l)
-    printf '%s\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$n" "$run" "$secs" "$kib" "$pages" "$e_secs" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$n" "$mode" "$run" "$secs" "$kib" "$pages" "$e_secs" \
       "$(awk -v u="$cpu_user" -v s="$cpu_sys" 'BEGIN { printf "%.2f", u + s }')" "$cpu_user" "$cpu_sys" >> "$RAW"
-    log "$(printf '%-5s N=%-6s run %s: %6.2f s %7.1f MiB  (%s html pages)' "$tool" "$n" "$run" "$secs" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')" "$pages")"
+    log "$(printf '%-5s N=%-6s %-7s run %s: %6.2f s %7.1f MiB  (%s html pages)' "$tool" "$n" "$mode" "$run" "$secs" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')" "$pages")"
     if [ "$tool" = kensa ] && [ "$run" = 1 ] && [ -s "$buildlog" ]; then
       log "      kensa says: $(tail -n 1 "$buildlog")"
     fi
     rm -f "$tf"
   else
-    printf '%s\t%s\t%s\t\t\tFAILED\t\t\t\t\t\n' "$tool" "$n" "$run" >> "$RAW"
+    printf '%s\t%s\t%s\t%s\t\t\tFAILED\t\t\t\t\t\n' "$tool" "$n" "$mode" "$run" >> "$RAW"
     log "error: $tool build of $dir failed ($(head -n 1 "$tf")). Last lines of $buildlog:"
     tail -n 25 "$buildlog" | sed 's/^/    /' >&2
     rm -f "$tf"
@@ -139,19 +108,16 @@ measure() {
 
 for n in "${sizes[@]}"; do
   log "generating N=$n"
-  trash "$OUT/$n"
+  rm -rf "$OUT/$n"
   python3 benches/gen_site.py --out-root "$OUT" "$n"
   skip_kensa=0; skip_hugo=0
-  wait_s=$(( settle_until - $(date +%s) ))
-  if [ "$wait_s" -gt 0 ]; then
-    log "waiting ${wait_s} s for the deletion to settle"
-    sleep "$wait_s"
-  fi
   [ -n "$KENSA" ] || skip_kensa=1
   want hugo || skip_hugo=1
-  for run in $(seq 1 "$RUNS"); do
-    if [ "$skip_kensa" = 0 ]; then measure kensa "$n" "$run" || { skip_kensa=1; failed=1; }; fi
-    if [ "$skip_hugo" = 0 ]; then measure hugo "$n" "$run" || { skip_hugo=1; failed=1; }; fi
+  for mode in fresh rebuild; do
+    for run in $(seq 1 "$RUNS"); do
+      if [ "$skip_kensa" = 0 ]; then measure kensa "$n" "$mode" "$run" || { skip_kensa=1; failed=1; }; fi
+      if [ "$skip_hugo" = 0 ]; then measure hugo "$n" "$mode" "$run" || { skip_hugo=1; failed=1; }; fi
+    done
   done
 done
 
@@ -165,35 +131,40 @@ import csv, statistics, sys, datetime, json, os
 
 raw, out_md, runs, hugo_version, kensa_rev, cpu, kensa_bin, loads = sys.argv[1:9]
 rows = list(csv.DictReader(open(raw), delimiter="\t"))
-sizes = []
+cases = []
 for r in rows:
-    n = int(r["size"])
-    if n not in sizes:
-        sizes.append(n)
+    case = (int(r["size"]), r["mode"])
+    if case not in cases:
+        cases.append(case)
 
-def med(tool, n, key):
-    vals = [float(r[key]) for r in rows if r["tool"] == tool and int(r["size"]) == n and r["status"] == "ok"]
+def pick(tool, case):
+    n, mode = case
+    return [r for r in rows if r["tool"] == tool and int(r["size"]) == n and r["mode"] == mode]
+
+def med(tool, case, key):
+    vals = [float(r[key]) for r in pick(tool, case) if r["status"] == "ok"]
     return statistics.median(vals) if vals else None
 
-def failed(tool, n):
-    return any(r["tool"] == tool and int(r["size"]) == n and r["status"] != "ok" for r in rows)
+def failed(tool, case):
+    return any(r["status"] != "ok" for r in pick(tool, case))
 
-def pages(tool, n):
-    vals = [int(r["html_pages"]) for r in rows if r["tool"] == tool and int(r["size"]) == n and r["status"] == "ok"]
+def pages(tool, case):
+    vals = [int(r["html_pages"]) for r in pick(tool, case) if r["status"] == "ok"]
     return vals[0] if vals else None
 
-def fmt(x, spec, tool=None, n=None):
+def fmt(x, spec, tool=None, case=None):
     if x is None:
-        return "FAILED" if tool and failed(tool, n) else "-"
+        return "FAILED" if tool and failed(tool, case) else "-"
     return format(x, spec)
 
-head = ["size", "kensa s", "hugo s", "time ratio", "kensa MiB", "hugo MiB", "mem ratio",
+head = ["size", "mode", "kensa s", "hugo s", "time ratio", "kensa MiB", "hugo MiB", "mem ratio",
         "kensa s/1000 pages", "hugo s/1000 pages", "kensa CPU s", "hugo CPU s", "html pages k/h", "target"]
 table = []
 verdicts = []
-for n in sizes:
-    ks, hs = med("kensa", n, "seconds"), med("hugo", n, "seconds")
-    km, hm = med("kensa", n, "kib"), med("hugo", n, "kib")
+for case in cases:
+    n, mode = case
+    ks, hs = med("kensa", case, "seconds"), med("hugo", case, "seconds")
+    km, hm = med("kensa", case, "kib"), med("hugo", case, "kib")
     km = km / 1024 if km is not None else None
     hm = hm / 1024 if hm is not None else None
     tr = ks / hs if ks is not None and hs else None
@@ -202,13 +173,13 @@ for n in sizes:
         verdict = "-"
     else:
         verdict = "met" if tr <= 0.5 and mr <= 0.5 else "MISSED"
-        verdicts.append((n, verdict))
-    kp, hp = pages("kensa", n), pages("hugo", n)
-    table.append([str(n), fmt(ks, ".3f", "kensa", n), fmt(hs, ".3f", "hugo", n), fmt(tr, ".2f"),
-                  fmt(km, ".1f", "kensa", n), fmt(hm, ".1f", "hugo", n), fmt(mr, ".2f"),
+        verdicts.append((f"{n} {mode}", verdict))
+    kp, hp = pages("kensa", case), pages("hugo", case)
+    table.append([str(n), mode, fmt(ks, ".3f", "kensa", case), fmt(hs, ".3f", "hugo", case), fmt(tr, ".2f"),
+                  fmt(km, ".1f", "kensa", case), fmt(hm, ".1f", "hugo", case), fmt(mr, ".2f"),
                   fmt(ks * 1000 / n if ks is not None else None, ".3f"),
                   fmt(hs * 1000 / n if hs is not None else None, ".3f"),
-                  fmt(med("kensa", n, "cpu"), ".2f"), fmt(med("hugo", n, "cpu"), ".2f"),
+                  fmt(med("kensa", case, "cpu"), ".2f"), fmt(med("hugo", case, "cpu"), ".2f"),
                   f"{kp if kp is not None else '-'}/{hp if hp is not None else '-'}", verdict])
 
 widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(head)] if table else [len(h) for h in head]
@@ -217,20 +188,20 @@ def line(cells):
 md = [line(head), "| " + " | ".join("-" * w for w in widths) + " |"] + [line(r) for r in table]
 
 if verdicts:
-    missed = [str(n) for n, v in verdicts if v != "met"]
+    missed = [c for c, v in verdicts if v != "met"]
     summary = ("target kensa <= 0.5x hugo (time and memory): met at every measured size"
                if not missed else f"target kensa <= 0.5x hugo (time and memory): MISSED at size(s) {', '.join(missed)}")
 else:
     summary = "target kensa <= 0.5x hugo (time and memory): not evaluated (a tool has no measurement)"
 
 notes = [
-    f"Medians of {runs} run(s) per tool and size, `/usr/bin/time -f '%e %M'` (wall s, peak RSS; wall also timed with `date +%s%N` for ms resolution); runs alternate kensa/hugo.",
+    f"Medians of {runs} run(s) per tool, size and mode, `/usr/bin/time -f '%e %M'` (wall s, peak RSS; wall also timed with `date +%s%N` for ms resolution); runs alternate kensa/hugo.",
     "Sites: benches/gen_site.py (fixed seed), N pages of ~2 KB Japanese Markdown, 50 per folder; same bodies for both tools.",
     "kensa's site also contains content/checklists (+ the guideline, manuals, guides, flowcharts they refer to) copied from the repo; Hugo's does not.",
     "Hugo: taxonomies, RSS, robots.txt and 404 disabled; sitemap.xml kept (kensa writes one); uglyURLs + relativeURLs (flat .html, relative links like kensa); TOC via .TableOfContents; internal links via relref.",
     f"hugo {hugo_version}; kensa {kensa_bin or '(not built)'} at {kensa_rev}; machine: {cpu}; {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}.",
     "CPU s: user + system CPU seconds of the build (median), which the disk's speed does not change much; the target is on wall time.",
-    "Each build starts with no output folder and after `sync` (no writeback of the site generation or the previous build during a run); the previous output is moved aside, not deleted, until the end of the run (ext4 without a journal makes file creation slow for a minute after many deletions).",
+    "fresh: the output folder is deleted just before the build (rm -rf); rebuild: the build writes over the previous build's output, as a user's daily `kensa build` does. Nothing else is done between runs (no sync, no waiting for the disk).",
     "Load average (1/5/15 min) at start, then at end: " + loads + " (other work on the machine makes the times noisy; the peak RSS is stable).",
 ]
 text = "\n".join(md) + "\n\n" + summary + "\n"
