@@ -1981,96 +1981,109 @@ pub fn outputs(
     let Some(cat) = site.guideline.first() else {
         return Ok(Vec::new());
     };
-    let page_context = |url: &str, title: &str| -> Context {
-        crate::render::base_context(site, url, title, opts.live_reload)
+    let pages = GuidelinePages {
+        site,
+        cat,
+        links: backlinks(site, cat),
+        notes: all_notes(cat),
+        live_reload: opts.live_reload,
     };
-    let links = backlinks(site, cat);
-    let notes = all_notes(cat);
     let mut diags = Diagnostics::default();
     let mut out = Vec::new();
-    let mut render =
-        |url: String, template: &str, ctx: Context| match theme.tera.render(template, &ctx) {
+    let rendered = [(
+        "guideline/index.html".to_string(),
+        "guideline_index.html",
+        pages.index_context(),
+    )]
+    .into_iter()
+    .chain((0..cat.def.volumes.len()).map(|vi| {
+        (
+            cat.volume_url(vi),
+            "guideline.html",
+            pages.volume_context(vi),
+        )
+    }))
+    .chain([(
+        GL52_URL.to_string(),
+        "guideline_gl52.html",
+        pages.gl52_context(),
+    )]);
+    for (url, template, ctx) in rendered {
+        match theme.tera.render(template, &ctx) {
             Ok(html) => out.push(Output {
                 bytes: crate::assets::minify_html(&html),
                 path: url,
             }),
             Err(e) => diags.push(theme.template_error(e)),
-        };
-    let page_value = |title: &str, discrepancies: Vec<&Discrepancy>| {
-        json!({
-            "title": title,
-            "description": Value::Null,
-            "source": cat.def.source,
-            "provenance": cat.def.provenance,
-            "discrepancies": discrepancies,
-        })
-    };
-    let crumbs = |url: &str, with_index: bool| {
-        let root = root_prefix(url);
-        let mut v = vec![json!({"title": "ホーム", "url": format!("{root}index.html")})];
-        if with_index {
-            v.push(json!({"title": format!("{} 遵守事項", cat.def.short), "url": format!("{root}guideline/index.html")}));
         }
-        v
-    };
-    let nav = |root: &str, current: Option<usize>| -> Vec<Value> {
-        cat.def
-            .volumes
-            .iter()
-            .enumerate()
-            .map(|(vi, v)| json!({"name": v.name, "url": format!("{root}{}", cat.volume_url(vi)), "current": Some(vi) == current}))
-            .collect()
-    };
-    let gl52_url = "guideline/gl52.html";
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    out.extend(pages.json_outputs());
+    Ok(out)
+}
 
-    // Index.
-    {
-        let url = "guideline/index.html";
-        let title = format!("{} 遵守事項", cat.def.title);
+const GL52_URL: &str = "guideline/gl52.html";
+
+/// What every guideline page is made from, computed once: who cites each entry, and the notes.
+struct GuidelinePages<'a> {
+    site: &'a Site,
+    cat: &'a Catalog,
+    links: Vec<Vec<Backlink>>,
+    notes: Vec<(Vec<NoteTarget>, Value)>,
+    live_reload: bool,
+}
+
+impl GuidelinePages<'_> {
+    /// The context every guideline page starts from: the base, `page`, breadcrumbs and 編 nav.
+    fn page_context(
+        &self,
+        url: &str,
+        title: &str,
+        discrepancies: Vec<&Discrepancy>,
+        current: Option<usize>,
+    ) -> Context {
+        let cat = self.cat;
         let root = root_prefix(url);
-        let mut ctx = page_context(url, &title);
+        let mut ctx = crate::render::base_context(self.site, url, title, self.live_reload);
         ctx.insert(
             "page",
-            &page_value(&title, cat.def.discrepancies.iter().collect()),
+            &json!({
+                "title": title,
+                "description": Value::Null,
+                "source": cat.def.source,
+                "provenance": cat.def.provenance,
+                "discrepancies": discrepancies,
+            }),
         );
-        ctx.insert("breadcrumbs", &crumbs(url, false));
-        let volumes: Vec<Value> = cat
+        let mut crumbs = vec![json!({"title": "ホーム", "url": format!("{root}index.html")})];
+        if url != "guideline/index.html" {
+            crumbs.push(json!({"title": format!("{} 遵守事項", cat.def.short), "url": format!("{root}guideline/index.html")}));
+        }
+        ctx.insert("breadcrumbs", &crumbs);
+        let nav: Vec<Value> = cat
             .def
             .volumes
             .iter()
             .enumerate()
-            .map(|(vi, v)| {
-                let of_vol = |k: EntryKind| {
-                    cat.entries
-                        .iter()
-                        .filter(|e| e.path.volume == vi && e.kind == k)
-                        .count()
-                };
-                let cited = cat
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, e)| e.path.volume == vi && !links[*i].is_empty())
-                    .count();
-                let chapters: Vec<Value> = cat
-                    .entries
-                    .iter()
-                    .filter(|e| e.path.volume == vi && e.kind == EntryKind::Chapter)
-                    .map(|e| json!({"number": e.loc, "title": cat.title(e), "url": format!("{root}{}", cat.entry_url(e))}))
-                    .collect();
-                json!({
-                    "name": v.name,
-                    "note": v.note,
-                    "url": format!("{root}{}", cat.volume_url(vi)),
-                    "chapters": chapters,
-                    "chapter_count": of_vol(EntryKind::Chapter),
-                    "section_count": of_vol(EntryKind::Section),
-                    "requirement_count": of_vol(EntryKind::Requirement),
-                    "cited": cited,
-                })
-            })
+            .map(|(vi, v)| json!({"name": v.name, "url": format!("{root}{}", cat.volume_url(vi)), "current": Some(vi) == current}))
             .collect();
-        let recovery: Vec<Value> = notes
+        ctx.insert("volumes_nav", &nav);
+        ctx
+    }
+
+    fn index_context(&self) -> Context {
+        let cat = self.cat;
+        let url = "guideline/index.html";
+        let title = format!("{} 遵守事項", cat.def.title);
+        let root = root_prefix(url);
+        let mut ctx = self.page_context(url, &title, cat.def.discrepancies.iter().collect(), None);
+        let volumes: Vec<Value> = (0..cat.def.volumes.len())
+            .map(|vi| self.volume_summary(vi, &root))
+            .collect();
+        let recovery: Vec<Value> = self
+            .notes
             .iter()
             .filter(|(_, n)| n["kind"] == "recovery")
             .map(|(targets, n)| note_with_link(cat, targets, n, &root))
@@ -2082,153 +2095,76 @@ pub fn outputs(
                 "short": cat.def.short,
                 "volumes": volumes,
                 "recovery_notes": recovery,
-                "gl52_url": format!("{root}{gl52_url}"),
+                "gl52_url": format!("{root}{GL52_URL}"),
                 "json_url": format!("{root}guideline/{}.json", cat.def.id),
                 "xref_url": format!("{root}guideline/xref.json"),
                 "requirement_count": cat.entries.iter().filter(|e| e.kind == EntryKind::Requirement).count(),
             }),
         );
-        ctx.insert("volumes_nav", &nav(&root, None));
-        render(url.to_string(), "guideline_index.html", ctx);
+        ctx
     }
 
-    // One page per 編.
-    for (vi, vol) in cat.def.volumes.iter().enumerate() {
+    /// One 編 on the index: its chapters and how many entries it has and how many are cited.
+    fn volume_summary(&self, vi: usize, root: &str) -> Value {
+        let cat = self.cat;
+        let v = &cat.def.volumes[vi];
+        let of_vol = |k: EntryKind| {
+            cat.entries
+                .iter()
+                .filter(|e| e.path.volume == vi && e.kind == k)
+                .count()
+        };
+        let cited = cat
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| e.path.volume == vi && !self.links[*i].is_empty())
+            .count();
+        let chapters: Vec<Value> = cat
+            .entries
+            .iter()
+            .filter(|e| e.path.volume == vi && e.kind == EntryKind::Chapter)
+            .map(|e| json!({"number": e.loc, "title": cat.title(e), "url": format!("{root}{}", cat.entry_url(e))}))
+            .collect();
+        json!({
+            "name": v.name,
+            "note": v.note,
+            "url": format!("{root}{}", cat.volume_url(vi)),
+            "chapters": chapters,
+            "chapter_count": of_vol(EntryKind::Chapter),
+            "section_count": of_vol(EntryKind::Section),
+            "requirement_count": of_vol(EntryKind::Requirement),
+            "cited": cited,
+        })
+    }
+
+    fn volume_context(&self, vi: usize) -> Context {
+        let cat = self.cat;
+        let vol = &cat.def.volumes[vi];
         let url = cat.volume_url(vi);
         let title = format!("{}（{}）", vol.name, cat.def.title);
         let root = root_prefix(&url);
-        let mut ctx = page_context(&url, &title);
-        let vol_notes: Vec<&(Vec<NoteTarget>, Value)> = notes
-            .iter()
-            .filter(|(targets, _)| {
-                targets.iter().any(|t| match *t {
-                    NoteTarget::Volume(v) => v == vi,
-                    NoteTarget::Entry(i) => cat.entries[i].path.volume == vi,
-                })
-            })
-            .collect();
-        let vol_discrepancies: Vec<&Discrepancy> = cat
+        let in_volume = |t: &NoteTarget| match *t {
+            NoteTarget::Volume(v) => v == vi,
+            NoteTarget::Entry(i) => cat.entries[i].path.volume == vi,
+        };
+        let discrepancies: Vec<&Discrepancy> = cat
             .def
             .discrepancies
             .iter()
-            .filter(|d| {
-                note_targets(cat, &d.at).iter().any(|t| match *t {
-                    NoteTarget::Volume(v) => v == vi,
-                    NoteTarget::Entry(i) => cat.entries[i].path.volume == vi,
-                })
-            })
+            .filter(|d| note_targets(cat, &d.at).iter().any(in_volume))
             .collect();
-        ctx.insert("page", &page_value(&title, vol_discrepancies));
-        ctx.insert("breadcrumbs", &crumbs(&url, true));
-        ctx.insert("volumes_nav", &nav(&root, Some(vi)));
-        let entry_notes = |i: usize| -> Vec<Value> {
-            notes
-                .iter()
-                .filter(|(t, _)| t.contains(&NoteTarget::Entry(i)))
-                .map(|(_, n)| n.clone())
-                .collect()
-        };
-        let req_json = |i: usize| -> Value {
-            let e = &cat.entries[i];
-            let r = cat.requirement(e);
-            let lines: Vec<&str> = r.map(|r| r.text.lines().collect()).unwrap_or_default();
-            json!({
-                "id": e.id,
-                "number": r.map(|r| r.number.as_str()),
-                "label": cat.label(e),
-                "lines": lines,
-                "gl52": r.and_then(|r| r.gl52.clone()),
-                "gl52_text": r.and_then(|r| r.gl52.as_ref()).map(|g| if g.is_empty() { "－（該当なし）".to_string() } else { g.join("、") }),
-                "gl52_note": r.and_then(|r| r.gl52_note.clone()),
-                "suspect": r.map(|r| r.suspect).unwrap_or(false),
-                "notes": entry_notes(i),
-                "backlinks": backlinks_json(&links[i], &root),
-            })
-        };
-        let children = |pred: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
-            cat.entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| pred(e))
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let chapters: Vec<Value> = children(&|e| e.path.volume == vi && e.kind == EntryKind::Chapter)
-            .into_iter()
-            .map(|ci| {
-                let ce = &cat.entries[ci];
-                let ch = cat.chapter(ce);
-                let sections: Vec<Value> = children(&|e| e.chapter == ci && e.kind == EntryKind::Section)
-                    .into_iter()
-                    .map(|si| {
-                        let se = &cat.entries[si];
-                        let groups: Vec<Value> = children(&|e| {
-                            e.chapter == ci && e.kind == EntryKind::Group && e.path.section == se.path.section
-                        })
-                        .into_iter()
-                        .map(|gi| {
-                            let ge = &cat.entries[gi];
-                            let reqs: Vec<Value> = children(&|e| {
-                                e.chapter == ci
-                                    && e.kind == EntryKind::Requirement
-                                    && e.path.section == se.path.section
-                                    && e.path.group == ge.path.group
-                            })
-                            .into_iter()
-                            .map(&req_json)
-                            .collect();
-                            json!({"id": ge.id, "label": cat.group(ge).map(|g| g.label.as_str()), "backlinks": backlinks_json(&links[gi], &root), "notes": entry_notes(gi), "requirements": reqs})
-                        })
-                        .collect();
-                        let reqs: Vec<Value> = children(&|e| {
-                            e.chapter == ci
-                                && e.kind == EntryKind::Requirement
-                                && e.path.section == se.path.section
-                                && e.path.group.is_none()
-                        })
-                        .into_iter()
-                        .map(&req_json)
-                        .collect();
-                        let s = cat.section(se);
-                        let depth = se.loc.split('.').count();
-                        json!({
-                            "id": se.id,
-                            "number": se.loc,
-                            "title": cat.title(se),
-                            "title_known": s.map(|s| s.title_known).unwrap_or(true),
-                            "note": s.and_then(|s| s.note.clone()),
-                            "depth": depth,
-                            "heading": (depth + 1).min(5),
-                            "notes": entry_notes(si),
-                            "backlinks": backlinks_json(&links[si], &root),
-                            "groups": groups,
-                            "requirements": reqs,
-                        })
-                    })
-                    .collect();
-                let reqs: Vec<Value> = children(&|e| {
-                    e.chapter == ci && e.kind == EntryKind::Requirement && e.path.section.is_none()
-                })
-                .into_iter()
-                .map(&req_json)
-                .collect();
-                json!({
-                    "id": ce.id,
-                    "number": ce.loc,
-                    "title": cat.title(ce),
-                    "title_known": ch.title_known,
-                    "note": ch.note,
-                    "missing_numbers": ch.missing_numbers.join("、"),
-                    "notes": entry_notes(ci),
-                    "backlinks": backlinks_json(&links[ci], &root),
-                    "sections": sections,
-                    "requirements": reqs,
-                })
-            })
-            .collect();
-        let listed_notes: Vec<Value> = vol_notes
+        let mut ctx = self.page_context(&url, &title, discrepancies, Some(vi));
+        let listed_notes: Vec<Value> = self
+            .notes
             .iter()
+            .filter(|(targets, _)| targets.iter().any(in_volume))
             .map(|(targets, n)| note_with_link(cat, targets, n, &root))
+            .collect();
+        let chapters: Vec<Value> = self
+            .entries_where(|e| e.path.volume == vi && e.kind == EntryKind::Chapter)
+            .into_iter()
+            .map(|ci| self.chapter_json(ci, &root))
             .collect();
         ctx.insert(
             "volume",
@@ -2241,21 +2177,125 @@ pub fn outputs(
                 "chapters": chapters,
                 "notes": listed_notes,
                 "index_url": format!("{root}guideline/index.html"),
-                "gl52_url": format!("{root}{gl52_url}"),
+                "gl52_url": format!("{root}{GL52_URL}"),
             }),
         );
-        render(url, "guideline.html", ctx);
+        ctx
     }
 
-    // 5.2 → 6.0.
-    {
-        let url = gl52_url;
+    fn entries_where(&self, pred: impl Fn(&Entry) -> bool) -> Vec<usize> {
+        (0..self.cat.entries.len())
+            .filter(|&i| pred(&self.cat.entries[i]))
+            .collect()
+    }
+
+    fn entry_notes(&self, i: usize) -> Vec<Value> {
+        self.notes
+            .iter()
+            .filter(|(t, _)| t.contains(&NoteTarget::Entry(i)))
+            .map(|(_, n)| n.clone())
+            .collect()
+    }
+
+    /// The requirements of chapter `ci` directly under `section`/`group` (None: none).
+    fn requirements_json(
+        &self,
+        ci: usize,
+        section: Option<usize>,
+        group: Option<Option<usize>>,
+        root: &str,
+    ) -> Vec<Value> {
+        self.entries_where(|e| {
+            e.chapter == ci
+                && e.kind == EntryKind::Requirement
+                && e.path.section == section
+                && group.is_none_or(|g| e.path.group == g)
+        })
+        .into_iter()
+        .map(|i| self.requirement_json(i, root))
+        .collect()
+    }
+
+    fn chapter_json(&self, ci: usize, root: &str) -> Value {
+        let cat = self.cat;
+        let ce = &cat.entries[ci];
+        let ch = cat.chapter(ce);
+        let sections: Vec<Value> = self
+            .entries_where(|e| e.chapter == ci && e.kind == EntryKind::Section)
+            .into_iter()
+            .map(|si| self.section_json(ci, si, root))
+            .collect();
+        json!({
+            "id": ce.id,
+            "number": ce.loc,
+            "title": cat.title(ce),
+            "title_known": ch.title_known,
+            "note": ch.note,
+            "missing_numbers": ch.missing_numbers.join("、"),
+            "notes": self.entry_notes(ci),
+            "backlinks": backlinks_json(&self.links[ci], root),
+            "sections": sections,
+            "requirements": self.requirements_json(ci, None, None, root),
+        })
+    }
+
+    fn section_json(&self, ci: usize, si: usize, root: &str) -> Value {
+        let cat = self.cat;
+        let se = &cat.entries[si];
+        let section = se.path.section;
+        let groups: Vec<Value> = self
+            .entries_where(|e| {
+                e.chapter == ci && e.kind == EntryKind::Group && e.path.section == section
+            })
+            .into_iter()
+            .map(|gi| {
+                let ge = &cat.entries[gi];
+                let reqs = self.requirements_json(ci, section, Some(ge.path.group), root);
+                json!({"id": ge.id, "label": cat.group(ge).map(|g| g.label.as_str()), "backlinks": backlinks_json(&self.links[gi], root), "notes": self.entry_notes(gi), "requirements": reqs})
+            })
+            .collect();
+        let s = cat.section(se);
+        let depth = se.loc.split('.').count();
+        json!({
+            "id": se.id,
+            "number": se.loc,
+            "title": cat.title(se),
+            "title_known": s.map(|s| s.title_known).unwrap_or(true),
+            "note": s.and_then(|s| s.note.clone()),
+            "depth": depth,
+            "heading": (depth + 1).min(5),
+            "notes": self.entry_notes(si),
+            "backlinks": backlinks_json(&self.links[si], root),
+            "groups": groups,
+            "requirements": self.requirements_json(ci, section, Some(None), root),
+        })
+    }
+
+    fn requirement_json(&self, i: usize, root: &str) -> Value {
+        let cat = self.cat;
+        let e = &cat.entries[i];
+        let r = cat.requirement(e);
+        let lines: Vec<&str> = r.map(|r| r.text.lines().collect()).unwrap_or_default();
+        json!({
+            "id": e.id,
+            "number": r.map(|r| r.number.as_str()),
+            "label": cat.label(e),
+            "lines": lines,
+            "gl52": r.and_then(|r| r.gl52.clone()),
+            "gl52_text": r.and_then(|r| r.gl52.as_ref()).map(|g| if g.is_empty() { "－（該当なし）".to_string() } else { g.join("、") }),
+            "gl52_note": r.and_then(|r| r.gl52_note.clone()),
+            "suspect": r.map(|r| r.suspect).unwrap_or(false),
+            "notes": self.entry_notes(i),
+            "backlinks": backlinks_json(&self.links[i], root),
+        })
+    }
+
+    /// 5.2 → 6.0: every location of guideline 5.2 with the requirements that name it.
+    fn gl52_context(&self) -> Context {
+        let cat = self.cat;
         let title = format!("第5.2版の記載箇所から{}の遵守事項を引く", cat.def.short);
-        let root = root_prefix(url);
-        let mut ctx = page_context(url, &title);
-        ctx.insert("page", &page_value(&title, Vec::new()));
-        ctx.insert("breadcrumbs", &crumbs(url, true));
-        ctx.insert("volumes_nav", &nav(&root, None));
+        let root = root_prefix(GL52_URL);
+        let mut ctx = self.page_context(GL52_URL, &title, Vec::new(), None);
         let mut by_loc: BTreeMap<NaturalKey, (String, Vec<usize>)> = BTreeMap::new();
         let mut new_reqs = Vec::new();
         for (i, e) in cat.entries.iter().enumerate() {
@@ -2307,33 +2347,39 @@ pub fn outputs(
                 "index_url": format!("{root}guideline/index.html"),
             }),
         );
-        render(url.to_string(), "guideline_gl52.html", ctx);
+        ctx
     }
 
-    if diags.has_errors() {
-        return Err(diags);
+    /// The catalog and the cross-reference, as JSON for other tools.
+    fn json_outputs(&self) -> [Output; 2] {
+        let cat = self.cat;
+        let generator = format!("kensa {}", env!("CARGO_PKG_VERSION"));
+        let catalog_json = json!({
+            "format": "kensa-guideline-catalog",
+            "format_version": 1,
+            "generator": generator,
+            "catalog": cat.def,
+        });
+        [
+            Output {
+                path: format!("guideline/{}.json", cat.def.id),
+                bytes: serde_json::to_string_pretty(&catalog_json)
+                    .unwrap_or_default()
+                    .into_bytes(),
+            },
+            Output {
+                path: "guideline/xref.json".into(),
+                bytes: serde_json::to_string_pretty(&xref_json(
+                    self.site,
+                    cat,
+                    &self.links,
+                    &generator,
+                ))
+                .unwrap_or_default()
+                .into_bytes(),
+            },
+        ]
     }
-
-    let generator = format!("kensa {}", env!("CARGO_PKG_VERSION"));
-    let catalog_json = json!({
-        "format": "kensa-guideline-catalog",
-        "format_version": 1,
-        "generator": generator,
-        "catalog": cat.def,
-    });
-    out.push(Output {
-        path: format!("guideline/{}.json", cat.def.id),
-        bytes: serde_json::to_string_pretty(&catalog_json)
-            .unwrap_or_default()
-            .into_bytes(),
-    });
-    out.push(Output {
-        path: "guideline/xref.json".into(),
-        bytes: serde_json::to_string_pretty(&xref_json(site, cat, &links, &generator))
-            .unwrap_or_default()
-            .into_bytes(),
-    });
-    Ok(out)
 }
 
 fn note_with_link(cat: &Catalog, targets: &[NoteTarget], n: &Value, root: &str) -> Value {

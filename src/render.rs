@@ -618,7 +618,7 @@ impl Shared<'_> {
                     .items
                     .iter()
                     .position(|i| i.phase == phase.id)
-                    .map_or(true, |n| c.part_of(n) == part);
+                    .is_none_or(|n| c.part_of(n) == part);
                 let instructions: &[String] = if begins_here { &phase.instructions } else { &[] };
                 // A split form's page shows only the phases it has items of.
                 (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "reference": phase.reference, "instructions": instructions, "sections": sections}))
