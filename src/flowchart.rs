@@ -176,153 +176,204 @@ pub fn validate(site: &Site, diags: &mut Diagnostics) {
 /// Every rule of docs/flowchart-format.md that serde cannot express, each error pointing at
 /// the place in the YAML that breaks it.
 pub fn check(fc: &Flowchart) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    let file = &fc.file;
-    let text: &str = &file.text;
-    let def = &fc.def;
-    let at_key = |key: &str, value: &str, nth: usize| -> (usize, usize) {
-        match locate_key_value(text, key, value, nth) {
+    let mut c = Checker {
+        fc,
+        text: &fc.file.text,
+        diags: Diagnostics::default(),
+        id_seen: HashMap::from([(fc.def.id.clone(), 1)]),
+    };
+    c.file_id();
+    let roles = c.roles();
+    c.phases();
+    let numbers: Vec<&str> = fc.steps().map(|(_, s)| s.number.as_str()).collect();
+    let mut firsts = StepFirsts::default();
+    let mut number_seen: HashMap<&str, usize> = HashMap::new();
+    for (phase, step) in fc.steps() {
+        let nth = number_seen.entry(step.number.as_str()).or_insert(0);
+        let (step_at, step_len) = c.at_key("number", &step.number, *nth);
+        *nth += 1;
+        c.step_number(&mut firsts, &phase.id, step, (step_at, step_len));
+        // Offsets below are searched from the step's own `number:` line, so an error lands in
+        // the step it belongs to.
+        let from = step_at;
+        c.step_roles(step, &roles, from);
+        c.step_next(step, &numbers, from);
+        c.step_contacts(step, from);
+    }
+    c.diags
+}
+
+/// The first phase and anchor of each step number seen so far.
+#[derive(Default)]
+struct StepFirsts<'a> {
+    phase: HashMap<&'a str, &'a str>,
+    anchors: HashMap<String, &'a str>,
+}
+
+struct Checker<'a> {
+    fc: &'a Flowchart,
+    text: &'a str,
+    diags: Diagnostics,
+    /// Role and phase ids share the key `id` with the top level, so occurrences are counted as
+    /// locate_key_value sees them: top-level id first, then roles, then phases.
+    id_seen: HashMap<String, usize>,
+}
+
+impl<'a> Checker<'a> {
+    /// Offset and length of `key: value` (the nth time), or the file's start when not found.
+    fn at_key(&self, key: &str, value: &str, nth: usize) -> (usize, usize) {
+        match locate_key_value(self.text, key, value, nth) {
             Some(o) => (o, key.len() + 2 + value.len()),
             None => (0, 1),
         }
-    };
+    }
 
-    let slug = fc.slug();
-    if def.id != slug {
-        let (o, l) = at_key("id", &def.id, 0);
-        diags.push(
-            Diagnostic::error(format!(
-                "flowchart id `{}` differs from its file name `{slug}.yaml`",
-                def.id
-            ))
-            .at_offset(file, o, l)
-            .with_help(format!("set `id: {slug}` or rename the file")),
+    fn next_id_at(&mut self, id: &str) -> (usize, usize) {
+        let n = *self.id_seen.entry(id.to_string()).or_insert(0);
+        self.id_seen.insert(id.to_string(), n + 1);
+        self.at_key("id", id, n)
+    }
+
+    fn error(&mut self, message: String, (offset, len): (usize, usize), help: impl Into<String>) {
+        self.diags.push(
+            Diagnostic::error(message)
+                .at_offset(&self.fc.file, offset, len)
+                .with_help(help.into()),
         );
     }
 
-    // Role and phase ids share the key `id` with the top level, so count occurrences as
-    // locate_key_value sees them: top-level id first, then roles, then phases.
-    let mut id_seen: HashMap<String, usize> = HashMap::new();
-    id_seen.insert(def.id.clone(), 1);
-    let mut next_id_at = |id: &str| -> (usize, usize) {
-        let n = id_seen.entry(id.to_string()).or_insert(0);
-        let at = at_key("id", id, *n);
-        *n += 1;
-        at
-    };
-
-    let mut roles: HashSet<&str> = HashSet::new();
-    for r in &def.roles {
-        let (o, l) = next_id_at(&r.id);
-        if !valid_id(&r.id, false) {
-            diags.push(
-                Diagnostic::error(format!("role id `{}` is not of the form [a-z0-9_]+", r.id))
-                    .at_offset(file, o, l)
-                    .with_help("use lower-case ASCII letters, digits and `_`, e.g. `anzen_kanri`"),
-            );
-        }
-        if !roles.insert(r.id.as_str()) {
-            diags.push(
-                Diagnostic::error(format!("role id `{}` is used twice", r.id))
-                    .at_offset(file, o, l)
-                    .with_help("each role needs its own id; remove or rename one"),
-            );
-        }
-    }
-    if def.roles.is_empty() {
-        diags.push(
-            Diagnostic::error("the flowchart has no roles")
-                .at_offset(file, locate_line(text, "roles:").unwrap_or(0), 6)
-                .with_help("list every role a step can name under `roles:` (id and label)"),
-        );
-    }
-
-    let mut phase_ids: HashSet<&str> = HashSet::new();
-    for p in &def.phases {
-        let (o, l) = next_id_at(&p.id);
-        if !valid_id(&p.id, true) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "phase id `{}` is not of the form [a-z0-9_-]+",
-                    p.id
-                ))
-                .at_offset(file, o, l)
-                .with_help("use lower-case ASCII letters, digits, `_` and `-`"),
-            );
-        }
-        if !phase_ids.insert(p.id.as_str()) {
-            diags.push(
-                Diagnostic::error(format!("phase id `{}` is used twice", p.id))
-                    .at_offset(file, o, l)
-                    .with_help("each phase needs its own id"),
+    fn file_id(&mut self) {
+        let def = &self.fc.def;
+        let slug = self.fc.slug();
+        if def.id != slug {
+            let at = self.at_key("id", &def.id, 0);
+            self.error(
+                format!(
+                    "flowchart id `{}` differs from its file name `{slug}.yaml`",
+                    def.id
+                ),
+                at,
+                format!("set `id: {slug}` or rename the file"),
             );
         }
     }
 
-    let numbers: Vec<&str> = fc.steps().map(|(_, s)| s.number.as_str()).collect();
-    let number_set: HashSet<&str> = numbers.iter().copied().collect();
-    let mut first_phase: HashMap<&str, &str> = HashMap::new();
-    let mut anchors: HashMap<String, &str> = HashMap::new();
-    let mut number_seen: HashMap<&str, usize> = HashMap::new();
-    let unknown_role_help = |id: &str| -> String {
-        let known: Vec<&str> = def.roles.iter().map(|r| r.id.as_str()).collect();
+    fn roles(&mut self) -> HashSet<&'a str> {
+        let def = &self.fc.def;
+        let mut roles: HashSet<&str> = HashSet::new();
+        for r in &def.roles {
+            let at = self.next_id_at(&r.id);
+            if !valid_id(&r.id, false) {
+                self.error(
+                    format!("role id `{}` is not of the form [a-z0-9_]+", r.id),
+                    at,
+                    "use lower-case ASCII letters, digits and `_`, e.g. `anzen_kanri`",
+                );
+            }
+            if !roles.insert(r.id.as_str()) {
+                self.error(
+                    format!("role id `{}` is used twice", r.id),
+                    at,
+                    "each role needs its own id; remove or rename one",
+                );
+            }
+        }
+        if def.roles.is_empty() {
+            let at = (locate_line(self.text, "roles:").unwrap_or(0), 6);
+            self.error(
+                "the flowchart has no roles".into(),
+                at,
+                "list every role a step can name under `roles:` (id and label)",
+            );
+        }
+        roles
+    }
+
+    fn phases(&mut self) {
+        let mut phase_ids: HashSet<&str> = HashSet::new();
+        for p in &self.fc.def.phases {
+            let at = self.next_id_at(&p.id);
+            if !valid_id(&p.id, true) {
+                self.error(
+                    format!("phase id `{}` is not of the form [a-z0-9_-]+", p.id),
+                    at,
+                    "use lower-case ASCII letters, digits, `_` and `-`",
+                );
+            }
+            if !phase_ids.insert(p.id.as_str()) {
+                self.error(
+                    format!("phase id `{}` is used twice", p.id),
+                    at,
+                    "each phase needs its own id",
+                );
+            }
+        }
+    }
+
+    /// A step number is used once and makes an anchor of its own.
+    fn step_number(
+        &mut self,
+        firsts: &mut StepFirsts<'a>,
+        phase: &'a str,
+        step: &'a Step,
+        at: (usize, usize),
+    ) {
+        if let Some(first) = firsts.phase.get(step.number.as_str()) {
+            let message = format!(
+                "step number `{}` is used twice (first in phase `{first}`)",
+                step.number
+            );
+            self.error(
+                message,
+                at,
+                "every step needs its own number, as printed; fix the duplicate",
+            );
+            return;
+        }
+        firsts.phase.insert(step.number.as_str(), phase);
+        let anchor = step_anchor(&step.number);
+        if anchor == "step" {
+            self.error(
+                format!(
+                    "step number `{}` has no ASCII letter or digit to make its anchor from",
+                    step.number
+                ),
+                at,
+                "write step numbers with ASCII digits, e.g. \"2-10\"",
+            );
+        } else if let Some(other) = firsts.anchors.insert(anchor.clone(), step.number.as_str()) {
+            self.error(
+                format!(
+                    "steps `{other}` and `{}` would share the anchor `#{anchor}`",
+                    step.number
+                ),
+                at,
+                "step numbers must differ in their letters and digits, not only in punctuation",
+            );
+        }
+    }
+
+    fn unknown_role_help(&self, id: &str) -> String {
+        let known: Vec<&str> = self.fc.def.roles.iter().map(|r| r.id.as_str()).collect();
         format!(
             "{}add the role under `roles:` or use one of: {}",
             nearest(id, known.iter().copied()),
             known.join(", ")
         )
-    };
+    }
 
-    for (phase, step) in fc.steps() {
-        let nth = number_seen.entry(step.number.as_str()).or_insert(0);
-        let (step_at, step_len) = at_key("number", &step.number, *nth);
-        *nth += 1;
-        let located = step_at > 0;
-
-        if let Some(first) = first_phase.get(step.number.as_str()) {
-            diags.push(
-                Diagnostic::error(format!(
-                    "step number `{}` is used twice (first in phase `{first}`)",
-                    step.number
-                ))
-                .at_offset(file, step_at, step_len)
-                .with_help("every step needs its own number, as printed; fix the duplicate"),
-            );
-        } else {
-            first_phase.insert(step.number.as_str(), phase.id.as_str());
-            let anchor = step_anchor(&step.number);
-            if anchor == "step" {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "step number `{}` has no ASCII letter or digit to make its anchor from",
-                        step.number
-                    ))
-                    .at_offset(file, step_at, step_len)
-                    .with_help("write step numbers with ASCII digits, e.g. \"2-10\""),
-                );
-            } else if let Some(other) = anchors.insert(anchor.clone(), step.number.as_str()) {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "steps `{other}` and `{}` would share the anchor `#{anchor}`",
-                        step.number
-                    ))
-                    .at_offset(file, step_at, step_len)
-                    .with_help("step numbers must differ in their letters and digits, not only in punctuation"),
-                );
-            }
-        }
-
-        // Offsets below are searched from the step's own `number:` line, so an error lands in
-        // the step it belongs to.
-        let from = if located { step_at } else { 0 };
+    /// Every role a step names is declared, and `roles` is exactly what its parts name.
+    fn step_roles(&mut self, step: &Step, roles: &HashSet<&str>, from: usize) {
+        let text = self.text;
         let roles_line = find_from(text, from, "roles:").unwrap_or(from);
         for r in &step.roles {
             if !roles.contains(r.as_str()) {
                 let o = find_from(text, roles_line, r).unwrap_or(roles_line);
-                diags.push(
-                    Diagnostic::error(format!("step {}: unknown role `{r}`", step.number))
-                        .at_offset(file, o, r.len())
-                        .with_help(unknown_role_help(r)),
+                let help = self.unknown_role_help(r);
+                self.error(
+                    format!("step {}: unknown role `{r}`", step.number),
+                    (o, r.len()),
+                    help,
                 );
             }
         }
@@ -335,13 +386,14 @@ pub fn check(fc: &Flowchart) -> Diagnostics {
                 }
                 if !roles.contains(r.as_str()) {
                     let o = find_from(text, part_at, r).unwrap_or(part_at);
-                    diags.push(
-                        Diagnostic::error(format!(
+                    let help = self.unknown_role_help(r);
+                    self.error(
+                        format!(
                             "step {}, part {}: unknown role `{r}`",
                             step.number, part.label
-                        ))
-                        .at_offset(file, o, r.len())
-                        .with_help(unknown_role_help(r)),
+                        ),
+                        (o, r.len()),
+                        help,
                     );
                 }
             }
@@ -358,59 +410,63 @@ pub fn check(fc: &Flowchart) -> Diagnostics {
             if !extra.is_empty() {
                 what.push(format!("named by no part: {}", extra.join(", ")));
             }
-            diags.push(
-                Diagnostic::error(format!(
+            self.error(
+                format!(
                     "step {}: `roles` must be exactly the roles its parts name ({})",
                     step.number,
                     what.join("; ")
-                ))
-                .at_offset(file, roles_line, 6)
-                .with_help(format!("set `roles: [{}]`", union.join(", "))),
+                ),
+                (roles_line, 6),
+                format!("set `roles: [{}]`", union.join(", ")),
             );
         }
+    }
 
-        let next_line = find_from(text, from, "next:").unwrap_or(from);
+    /// `next` names existing steps, and not the step itself.
+    fn step_next(&mut self, step: &Step, numbers: &[&str], from: usize) {
+        let next_line = find_from(self.text, from, "next:").unwrap_or(from);
         for n in &step.next {
-            if !number_set.contains(n.as_str()) {
-                let o = find_from(text, next_line, n).unwrap_or(next_line);
-                diags.push(
-                    Diagnostic::error(format!(
+            let o = find_from(self.text, next_line, n).unwrap_or(next_line);
+            if !numbers.contains(&n.as_str()) {
+                self.error(
+                    format!(
                         "step {}: `next` names step `{n}`, which does not exist",
                         step.number
-                    ))
-                    .at_offset(file, o, n.len())
-                    .with_help(format!(
+                    ),
+                    (o, n.len()),
+                    format!(
                         "{}every `next` entry must be the number of a step in this file",
                         nearest(n, numbers.iter().copied())
-                    )),
+                    ),
                 );
             } else if n == &step.number {
-                let o = find_from(text, next_line, n).unwrap_or(next_line);
-                diags.push(
+                self.diags.push(
                     Diagnostic::warning(format!(
                         "step {}: `next` names the step itself; the arrow is not drawn",
                         step.number
                     ))
-                    .at_offset(file, o, n.len())
+                    .at_offset(&self.fc.file, o, n.len())
                     .with_help("remove it, or name the step the source's arrow points to"),
                 );
             }
         }
+    }
+
+    fn step_contacts(&mut self, step: &Step, from: usize) {
         for c in &step.contacts {
             if !c.phone.chars().any(|ch| ch.is_ascii_digit()) {
-                let o = find_from(text, from, &c.phone).unwrap_or(from);
-                diags.push(
-                    Diagnostic::error(format!(
+                let o = find_from(self.text, from, &c.phone).unwrap_or(from);
+                self.error(
+                    format!(
                         "step {}: contact `{}` has no digits in its phone number",
                         step.number, c.name
-                    ))
-                    .at_offset(file, o, c.phone.len().max(1))
-                    .with_help("write the number as printed, quoted: phone: \"03-5978-7509\""),
+                    ),
+                    (o, c.phone.len().max(1)),
+                    "write the number as printed, quoted: phone: \"03-5978-7509\"",
                 );
             }
         }
     }
-    diags
 }
 
 fn valid_id(id: &str, allow_dash: bool) -> bool {
@@ -585,88 +641,108 @@ pub struct PhaseSvg {
 /// The flow: one lane per role, a band per phase, a row per step with a box in the lane of
 /// every role it names, and arrows from `next`. Every box links to the step's text.
 pub fn svgs(fc: &Flowchart) -> Vec<PhaseSvg> {
-    let def = &fc.def;
-    let lane_of: HashMap<&str, usize> = def
-        .roles
+    let layout = Layout::of(&fc.def);
+    fc.def
+        .phases
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    let lanes = def.roles.len().max(1);
-    let width = PAD * 2 + LANE_W * lanes as i32;
-    let box_w = LANE_W - 2 * BOX_INSET;
-    // Estimated widths are not exact: keep half an em in reserve.
-    let text_ems = (box_w - 2 * TEXT_PAD) as f32 / FONT as f32 - 0.5;
-    let label_lines: Vec<Vec<String>> = def
-        .roles
-        .iter()
-        .map(|r| wrap_balanced(&r.label, (box_w as f32) / LABEL_FONT as f32, 0.0))
-        .collect();
-    let label_h = label_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * LABEL_LINE + 10;
+        .map(|(pi, phase)| PhaseSvg {
+            phase: phase.id.clone(),
+            svg: layout.phase_svg(pi),
+        })
+        .collect()
+}
 
-    // Layout: phases stacked top to bottom, each step in its own row.
-    let mut y = PAD;
-    let mut bar_tops: Vec<i32> = Vec::new();
-    let mut placed: Vec<Placed> = Vec::new();
-    let mut phase_of: Vec<usize> = Vec::new();
-    for (pi, phase) in def.phases.iter().enumerate() {
-        bar_tops.push(y);
-        y += PHASE_BAR + label_h + 12;
-        for step in &phase.steps {
-            let optional = step.optional_only_roles();
-            let mut step_lanes: Vec<(usize, bool)> = step
-                .roles
-                .iter()
-                .filter_map(|r| {
-                    lane_of
-                        .get(r.as_str())
-                        .map(|&l| (l, optional.contains(r.as_str())))
-                })
-                .collect();
-            step_lanes.sort_unstable();
-            step_lanes.dedup_by_key(|(l, _)| *l);
-            let indent = text_width(&step.number) + 0.4;
-            let lines = wrap(&step.title, text_ems, indent);
-            let extra = i32::from(step_lanes.iter().any(|(_, o)| *o));
-            let height = TEXT_PAD * 2 + (lines.len() as i32 + extra) * LINE;
-            placed.push(Placed {
-                step,
-                top: y,
-                height,
-                lanes: step_lanes,
-                lines,
-            });
-            phase_of.push(pi);
-            y += height + ROW_GAP;
-        }
-        y += 6;
-    }
-    let total = y - ROW_GAP + PAD;
-    // Band i runs from just above its bar to just above the next one.
-    let band = |i: usize| -> (i32, i32) {
-        let start = if i == 0 { 0 } else { bar_tops[i] - 6 };
-        let end = bar_tops.get(i + 1).map(|t| t - 6).unwrap_or(total);
-        (start, end.max(start + 1))
-    };
+/// Where every box goes: phases stacked top to bottom, each step in its own row, each role in
+/// its own lane. Computed once for the whole chart, then cut into one band per phase.
+struct Layout<'a> {
+    def: &'a FlowchartDef,
+    width: i32,
+    box_w: i32,
+    label_lines: Vec<Vec<String>>,
+    label_h: i32,
+    bar_tops: Vec<i32>,
+    total: i32,
+    placed: Vec<Placed<'a>>,
+    phase_of: Vec<usize>,
+    index: HashMap<&'a str, usize>,
+}
 
-    let index: HashMap<&str, usize> = placed
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.step.number.as_str(), i))
-        .collect();
-    let id = escape_attr(&def.id);
-    let role_list: Vec<&str> = def.roles.iter().map(|r| r.label.as_str()).collect();
-
-    let mut result = Vec::with_capacity(def.phases.len());
-    for (pi, phase) in def.phases.iter().enumerate() {
-        let (start, end) = band(pi);
-        let height = end - start;
-        let pid = format!("fc-{id}-{}", escape_attr(&phase.id));
-        let mine: Vec<usize> = (0..placed.len()).filter(|&i| phase_of[i] == pi).collect();
-        let numbers: Vec<&str> = mine
+impl<'a> Layout<'a> {
+    fn of(def: &'a FlowchartDef) -> Self {
+        let lane_of: HashMap<&str, usize> = def
+            .roles
             .iter()
-            .map(|&i| placed[i].step.number.as_str())
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
             .collect();
+        let lanes = def.roles.len().max(1);
+        let box_w = LANE_W - 2 * BOX_INSET;
+        // Estimated widths are not exact: keep half an em in reserve.
+        let text_ems = (box_w - 2 * TEXT_PAD) as f32 / FONT as f32 - 0.5;
+        let label_lines: Vec<Vec<String>> = def
+            .roles
+            .iter()
+            .map(|r| wrap_balanced(&r.label, (box_w as f32) / LABEL_FONT as f32, 0.0))
+            .collect();
+        let label_h = label_lines.iter().map(Vec::len).max().unwrap_or(1) as i32 * LABEL_LINE + 10;
+        let mut y = PAD;
+        let mut bar_tops: Vec<i32> = Vec::new();
+        let mut placed: Vec<Placed> = Vec::new();
+        let mut phase_of: Vec<usize> = Vec::new();
+        for (pi, phase) in def.phases.iter().enumerate() {
+            bar_tops.push(y);
+            y += PHASE_BAR + label_h + 12;
+            for step in &phase.steps {
+                let p = place(step, &lane_of, text_ems, y);
+                y += p.height + ROW_GAP;
+                placed.push(p);
+                phase_of.push(pi);
+            }
+            y += 6;
+        }
+        let index = placed
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.step.number.as_str(), i))
+            .collect();
+        Layout {
+            def,
+            width: PAD * 2 + LANE_W * lanes as i32,
+            box_w,
+            label_lines,
+            label_h,
+            bar_tops,
+            total: y - ROW_GAP + PAD,
+            placed,
+            phase_of,
+            index,
+        }
+    }
+
+    /// Band `pi` runs from just above its bar to just above the next one.
+    fn band(&self, pi: usize) -> (i32, i32) {
+        let start = if pi == 0 { 0 } else { self.bar_tops[pi] - 6 };
+        let end = self
+            .bar_tops
+            .get(pi + 1)
+            .map(|t| t - 6)
+            .unwrap_or(self.total);
+        (start, end.max(start + 1))
+    }
+
+    fn phase_svg(&self, pi: usize) -> String {
+        let def = self.def;
+        let phase = &def.phases[pi];
+        let (start, end) = self.band(pi);
+        let (width, height) = (self.width, end - start);
+        let pid = format!("fc-{}-{}", escape_attr(&def.id), escape_attr(&phase.id));
+        let mine: Vec<&Placed> = (0..self.placed.len())
+            .filter(|&i| self.phase_of[i] == pi)
+            .map(|i| &self.placed[i])
+            .collect();
+        let numbers: Vec<&str> = mine.iter().map(|p| p.step.number.as_str()).collect();
+        let role_list: Vec<&str> = def.roles.iter().map(|r| r.label.as_str()).collect();
         let mut out = String::with_capacity(16 * 1024);
         // The drawing is an image (role="img", named by its title and description); the box
         // links lie over it in a layer of their own, because an image's content is
@@ -693,18 +769,35 @@ pub fn svgs(fc: &Flowchart) -> Vec<PhaseSvg> {
             out,
             "<defs><marker id=\"{pid}-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path class=\"fc-arrowhead\" d=\"M0,0 L10,5 L0,10 z\" fill=\"#1a1a1c\"/></marker></defs>"
         );
+        self.lanes(&mut out, pi, (start, end));
+        self.phase_bar(&mut out, pi);
+        joins(&mut out, &mine);
+        self.arrows(&mut out, pi, end, &pid);
+        out.push_str("<g class=\"fc-steps\">");
+        for p in &mine {
+            boxes(&mut out, def, p, self.box_w);
+        }
+        out.push_str("</g></svg>");
+        // Each box a link to its step's text.
+        out.push_str("<g class=\"fc-links\" aria-hidden=\"true\">");
+        for p in &mine {
+            box_links(&mut out, def, p, self.box_w);
+        }
+        out.push_str("</g></svg>");
+        out
+    }
 
-        // Lanes behind everything.
+    /// The lanes, behind everything.
+    fn lanes(&self, out: &mut String, pi: usize, (start, end): (i32, i32)) {
+        let def = self.def;
+        let top = if pi == 0 { PAD } else { start };
+        let bottom = if pi + 1 == def.phases.len() {
+            end - PAD
+        } else {
+            end
+        };
         out.push_str("<g class=\"fc-lanes\">");
         for (i, r) in def.roles.iter().enumerate() {
-            let (top, bottom) = (
-                if pi == 0 { PAD } else { start },
-                if pi + 1 == def.phases.len() {
-                    end - PAD
-                } else {
-                    end
-                },
-            );
             let _ = write!(
                 out,
                 "<rect class=\"fc-lane fc-lane-{}\" data-lane=\"{}\" x=\"{}\" y=\"{top}\" width=\"{LANE_W}\" height=\"{}\" fill=\"{}\"/>",
@@ -716,13 +809,17 @@ pub fn svgs(fc: &Flowchart) -> Vec<PhaseSvg> {
             );
         }
         out.push_str("</g>");
+    }
 
-        // The phase's title bar, then the lane labels: every band (and printed page) has them.
-        let top = bar_tops[pi];
+    /// The phase's title bar, then the lane labels: every band (and printed page) has them.
+    fn phase_bar(&self, out: &mut String, pi: usize) {
+        let def = self.def;
+        let phase = &def.phases[pi];
+        let top = self.bar_tops[pi];
         let _ = write!(
             out,
             "<g class=\"fc-phase\"><rect class=\"fc-phase-bar\" x=\"{PAD}\" y=\"{top}\" width=\"{}\" height=\"{PHASE_BAR}\" fill=\"#0031d8\"/><text class=\"fc-phase-title\" x=\"{}\" y=\"{}\" font-size=\"15\" font-weight=\"700\" fill=\"#ffffff\">{} {}</text>",
-            width - 2 * PAD,
+            self.width - 2 * PAD,
             PAD + 10,
             top + 21,
             escape_attr(&phase.number),
@@ -734,7 +831,7 @@ pub fn svgs(fc: &Flowchart) -> Vec<PhaseSvg> {
                 "<text class=\"fc-lane-label\" data-lane=\"{}\" text-anchor=\"middle\" font-size=\"{LABEL_FONT}\" font-weight=\"700\" fill=\"#4d4d52\">",
                 escape_attr(&r.id)
             );
-            let lines = label_lines.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let lines = self.label_lines.get(i).map(Vec::as_slice).unwrap_or(&[]);
             for (n, l) in lines.iter().enumerate() {
                 let _ = write!(
                     out,
@@ -747,71 +844,22 @@ pub fn svgs(fc: &Flowchart) -> Vec<PhaseSvg> {
             out.push_str("</text>");
         }
         out.push_str("</g>");
+    }
 
-        // Dotted connectors between the boxes of one step in several lanes.
-        out.push_str("<g class=\"fc-joins\">");
-        for p in mine.iter().map(|&i| &placed[i]) {
-            if let (Some(first), Some(last)) = (p.lanes.first(), p.lanes.last()) {
-                if first.0 != last.0 {
-                    let y = p.top + p.height / 2;
-                    let _ = write!(
-                        out,
-                        "<path class=\"fc-join\" d=\"M{},{y} H{}\" stroke=\"#767676\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\" fill=\"none\"/>",
-                        lane_x(first.0) + LANE_W - BOX_INSET,
-                        lane_x(last.0) + BOX_INSET,
-                    );
-                }
-            }
-        }
-        out.push_str("</g>");
-
-        // Arrows, under the boxes. One that leaves the band ends at its edge with the number
-        // it leads to; one that enters starts below the lane labels with where it comes from.
+    /// Arrows, under the boxes. One that leaves the band ends at its edge with the number it
+    /// leads to; one that enters starts below the lane labels with where it comes from.
+    fn arrows(&self, out: &mut String, pi: usize, end: i32, pid: &str) {
         out.push_str("<g class=\"fc-arrows\">");
-        for (si, src) in placed.iter().enumerate() {
+        for (si, src) in self.placed.iter().enumerate() {
             for n in &src.step.next {
-                let Some(&ti) = index.get(n.as_str()) else {
+                let Some(&ti) = self.index.get(n.as_str()) else {
                     continue;
                 };
-                let dst = &placed[ti];
-                if ti == si || (phase_of[si] != pi && phase_of[ti] != pi) {
+                if ti == si || (self.phase_of[si] != pi && self.phase_of[ti] != pi) {
                     continue;
                 }
-                let (d, label) = if phase_of[si] == phase_of[ti] {
-                    match route(src, dst, &placed) {
-                        Some(d) => (d, None),
-                        None => continue,
-                    }
-                } else if phase_of[si] == pi {
-                    let Some(&(lane, _)) = src.lanes.last() else {
-                        continue;
-                    };
-                    let gx = lane_x(lane) + LANE_W;
-                    let sy = src.top + src.height / 2;
-                    (
-                        format!("M{},{sy} H{gx} V{}", gx - BOX_INSET, end - 4),
-                        Some((gx - 4, end - 10, "end", format!("{} へ", n))),
-                    )
-                } else {
-                    let Some(&(lane, _)) = dst.lanes.first() else {
-                        continue;
-                    };
-                    let gx = lane_x(lane) + BOX_INSET / 2;
-                    let from_y = top + PHASE_BAR + label_h + 2;
-                    let cx = lane_center(lane);
-                    (
-                        format!(
-                            "M{gx},{from_y} V{} H{cx} V{}",
-                            dst.top - ROW_GAP / 2,
-                            dst.top
-                        ),
-                        Some((
-                            gx + 4,
-                            from_y + 9,
-                            "start",
-                            format!("{} から", src.step.number),
-                        )),
-                    )
+                let Some((d, label)) = self.arrow_path(si, ti, pi, end) else {
+                    continue;
                 };
                 let _ = write!(
                     out,
@@ -829,24 +877,99 @@ pub fn svgs(fc: &Flowchart) -> Vec<PhaseSvg> {
             }
         }
         out.push_str("</g>");
-
-        out.push_str("<g class=\"fc-steps\">");
-        for p in mine.iter().map(|&i| &placed[i]) {
-            boxes(&mut out, def, p, box_w);
-        }
-        out.push_str("</g></svg>");
-        // Each box a link to its step's text.
-        out.push_str("<g class=\"fc-links\" aria-hidden=\"true\">");
-        for p in mine.iter().map(|&i| &placed[i]) {
-            box_links(&mut out, def, p, box_w);
-        }
-        out.push_str("</g></svg>");
-        result.push(PhaseSvg {
-            phase: phase.id.clone(),
-            svg: out,
-        });
     }
-    result
+
+    /// The path of the arrow from step `si` to step `ti` in band `pi`, with a label where it
+    /// crosses the band's edge; None when it cannot be drawn.
+    #[allow(clippy::type_complexity)]
+    fn arrow_path(
+        &self,
+        si: usize,
+        ti: usize,
+        pi: usize,
+        end: i32,
+    ) -> Option<(String, Option<(i32, i32, &'static str, String)>)> {
+        let (src, dst) = (&self.placed[si], &self.placed[ti]);
+        if self.phase_of[si] == self.phase_of[ti] {
+            return route(src, dst, &self.placed).map(|d| (d, None));
+        }
+        if self.phase_of[si] == pi {
+            let &(lane, _) = src.lanes.last()?;
+            let gx = lane_x(lane) + LANE_W;
+            let sy = src.top + src.height / 2;
+            return Some((
+                format!("M{},{sy} H{gx} V{}", gx - BOX_INSET, end - 4),
+                Some((gx - 4, end - 10, "end", format!("{} へ", dst.step.number))),
+            ));
+        }
+        let &(lane, _) = dst.lanes.first()?;
+        let gx = lane_x(lane) + BOX_INSET / 2;
+        let from_y = self.bar_tops[pi] + PHASE_BAR + self.label_h + 2;
+        let cx = lane_center(lane);
+        Some((
+            format!(
+                "M{gx},{from_y} V{} H{cx} V{}",
+                dst.top - ROW_GAP / 2,
+                dst.top
+            ),
+            Some((
+                gx + 4,
+                from_y + 9,
+                "start",
+                format!("{} から", src.step.number),
+            )),
+        ))
+    }
+}
+
+/// One step's row: its lanes (one per role it names) and its wrapped title.
+fn place<'a>(
+    step: &'a Step,
+    lane_of: &HashMap<&str, usize>,
+    text_ems: f32,
+    top: i32,
+) -> Placed<'a> {
+    let optional = step.optional_only_roles();
+    let mut lanes: Vec<(usize, bool)> = step
+        .roles
+        .iter()
+        .filter_map(|r| {
+            lane_of
+                .get(r.as_str())
+                .map(|&l| (l, optional.contains(r.as_str())))
+        })
+        .collect();
+    lanes.sort_unstable();
+    lanes.dedup_by_key(|(l, _)| *l);
+    let indent = text_width(&step.number) + 0.4;
+    let lines = wrap(&step.title, text_ems, indent);
+    let extra = i32::from(lanes.iter().any(|(_, o)| *o));
+    Placed {
+        step,
+        top,
+        height: TEXT_PAD * 2 + (lines.len() as i32 + extra) * LINE,
+        lanes,
+        lines,
+    }
+}
+
+/// Dotted connectors between the boxes of one step in several lanes.
+fn joins(out: &mut String, mine: &[&Placed]) {
+    out.push_str("<g class=\"fc-joins\">");
+    for p in mine {
+        if let (Some(first), Some(last)) = (p.lanes.first(), p.lanes.last()) {
+            if first.0 != last.0 {
+                let y = p.top + p.height / 2;
+                let _ = write!(
+                    out,
+                    "<path class=\"fc-join\" d=\"M{},{y} H{}\" stroke=\"#767676\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\" fill=\"none\"/>",
+                    lane_x(first.0) + LANE_W - BOX_INSET,
+                    lane_x(last.0) + BOX_INSET,
+                );
+            }
+        }
+    }
+    out.push_str("</g>");
 }
 
 /// All phases' SVGs, one after the other (as the page shows them).
