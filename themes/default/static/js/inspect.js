@@ -486,6 +486,165 @@
   }
 
   // ---------------------------------------------------------------- the inspection page
+  // The report of one load: summary, unreadable files, the files, then the findings by heading.
+  function renderReport(data, root, body, report, at) {
+    body.textContent = '';
+    var summary = el('div', 'inspect-summary');
+    var verdict = failed(report)
+      ? (count(report, 'fail') ? '記入の不足が' + count(report, 'fail') + '件あります。' : '') +
+        (count(report, 'error') ? '読めないファイルが' + count(report, 'error') + '件あります。' : '')
+      : '記入の不足はありません。現地で確認する点と助言する点を確認してください。';
+    summary.appendChild(el('p', 'inspect-verdict' + (failed(report) ? ' is-failed' : ' is-ok'), verdict));
+    summary.appendChild(countsList(report, ['fail', 'onsite', 'advice', 'pass', 'info', 'error']));
+    summary.appendChild(el('p', 'inspect-when', '点検日時：' + at.toLocaleString('ja-JP')));
+    body.appendChild(summary);
+
+    var errors = report.findings.filter(function (f) { return f.status === 'error'; });
+    if (errors.length) {
+      var box = el('section', 'inspect-errors');
+      box.setAttribute('role', 'alert');
+      box.appendChild(el('h3', null, '読めないファイル（' + errors.length + '件）'));
+      var ul = el('ul');
+      errors.forEach(function (f) {
+        var li = el('li');
+        li.appendChild(el('strong', 'file-name', f.file));
+        li.appendChild(document.createTextNode('：' + f.message));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      body.appendChild(box);
+    }
+
+    if (report.sheets.length) {
+      var table = el('table', 'inspect-sheets');
+      var cap = el('caption', null, '点検したファイル（' + report.sheets.length + '件）');
+      table.appendChild(cap);
+      var head = el('tr');
+      ['ファイル', '様式', '事業者名', '控えの名前'].forEach(function (t) {
+        var th = el('th', null, t);
+        th.scope = 'col';
+        head.appendChild(th);
+      });
+      var thead = el('thead');
+      thead.appendChild(head);
+      table.appendChild(thead);
+      var tbody = el('tbody');
+      report.sheets.forEach(function (s) {
+        var tr = el('tr');
+        var c = byId(data, s.checklist);
+        [s.file, c ? c.title + '（' + c.form + '）' : s.form, s.vendor_name || '—', s.copy_name || '—'].forEach(function (t) {
+          tr.appendChild(el('td', null, t));
+        });
+        tbody.appendChild(tr);
+      });
+      table.appendChild(tbody);
+      body.appendChild(table);
+    }
+
+    var notes = report.findings.filter(function (f) { return f.heading === null && f.status !== 'error'; });
+    if (notes.length) {
+      var n = el('section', 'inspect-group');
+      n.appendChild(el('h3', 'inspect-group-title', 'ファイルについて'));
+      var nl = el('ul', 'inspect-findings');
+      notes.forEach(function (f) {
+        var li = el('li', 'finding');
+        li.appendChild(el('span', 'finding-message', f.file + '：' + f.message));
+        nl.appendChild(li);
+      });
+      n.appendChild(nl);
+      body.appendChild(n);
+    }
+    // Messages name the form and the vendor; file names are added only when that is not enough.
+    var who = report.sheets.map(function (s) { return s.form + '\u0000' + (s.vendor_name || ''); });
+    var ambiguous = who.some(function (w, k) { return who.indexOf(w) !== k; });
+    if (report.returns.length <= 1) {
+      groups(data, report).forEach(function (g) {
+        body.appendChild(renderGroup(data, root, g, 3, { files: ambiguous }));
+      });
+      return;
+    }
+    // Several facilities in one load: each is judged on its own and shown on its own.
+    report.returns.forEach(function (ret, n) {
+      body.appendChild(renderReturn(data, root, ret, n, report, ambiguous));
+    });
+  }
+
+  // One facility's part of a load of several.
+  function renderReturn(data, root, ret, n, report, ambiguous) {
+    var mine = function (x) { return ret.files.indexOf(x.file) >= 0; };
+    var part = { sheets: report.sheets.filter(mine), findings: report.findings.filter(mine) };
+    var section = el('section', 'inspect-return');
+    var title = ret.facility_file
+      ? '施設' + (n + 1) + '：' + ret.facility_label + '（' + ret.facility_file + '）'
+      : 'どの施設のものか分からない「事業者確認用」（' + ret.facility_label + '）';
+    section.appendChild(el('h3', 'inspect-return-title', title));
+    var fails = count(part, 'fail');
+    section.appendChild(el('p', 'inspect-return-verdict' + (fails ? ' is-failed' : ' is-ok'),
+      (fails ? '記入の不足が' + fails + '件あります。' : '記入の不足はありません。') + 'ファイル：' + ret.files.join('、')));
+    groups(data, part).forEach(function (g) {
+      section.appendChild(renderGroup(data, root, g, 4, { files: ambiguous }));
+    });
+    return section;
+  }
+
+  // The report as a file, for the inspector's records.
+  function saveReport(data, last, statusLine) {
+    if (!last) return;
+    var r = last.report;
+    var counts = {};
+    STATUSES.forEach(function (s) { counts[s] = count(r, s); });
+    var doc = {
+      format: 'kensa-inspection',
+      format_version: 1,
+      generator: data.generator,
+      inspected_at: last.at.toISOString(),
+      files: r.sheets,
+      failed: failed(r),
+      counts: counts,
+      findings: r.findings
+    };
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }));
+    // The local date and time: a report saved before 9:00 in Japan is named after that day.
+    var t = last.at, pad = function (v) { return (v < 10 ? '0' : '') + v; };
+    var stamp = t.getFullYear() + pad(t.getMonth() + 1) + pad(t.getDate()) + '-' + pad(t.getHours()) + pad(t.getMinutes());
+    a.download = 'kensa-inspection-' + stamp + '.json';
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 5000);
+    statusLine.textContent = '点検結果を ' + a.download + ' として保存しました。';
+  }
+
+  // Files dropped anywhere on the page are read; the browser must not open them instead.
+  function acceptDrops(zone, add) {
+    var depth = 0;
+    function hasFiles(e) {
+      return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types || [], 'Files') >= 0;
+    }
+    document.addEventListener('dragenter', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth++;
+      zone.classList.add('is-dragover');
+    });
+    document.addEventListener('dragleave', function (e) {
+      if (!hasFiles(e)) return;
+      if (--depth <= 0) { depth = 0; zone.classList.remove('is-dragover'); }
+    });
+    document.addEventListener('dragover', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    });
+    document.addEventListener('drop', function (e) {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      zone.classList.remove('is-dragover');
+      add(e.dataTransfer.files);
+    });
+  }
+
   function inspectionPage(data, load) {
     var root = load.getAttribute('data-root') || '';
     var input = document.getElementById('inspect-files');
@@ -561,134 +720,8 @@
       }
       var report = inspect(data, files);
       last = { report: report, at: new Date() };
-      render(report, last.at);
+      renderReport(data, root, body, report, last.at);
       reportBox.hidden = false;
-    }
-
-    function render(report, at) {
-      body.textContent = '';
-      var summary = el('div', 'inspect-summary');
-      var verdict = failed(report)
-        ? (count(report, 'fail') ? '記入の不足が' + count(report, 'fail') + '件あります。' : '') +
-          (count(report, 'error') ? '読めないファイルが' + count(report, 'error') + '件あります。' : '')
-        : '記入の不足はありません。現地で確認する点と助言する点を確認してください。';
-      summary.appendChild(el('p', 'inspect-verdict' + (failed(report) ? ' is-failed' : ' is-ok'), verdict));
-      summary.appendChild(countsList(report, ['fail', 'onsite', 'advice', 'pass', 'info', 'error']));
-      summary.appendChild(el('p', 'inspect-when', '点検日時：' + at.toLocaleString('ja-JP')));
-      body.appendChild(summary);
-
-      var errors = report.findings.filter(function (f) { return f.status === 'error'; });
-      if (errors.length) {
-        var box = el('section', 'inspect-errors');
-        box.setAttribute('role', 'alert');
-        box.appendChild(el('h3', null, '読めないファイル（' + errors.length + '件）'));
-        var ul = el('ul');
-        errors.forEach(function (f) {
-          var li = el('li');
-          li.appendChild(el('strong', 'file-name', f.file));
-          li.appendChild(document.createTextNode('：' + f.message));
-          ul.appendChild(li);
-        });
-        box.appendChild(ul);
-        body.appendChild(box);
-      }
-
-      if (report.sheets.length) {
-        var table = el('table', 'inspect-sheets');
-        var cap = el('caption', null, '点検したファイル（' + report.sheets.length + '件）');
-        table.appendChild(cap);
-        var head = el('tr');
-        ['ファイル', '様式', '事業者名', '控えの名前'].forEach(function (t) {
-          var th = el('th', null, t);
-          th.scope = 'col';
-          head.appendChild(th);
-        });
-        var thead = el('thead');
-        thead.appendChild(head);
-        table.appendChild(thead);
-        var tbody = el('tbody');
-        report.sheets.forEach(function (s) {
-          var tr = el('tr');
-          var c = byId(data, s.checklist);
-          [s.file, c ? c.title + '（' + c.form + '）' : s.form, s.vendor_name || '—', s.copy_name || '—'].forEach(function (t) {
-            tr.appendChild(el('td', null, t));
-          });
-          tbody.appendChild(tr);
-        });
-        table.appendChild(tbody);
-        body.appendChild(table);
-      }
-
-      var notes = report.findings.filter(function (f) { return f.heading === null && f.status !== 'error'; });
-      if (notes.length) {
-        var n = el('section', 'inspect-group');
-        n.appendChild(el('h3', 'inspect-group-title', 'ファイルについて'));
-        var nl = el('ul', 'inspect-findings');
-        notes.forEach(function (f) {
-          var li = el('li', 'finding');
-          li.appendChild(el('span', 'finding-message', f.file + '：' + f.message));
-          nl.appendChild(li);
-        });
-        n.appendChild(nl);
-        body.appendChild(n);
-      }
-      // Messages name the form and the vendor; file names are added only when that is not enough.
-      var who = report.sheets.map(function (s) { return s.form + '\u0000' + (s.vendor_name || ''); });
-      var ambiguous = who.some(function (w, k) { return who.indexOf(w) !== k; });
-      if (report.returns.length <= 1) {
-        groups(data, report).forEach(function (g) {
-          body.appendChild(renderGroup(data, root, g, 3, { files: ambiguous }));
-        });
-        return;
-      }
-      // Several facilities in one load: each is judged on its own and shown on its own.
-      report.returns.forEach(function (ret, n) {
-        body.appendChild(renderReturn(ret, n, report, ambiguous));
-      });
-    }
-
-    function renderReturn(ret, n, report, ambiguous) {
-      var mine = function (x) { return ret.files.indexOf(x.file) >= 0; };
-      var part = { sheets: report.sheets.filter(mine), findings: report.findings.filter(mine) };
-      var section = el('section', 'inspect-return');
-      var title = ret.facility_file
-        ? '施設' + (n + 1) + '：' + ret.facility_label + '（' + ret.facility_file + '）'
-        : 'どの施設のものか分からない「事業者確認用」（' + ret.facility_label + '）';
-      section.appendChild(el('h3', 'inspect-return-title', title));
-      var fails = count(part, 'fail');
-      section.appendChild(el('p', 'inspect-return-verdict' + (fails ? ' is-failed' : ' is-ok'),
-        (fails ? '記入の不足が' + fails + '件あります。' : '記入の不足はありません。') + 'ファイル：' + ret.files.join('、')));
-      groups(data, part).forEach(function (g) {
-        section.appendChild(renderGroup(data, root, g, 4, { files: ambiguous }));
-      });
-      return section;
-    }
-
-    function save() {
-      if (!last) return;
-      var r = last.report;
-      var counts = {};
-      STATUSES.forEach(function (s) { counts[s] = count(r, s); });
-      var doc = {
-        format: 'kensa-inspection',
-        format_version: 1,
-        generator: data.generator,
-        inspected_at: last.at.toISOString(),
-        files: r.sheets,
-        failed: failed(r),
-        counts: counts,
-        findings: r.findings
-      };
-      var a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/json' }));
-      // The local date and time: a report saved before 9:00 in Japan is named after that day.
-      var t = last.at, pad = function (v) { return (v < 10 ? '0' : '') + v; };
-      var stamp = t.getFullYear() + pad(t.getMonth() + 1) + pad(t.getDate()) + '-' + pad(t.getHours()) + pad(t.getMinutes());
-      a.download = 'kensa-inspection-' + stamp + '.json';
-      document.body.appendChild(a);
-      a.click();
-      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 5000);
-      statusLine.textContent = '点検結果を ' + a.download + ' として保存しました。';
     }
 
     input.addEventListener('change', function () {
@@ -702,36 +735,8 @@
       input.focus();
     });
     document.getElementById('inspect-print').addEventListener('click', function () { window.print(); });
-    document.getElementById('inspect-save').addEventListener('click', save);
-
-    // Files dropped anywhere on the page are read; the browser must not open them instead.
-    var depth = 0;
-    function hasFiles(e) {
-      return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types || [], 'Files') >= 0;
-    }
-    document.addEventListener('dragenter', function (e) {
-      if (!hasFiles(e)) return;
-      e.preventDefault();
-      depth++;
-      zone.classList.add('is-dragover');
-    });
-    document.addEventListener('dragleave', function (e) {
-      if (!hasFiles(e)) return;
-      if (--depth <= 0) { depth = 0; zone.classList.remove('is-dragover'); }
-    });
-    document.addEventListener('dragover', function (e) {
-      if (!hasFiles(e)) return;
-      e.preventDefault();
-      e.dataTransfer.dropEffect = 'copy';
-    });
-    document.addEventListener('drop', function (e) {
-      if (!hasFiles(e)) return;
-      e.preventDefault();
-      depth = 0;
-      zone.classList.remove('is-dragover');
-      add(e.dataTransfer.files);
-    });
-
+    document.getElementById('inspect-save').addEventListener('click', function () { saveReport(data, last, statusLine); });
+    acceptDrops(zone, add);
     load.hidden = false;
   }
 
