@@ -14,6 +14,8 @@ pub struct Loaded {
     pub sources: Vec<SourceFile>,
     /// Other files (images, PDFs), relative to `content/`, copied as they are.
     pub static_files: Vec<PathBuf>,
+    /// What was skipped and why (links that lead out of `content/` or nowhere).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Reads every file under `root/content`. Paths in the result are relative to `root`.
@@ -29,6 +31,8 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
     }
     let mut text_paths = Vec::new();
     let mut static_files = Vec::new();
+    let mut warnings = Vec::new();
+    let content_abs = std::fs::canonicalize(&content).unwrap_or_else(|_| content.clone());
     for entry in WalkDir::new(&content).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -37,6 +41,10 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            warnings.extend(skipped_link(root, entry.path(), &content_abs));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -60,15 +68,7 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
             let bytes = std::fs::read(root.join(rel)).map_err(|e| {
                 Diagnostic::error(format!("cannot read {}: {e}", rel.display())).in_file(rel)
             })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Diagnostic::error(format!(
-                    "{} is not UTF-8 text (invalid byte at {})",
-                    rel.display(),
-                    e.utf8_error().valid_up_to()
-                ))
-                .in_file(rel)
-                .with_help("save the file as UTF-8 (without Shift_JIS conversion)")
-            })?;
+            let text = String::from_utf8(bytes).map_err(|e| not_utf8(rel, e))?;
             Ok(SourceFile::new(rel.clone(), text))
         })
         .collect();
@@ -85,7 +85,44 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
     Ok(Loaded {
         sources,
         static_files,
+        warnings,
     })
+}
+
+/// A file that is not UTF-8, located at its first bad byte (the text before it is valid, so
+/// line and column count as an editor does).
+fn not_utf8(rel: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
+    let at = e.utf8_error().valid_up_to();
+    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+    let file = SourceFile::new(rel.to_path_buf(), lossy);
+    Diagnostic::error(format!(
+        "{} is not UTF-8 text (the first byte that is not is byte {at})",
+        rel.display()
+    ))
+    .at_offset(&file, at, 1)
+    .with_help("save the file as UTF-8 (an editor's \"UTF-8\" encoding, not Shift_JIS or ANSI)")
+}
+
+/// kensa does not follow links: a link that leads out of `content/` or nowhere is said so,
+/// instead of being skipped without a word. A link to a file inside `content/` needs no word:
+/// that file is read where it is.
+fn skipped_link(root: &Path, link: &Path, content_abs: &Path) -> Option<Diagnostic> {
+    let rel = link.strip_prefix(root).unwrap_or(link).to_path_buf();
+    let why = match std::fs::canonicalize(link) {
+        Err(_) => "it leads nowhere (its target is missing, or the link is a loop)",
+        Ok(target) if !target.starts_with(content_abs) => {
+            "it points outside content/, and a site is built only from what content/ holds"
+        }
+        Ok(_) => return None,
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "{} is a symbolic link and was skipped: {why}",
+            rel.display()
+        ))
+        .in_file(&rel)
+        .with_help("copy the file into content/, or remove the link"),
+    )
 }
 
 #[cfg(test)]

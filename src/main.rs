@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use kensa::diag::Diagnostics;
 use kensa::pipeline::{self, BuildOptions};
 
 /// Builds the website of MHLW's cybersecurity checklists, manuals and inspectors' guides.
@@ -112,7 +113,7 @@ fn inspect(
     let site = match pipeline::load_site(root) {
         Ok((site, _)) => site,
         Err(diags) => {
-            pipeline::print_diagnostics(diags, color);
+            pipeline::print_diagnostics(diags, color, false);
             return ExitCode::FAILURE;
         }
     };
@@ -196,9 +197,13 @@ fn main() -> ExitCode {
             }) {
                 Ok(report) => {
                     let warnings = report.warnings.len();
-                    for w in report.warnings.into_iter().filter(|_| !cli.quiet) {
-                        eprint!("{}", w.render(color));
-                    }
+                    pipeline::print_diagnostics(
+                        Diagnostics {
+                            items: report.warnings,
+                        },
+                        color,
+                        cli.quiet,
+                    );
                     if !cli.quiet {
                         println!(
                             "built {} pages ({} files) into {} in {:.2} s{}",
@@ -216,7 +221,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
-                    pipeline::print_diagnostics(diags, color);
+                    pipeline::print_diagnostics(diags, color, cli.quiet);
                     ExitCode::FAILURE
                 }
             }
@@ -224,9 +229,7 @@ fn main() -> ExitCode {
         Command::Check { root } => match pipeline::check(&root) {
             Ok((site, warnings)) => {
                 let n = warnings.len();
-                for w in warnings {
-                    eprint!("{}", w.render(color));
-                }
+                pipeline::print_diagnostics(Diagnostics { items: warnings }, color, cli.quiet);
                 if !cli.quiet {
                     println!(
                         "ok: {} pages, {} checklists, {} manuals, {n} warning(s)",
@@ -238,7 +241,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(diags) => {
-                pipeline::print_diagnostics(diags, color);
+                pipeline::print_diagnostics(diags, color, cli.quiet);
                 ExitCode::FAILURE
             }
         },

@@ -1,12 +1,254 @@
 //! Write stage: the whole site goes into a fresh folder beside the output, which is swapped
 //! in only when every file is written. A failed build leaves the previous output untouched.
+//!
+//! Because a build replaces the whole output folder, kensa refuses one whose replacement would
+//! delete what it did not write (`check_out_dir`), marks every output it writes (`MARKER`), and
+//! keeps two builds into one folder apart with a lock file beside it.
 
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::Output;
+
+/// Written into every output folder: a later build may replace a folder that holds it.
+pub const MARKER: &str = ".kensa-output";
+const MARKER_TEXT: &str = "This folder is written by kensa (kensa build, kensa serve).\nEach build replaces all of it: keep nothing of your own here.\n";
+
+fn refusal(message: String, help: String) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    d.push(Diagnostic::error(message).with_help(help));
+    d
+}
+
+/// `p` made absolute, with `.` and `..` resolved and symlinks followed as far as it exists, so
+/// that `--out content/../content` or a link to the sources is seen for what it is.
+fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut existing = joined.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    while std::fs::canonicalize(&existing).is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.iter().rev() {
+        match Path::new(part).components().next() {
+            Some(Component::ParentDir) => {
+                out.pop();
+            }
+            Some(Component::CurDir) | None => {}
+            _ => out.push(part),
+        }
+    }
+    out
+}
+
+/// Refuses an output folder whose replacement would delete what kensa did not write: the site
+/// itself or a folder holding it, anything inside `content/` or `themes/`, a file, or a folder
+/// that holds files and was not written by kensa.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
+    let (root_abs, out_abs) = (absolute(root), absolute(out));
+    let shown = out.display();
+    let own = root.join("public");
+    if root_abs.starts_with(&out_abs) {
+        return Err(refusal(
+            format!("--out {shown} is the site's folder or holds it: a build replaces the whole output folder, which would delete the site's sources"),
+            format!("write the site into a folder of its own, such as {}", own.display()),
+        ));
+    }
+    for sources in ["content", "themes"] {
+        if out_abs.starts_with(root_abs.join(sources)) {
+            return Err(refusal(
+                format!("--out {shown} is inside {sources}/: the build would replace the site's own sources, and the next build would read its output as content"),
+                format!("write the site outside content/ and themes/, such as {}", own.display()),
+            ));
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(refusal(
+            format!("--out {shown} is a file, not a folder"),
+            "name a folder (it is created if missing)".into(),
+        ));
+    }
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(()); // missing: created by the build
+    };
+    let names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() || out.join(MARKER).is_file() || looks_like_old_output(out) {
+        return Ok(());
+    }
+    let mut shown_names = names.clone();
+    shown_names.sort();
+    shown_names.truncate(3);
+    Err(refusal(
+        format!(
+            "--out {shown} holds {} file(s) or folder(s) kensa did not write ({}{}): a build replaces the whole output folder and would delete them",
+            names.len(),
+            shown_names.join(", "),
+            if names.len() > 3 { ", …" } else { "" }
+        ),
+        "choose an empty or new folder for the site, or move those files elsewhere first".into(),
+    ))
+}
+
+/// An output written before outputs were marked: its pages, its scripts and its service worker.
+fn looks_like_old_output(dir: &Path) -> bool {
+    ["index.html", "sw.js", "assets/js/form.js"]
+        .iter()
+        .all(|f| dir.join(f).is_file())
+}
+
+/// Holds the lock beside `out_dir` for as long as it lives: two builds into one folder (two
+/// terminals, serve and build) never interleave; the second waits for the first.
+fn lock_beside(parent: &Path, name: &str) -> Result<File, String> {
+    let path = parent.join(format!(".{name}.kensa-lock"));
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot create the lock file {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another kensa build into {}/{name} to finish…",
+                parent.display()
+            );
+            file.lock()
+                .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
+}
+
+/// Staging folders of builds that were killed (kill -9, power loss, a full disk): with the lock
+/// held, no other build is writing one, so every such folder is a leftover.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefixes = [format!(".{name}.kensa-new-"), format!(".{name}.kensa-old-")];
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let file_name = e.file_name();
+        let file_name = file_name.to_string_lossy();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Puts `staging` in place of `out_dir`. Where Linux can exchange the two in one step, the
+/// output folder is never absent; elsewhere it is absent between two renames, never half-written.
+/// Returns the path of the folder that now holds the old site, if any.
+fn swap_in(staging: &Path, out_dir: &Path, retired: &Path) -> Result<Option<PathBuf>, String> {
+    if !out_dir.exists() {
+        return std::fs::rename(staging, out_dir)
+            .map(|_| None)
+            .map_err(|e| format!("cannot move the new site into {}: {e}", out_dir.display()));
+    }
+    #[cfg(target_os = "linux")]
+    if exchange(staging, out_dir).is_ok() {
+        return Ok(Some(staging.to_path_buf()));
+    }
+    std::fs::rename(out_dir, retired)
+        .map_err(|e| format!("cannot move the old {} aside: {e}", out_dir.display()))?;
+    if let Err(e) = std::fs::rename(staging, out_dir) {
+        let _ = std::fs::rename(retired, out_dir);
+        return Err(format!(
+            "cannot move the new site into {}: {e}",
+            out_dir.display()
+        ));
+    }
+    Ok(Some(retired.to_path_buf()))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both paths are NUL-terminated C strings that live across the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Every output path has one owner: a Markdown page or a static file of `content/` that lands
+/// on a path kensa generates (or on another source's path) would silently replace it, which one
+/// winning by chance. Such a build fails, naming both.
+pub fn check_owners(site: &crate::model::Site, outputs: &[Output]) -> Result<(), Diagnostics> {
+    let pages: std::collections::HashMap<&str, &crate::model::Page> =
+        site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+    let mut owners: std::collections::HashMap<String, (String, Option<&crate::model::Page>)> =
+        Default::default();
+    let mut diags = Diagnostics::default();
+    let statics = site.static_files.iter().map(|p| {
+        let path = p.to_string_lossy().replace('\\', "/");
+        (path.clone(), None, format!("content/{path}"))
+    });
+    // A page's path is its own once; any other output there is generated.
+    let mut claimed = std::collections::HashSet::new();
+    let generated = outputs.iter().map(|o| {
+        let page = pages
+            .get(o.path.as_str())
+            .copied()
+            .filter(|_| claimed.insert(o.path.as_str()));
+        let owner = page.map_or_else(
+            || "a file kensa generates".to_string(),
+            |p| p.file.rel_path.display().to_string(),
+        );
+        (o.path.clone(), page, owner)
+    });
+    for (path, page, owner) in statics.chain(generated) {
+        let Some((first, first_page)) = owners.get(&path) else {
+            owners.insert(path, (owner, page));
+            continue;
+        };
+        let mut d = Diagnostic::error(format!(
+            "two sources write {path}: {first} and {owner}; one would replace the other"
+        ))
+        .with_help("rename or move one of them: every file of the site comes from one source");
+        // Located at the Markdown page, where there is one: that is what the editor can change.
+        if let Some(p) = page.or(*first_page) {
+            d = d.at_offset(&p.file, 0, 3);
+        }
+        diags.push(d);
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(())
+    }
+}
 
 pub fn write_atomically(
     out_dir: &Path,
@@ -14,12 +256,10 @@ pub fn write_atomically(
     static_sources: &[(PathBuf, String)],
 ) -> Result<(), Diagnostics> {
     let fail = |message: String| {
-        let mut d = Diagnostics::default();
-        d.push(
-            Diagnostic::error(message)
-                .with_help("check that the output folder's parent exists and is writable"),
-        );
-        d
+        refusal(
+            message,
+            "check that the output folder's parent exists and is writable".into(),
+        )
     };
     let parent = out_dir
         .parent()
@@ -31,47 +271,35 @@ pub fn write_atomically(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "public".into());
+    let _lock = lock_beside(parent, &name).map_err(fail)?;
+    remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.kensa-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.kensa-old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
 
     let result = (|| -> Result<(), String> {
         std::fs::create_dir_all(&staging)
             .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
         create_folders(&staging, outputs, static_sources)?;
-        write_files(&staging, outputs, static_sources)
+        write_files(&staging, outputs, static_sources)?;
+        std::fs::write(staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| format!("cannot write {}: {e}", staging.join(MARKER).display()))
     })();
     if let Err(message) = result {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(fail(message));
     }
-    // Swap: old → retired, staging → out, then drop retired. Between the two renames the
-    // output folder is briefly absent, never half-written.
-    let had_old = out_dir.exists();
-    if had_old {
-        let _ = std::fs::remove_dir_all(&retired);
-        if let Err(e) = std::fs::rename(out_dir, &retired) {
+    match swap_in(&staging, out_dir, &retired) {
+        Ok(old) => {
+            if let Some(old) = old {
+                let _ = std::fs::remove_dir_all(old);
+            }
+            Ok(())
+        }
+        Err(message) => {
             let _ = std::fs::remove_dir_all(&staging);
-            return Err(fail(format!(
-                "cannot move the old {} aside: {e}",
-                out_dir.display()
-            )));
+            Err(fail(message))
         }
     }
-    if let Err(e) = std::fs::rename(&staging, out_dir) {
-        if had_old {
-            let _ = std::fs::rename(&retired, out_dir);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(fail(format!(
-            "cannot move the new site into {}: {e}",
-            out_dir.display()
-        )));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&retired);
-    }
-    Ok(())
 }
 
 /// Every folder once, before any file: no `create_dir_all` per file.

@@ -26,9 +26,11 @@ pub struct BuildReport {
 
 /// Loads, parses and validates the site's content.
 pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
-    let loaded = load::load(root)?;
+    let mut loaded = load::load(root)?;
+    let skipped = std::mem::take(&mut loaded.warnings);
     let site = parse::parse(loaded)?;
-    let diags = validate::validate(&site);
+    let mut diags = validate::validate(&site);
+    diags.items.extend(skipped);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -83,6 +85,7 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     outputs.push(sitemap);
     crate::offline::finish(site, root, live_reload, &mut outputs)?;
     timer.lap("offline (zip, service worker)");
+    output::check_owners(site, &outputs)?;
     Ok(outputs)
 }
 
@@ -113,6 +116,8 @@ impl StageTimer {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let mut timer = StageTimer::new();
+    // Before any work: a folder kensa must not replace is refused at once.
+    output::check_out_dir(&opts.root, &opts.out)?;
     let (site, mut warnings) = load_site(&opts.root)?;
     timer.lap("load, parse, validate");
     let outputs = render_all(&site, &opts.root, opts.live_reload)?;
@@ -144,15 +149,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(report)
 }
 
-/// Prints diagnostics to stderr, errors and warnings alike, sorted by position.
-pub fn print_diagnostics(diags: Diagnostics, color: bool) {
+/// Prints diagnostics to stderr, sorted by position. `quiet` prints the errors in full and the
+/// warnings as one line that counts them.
+pub fn print_diagnostics(diags: Diagnostics, color: bool, quiet: bool) {
     let errors = diags.error_count();
     let warnings = diags.warning_count();
-    for d in diags.sorted() {
+    for d in diags
+        .sorted()
+        .into_iter()
+        .filter(|d| !quiet || d.is_error())
+    {
         eprint!("{}", d.render(color));
         eprintln!();
     }
     if errors > 0 {
         eprintln!("{errors} error(s), {warnings} warning(s): nothing was written");
+    } else if quiet && warnings > 0 {
+        eprintln!("{warnings} warning(s) (run without -q to see them)");
     }
 }

@@ -21,6 +21,9 @@ struct State {
 const LIVE_RELOAD_JS: &str = include_str!("livereload.js");
 
 pub fn serve(root: PathBuf, out: PathBuf, port: u16, quiet: bool) -> Result<(), String> {
+    // A folder kensa must not replace stops serve at once, not at every rebuild.
+    crate::output::check_out_dir(&root, &out)
+        .map_err(|d| render_plain(d).trim_start_matches("error: ").to_string())?;
     let state = Arc::new(Mutex::new(State::default()));
     let opts = BuildOptions {
         root: root.clone(),

@@ -95,9 +95,16 @@ fn valid_site_builds_every_page_kind() {
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().contains(".kensa-"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.contains(".kensa-new-") || name.contains(".kensa-old-")
+        })
         .collect();
     assert!(leftovers.is_empty(), "staging folders left behind");
+    assert!(
+        site.path().join("public/.kensa-output").is_file(),
+        "the output is marked as kensa's"
+    );
 }
 
 /// Every href/src in every page points at a file of the site (relative links only), so the
@@ -215,6 +222,7 @@ fn assert_fails_cleanly(fixture_name: &str, position: &str, words: &[&str]) -> S
     let public = site.path().join("public");
     std::fs::create_dir_all(&public).unwrap();
     std::fs::write(public.join("index.html"), "previous build").unwrap();
+    std::fs::write(public.join(".kensa-output"), "").unwrap();
     let before = files_under(&public);
     let out = kensa(&["build", "--root", site.path().to_str().unwrap()]);
     let stderr = text(&out.stderr);

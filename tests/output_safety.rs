@@ -1,0 +1,371 @@
+//! kensa never deletes what it did not write, never leaves an interrupted build's litter, and
+//! never lets two sources (or two builds) write one file: the CLI on copies of the fixture sites.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn kensa_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("kensa runs")
+}
+
+/// Like `kensa_in`, but a serve that wrongly starts serving is stopped after 20 s.
+fn kensa_with_deadline(cwd: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .current_dir(cwd)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kensa runs");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A private copy of tests/fixtures/valid, with a git folder and a document of the user's.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"),
+        dir.path(),
+    );
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    dir
+}
+
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every page the sitemap lists is there: the output is a whole site, not part of one.
+fn assert_whole_site(public: &Path) {
+    let sitemap = std::fs::read_to_string(public.join("sitemap.xml")).expect("sitemap.xml");
+    let mut pages = 0;
+    for loc in sitemap.split("<loc>").skip(1) {
+        let url = loc.split("</loc>").next().unwrap();
+        let rel = url.split_once("/site/").map_or(url, |(_, r)| r);
+        assert!(
+            public.join(rel).is_file(),
+            "{rel} missing from {}",
+            public.display()
+        );
+        pages += 1;
+    }
+    assert!(pages > 5, "sitemap lists {pages} pages");
+    assert!(
+        public.join(".kensa-output").is_file(),
+        "the output is marked"
+    );
+}
+
+fn staging_leftovers(parent: &Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".kensa-new-") || n.contains(".kensa-old-"))
+        .collect()
+}
+
+#[test]
+fn refuses_an_output_folder_that_holds_what_kensa_did_not_write() {
+    let site = site();
+    let root = site.path();
+    std::fs::create_dir_all(root.join("letters")).unwrap();
+    std::fs::write(
+        root.join("letters/保健所への回答.docx"),
+        "the user's document",
+    )
+    .unwrap();
+    std::fs::write(root.join("notes.txt"), "a file").unwrap();
+    let before = tree(root);
+    for (out, words) in [
+        ("content", "is inside content/"),
+        ("content/out", "is inside content/"),
+        ("content/../content", "is inside content/"),
+        ("themes", "is inside themes/"),
+        (".", "is the site's folder or holds it"),
+        ("..", "is the site's folder or holds it"),
+        (
+            "letters",
+            "holds 1 file(s) or folder(s) kensa did not write (保健所への回答.docx)",
+        ),
+        ("notes.txt", "is a file, not a folder"),
+    ] {
+        for command in ["build", "serve"] {
+            let mut args = vec![command, "--root", ".", "--out", out];
+            if command == "serve" {
+                args.extend(["--port", "0"]);
+            }
+            let run = kensa_with_deadline(root, &args);
+            let stderr = text(&run.stderr);
+            assert_eq!(
+                run.status.code(),
+                Some(1),
+                "{command} --out {out}: {stderr}"
+            );
+            assert!(stderr.contains(words), "{command} --out {out}: {stderr}");
+            assert!(stderr.contains("help:"), "{stderr}");
+        }
+    }
+    assert_eq!(tree(root), before, "nothing was changed or deleted");
+}
+
+#[test]
+fn accepts_new_empty_and_earlier_output_folders() {
+    let site = site();
+    let root = site.path();
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    // An output of a kensa from before outputs were marked.
+    let old = root.join("old-site");
+    std::fs::create_dir_all(old.join("assets/js")).unwrap();
+    for f in ["index.html", "sw.js", "assets/js/form.js"] {
+        std::fs::write(old.join(f), "old").unwrap();
+    }
+    for out in ["new/site", "empty", "old-site", "public", "public"] {
+        let run = kensa_in(root, &["build", "--root", ".", "--out", out]);
+        assert!(run.status.success(), "--out {out}: {}", text(&run.stderr));
+        assert_whole_site(&root.join(out));
+    }
+    assert!(
+        !old.join("sw.js").exists() || std::fs::read_to_string(old.join("sw.js")).unwrap() != "old"
+    );
+}
+
+#[test]
+fn a_build_removes_what_killed_builds_left_behind() {
+    let site = site();
+    let root = site.path();
+    for leftover in [".public.kensa-new-4242", ".public.kensa-old-4242"] {
+        std::fs::create_dir_all(root.join(leftover).join("assets")).unwrap();
+        std::fs::write(root.join(leftover).join("index.html"), "half").unwrap();
+    }
+    // Another output's staging is not this build's business.
+    std::fs::create_dir_all(root.join(".other.kensa-new-1")).unwrap();
+    let run = kensa_in(root, &["build", "--root", "."]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(
+        staging_leftovers(root),
+        vec![".other.kensa-new-1".to_string()]
+    );
+    assert_whole_site(&root.join("public"));
+}
+
+/// A site of `n` extra Markdown pages, big enough that a build takes a while.
+fn big_site(n: usize) -> tempfile::TempDir {
+    let site = site();
+    let dir = site.path().join("content/many");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = "医療情報システムの安全管理に関する記述です。".repeat(40);
+    for i in 0..n {
+        std::fs::write(
+            dir.join(format!("p{i:05}.md")),
+            format!("---\ntitle: ページ {i}\n---\n\n# 見出し {i}\n\n{body}\n"),
+        )
+        .unwrap();
+    }
+    site
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site() {
+    let site = big_site(2_000);
+    let root = site.path();
+    let first = kensa_in(root, &["build", "--root", ".", "-q"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let started = Instant::now();
+    let again = kensa_in(root, &["build", "--root", ".", "-q"]);
+    assert!(again.status.success());
+    let took = started.elapsed().as_millis() as u64;
+    // Moments spread over the build (and a little past it), in a fixed order.
+    for fraction in [5u64, 35, 60, 80, 95, 110] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .current_dir(root)
+            .args(["build", "--root", ".", "-q"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(took * fraction / 100));
+        let _ = child.kill(); // SIGKILL: no cleanup runs
+        let _ = child.wait();
+        // The previous site stays whole until the new one replaces it in one step.
+        assert_whole_site(&root.join("public"));
+        let next = kensa_in(root, &["build", "--root", ".", "-q"]);
+        assert!(next.status.success(), "{}", text(&next.stderr));
+        assert_whole_site(&root.join("public"));
+        assert_eq!(
+            staging_leftovers(root),
+            Vec::<String>::new(),
+            "at {fraction}%"
+        );
+    }
+}
+
+#[test]
+fn two_builds_into_one_folder_take_turns() {
+    let site = big_site(500);
+    let root = site.path();
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .current_dir(root)
+            .args(["build", "--root", "."])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}{}",
+        text(&a.stderr),
+        text(&b.stderr)
+    );
+    assert_whole_site(&root.join("public"));
+    assert_eq!(staging_leftovers(root), Vec::<String>::new());
+}
+
+#[test]
+fn two_sources_for_one_output_path_fail_naming_both() {
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "checklists/r6/facility.md",
+            "---\ntitle: x\n---\nx\n",
+            "checklists/r6/facility.html",
+        ),
+        ("search.md", "---\ntitle: x\n---\nx\n", "search.html"),
+        ("404.md", "---\ntitle: x\n---\nx\n", "404.html"),
+        ("sw.js", "self.x = 1;\n", "sw.js"),
+        ("assets/js/form.js", "alert(1);\n", "assets/js/form.js"),
+        ("kensa-site.zip", "PK", "kensa-site.zip"),
+    ];
+    for (file, body, output) in cases {
+        let site = site();
+        let root = site.path();
+        let path = root.join("content").join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, body).unwrap();
+        for command in ["build", "check"] {
+            let run = kensa_in(root, &[command, "--root", "."]);
+            let stderr = text(&run.stderr);
+            assert_eq!(run.status.code(), Some(1), "{file}: {stderr}");
+            assert!(
+                stderr.contains(&format!("two sources write {output}")),
+                "{file}: {stderr}"
+            );
+            assert!(
+                stderr.contains(&format!("content/{file}")),
+                "{file}: {stderr}"
+            );
+        }
+        assert!(!root.join("public").exists(), "{file}: nothing written");
+    }
+}
+
+#[test]
+fn quiet_prints_errors_and_counts_warnings() {
+    let site = site();
+    let root = site.path();
+    // A link that leads out of content/: one warning.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", root.join("content/outside.md")).unwrap();
+    let loud = kensa_in(root, &["check", "--root", "."]);
+    let quiet = kensa_in(root, &["check", "--root", ".", "-q"]);
+    assert!(loud.status.success() && quiet.status.success());
+    assert!(
+        text(&loud.stderr).contains("warning: content/outside.md"),
+        "{}",
+        text(&loud.stderr)
+    );
+    assert_eq!(
+        text(&quiet.stderr),
+        "1 warning(s) (run without -q to see them)\n"
+    );
+    assert_eq!(text(&quiet.stdout), "");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_lead_out_of_content_or_nowhere_are_reported() {
+    let site = site();
+    let root = site.path();
+    let content = root.join("content");
+    std::os::unix::fs::symlink("/etc/hostname", content.join("outside.md")).unwrap();
+    std::os::unix::fs::symlink("loop-b", content.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink("loop-a", content.join("loop-b")).unwrap();
+    std::os::unix::fs::symlink("index.md", content.join("inside.md")).unwrap();
+    let run = kensa_in(root, &["build", "--root", "."]);
+    let stderr = text(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/outside.md is a symbolic link and was skipped: it points outside content/"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/loop-a is a symbolic link and was skipped: it leads nowhere"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/loop-b is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("inside.md"),
+        "a link within content/ needs no word: {stderr}"
+    );
+    assert!(!root.join("public/outside.html").exists());
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+    let site = site();
+    let root = site.path();
+    let mut bytes = "---\ntitle: x\n---\n\n本文です。\nここで"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"\x82\xa0 Shift_JIS\n");
+    std::fs::write(root.join("content/sjis.md"), bytes).unwrap();
+    let run = kensa_in(root, &["build", "--root", "."]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr.contains("content/sjis.md:6:4: content/sjis.md is not UTF-8 text"),
+        "{stderr}"
+    );
+}
