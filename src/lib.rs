@@ -9,6 +9,7 @@ pub mod assets;
 pub mod diag;
 pub mod flowchart;
 pub mod guideline;
+pub mod http;
 pub mod init;
 pub mod inspect;
 pub mod inspect_page;

@@ -247,10 +247,11 @@ fn main() -> ExitCode {
         },
         Command::Serve { root, out, port } => {
             // A private folder by default, so public/ never carries the live-reload script.
+            let temporary = out.is_none();
             let out = out.unwrap_or_else(|| {
                 std::env::temp_dir().join(format!("kensa-serve-{}", std::process::id()))
             });
-            match kensa::serve::serve(root, out, port, cli.quiet) {
+            match kensa::serve::serve(root, out, port, cli.quiet, temporary) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -372,7 +372,11 @@ mod tests {
             .collect();
         left.sort();
         // The lock file stays: removing it could let a waiting build lock a file nobody sees.
-        assert_eq!(left, [".public.kensa-lock", "public"], "staging folders are cleaned up");
+        assert_eq!(
+            left,
+            [".public.kensa-lock", "public"],
+            "staging folders are cleaned up"
+        );
         assert!(out.join(MARKER).is_file());
     }
 

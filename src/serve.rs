@@ -20,10 +20,21 @@ struct State {
 
 const LIVE_RELOAD_JS: &str = include_str!("livereload.js");
 
-pub fn serve(root: PathBuf, out: PathBuf, port: u16, quiet: bool) -> Result<(), String> {
+/// Serves the site of `root`, built into `out`. `temporary`: `out` is serve's own folder, removed
+/// when serve ends (Ctrl+C, SIGTERM), so no copy of the site is left in the temp folder.
+pub fn serve(
+    root: PathBuf,
+    out: PathBuf,
+    port: u16,
+    quiet: bool,
+    temporary: bool,
+) -> Result<(), String> {
     // A folder kensa must not replace stops serve at once, not at every rebuild.
     crate::output::check_out_dir(&root, &out)
         .map_err(|d| render_plain(d).trim_start_matches("error: ").to_string())?;
+    if temporary {
+        remove_on_exit(&out)?;
+    }
     let state = Arc::new(Mutex::new(State::default()));
     let opts = BuildOptions {
         root: root.clone(),
@@ -32,13 +43,27 @@ pub fn serve(root: PathBuf, out: PathBuf, port: u16, quiet: bool) -> Result<(), 
     };
     rebuild(&opts, &state, quiet);
 
-    let server = tiny_http::Server::http(("127.0.0.1", port))
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port N)"))?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     println!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl+C to stop)",
         out.display()
     );
+    watch(&root, opts, Arc::clone(&state), quiet)?;
+    let handler: Arc<crate::http::Handler> =
+        Arc::new(move |target: &str| respond(target, &out, &state));
+    crate::http::run(listener, crate::http::Limits::default(), handler);
+    Ok(())
+}
 
+/// Rebuilds on every change to `content/` or `themes/`, on a thread of its own.
+fn watch(
+    root: &Path,
+    opts: BuildOptions,
+    state: Arc<Mutex<State>>,
+    quiet: bool,
+) -> Result<(), String> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
@@ -56,21 +81,29 @@ pub fn serve(root: PathBuf, out: PathBuf, port: u16, quiet: bool) -> Result<(), 
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
         }
     }
-    let rebuild_state = Arc::clone(&state);
     std::thread::spawn(move || {
         let _watcher = watcher; // keep watching as long as this thread lives
         while rx.recv().is_ok() {
             // Editors write a file in several steps: wait for the burst to end.
             while rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
-            rebuild(&opts, &rebuild_state, quiet);
+            rebuild(&opts, &state, quiet);
         }
     });
-
-    for request in server.incoming_requests() {
-        let response = respond(request.url(), &out, &state);
-        let _ = request.respond(response);
-    }
     Ok(())
+}
+
+/// On Ctrl+C or SIGTERM, removes serve's temporary output (and the lock file beside it).
+fn remove_on_exit(out: &Path) -> Result<(), String> {
+    let out = out.to_path_buf();
+    ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&out);
+        if let (Some(parent), Some(name)) = (out.parent(), out.file_name()) {
+            let lock = format!(".{}.kensa-lock", name.to_string_lossy());
+            let _ = std::fs::remove_file(parent.join(lock));
+        }
+        std::process::exit(0);
+    })
+    .map_err(|e| format!("cannot handle Ctrl+C: {e}"))
 }
 
 fn rebuild(opts: &BuildOptions, state: &Mutex<State>, quiet: bool) {
@@ -106,7 +139,7 @@ fn render_plain(diags: Diagnostics) -> String {
         .join("\n")
 }
 
-type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+use crate::http::Response;
 
 fn respond(url: &str, out: &Path, state: &Mutex<State>) -> Response {
     let path = url.split(['?', '#']).next().unwrap_or("/");
@@ -114,44 +147,35 @@ fn respond(url: &str, out: &Path, state: &Mutex<State>) -> Response {
         "/__kensa/status" => {
             let s = state.lock().unwrap_or_else(|p| p.into_inner());
             let body = serde_json::json!({ "version": s.version, "error": s.error }).to_string();
-            return with_type(
-                tiny_http::Response::from_data(body.into_bytes()),
-                "application/json; charset=utf-8",
-            );
+            return Response::new(200, "application/json; charset=utf-8", body.into_bytes());
         }
         "/__kensa/livereload.js" => {
-            return with_type(
-                tiny_http::Response::from_data(LIVE_RELOAD_JS.as_bytes().to_vec()),
+            return Response::new(
+                200,
                 "text/javascript; charset=utf-8",
+                LIVE_RELOAD_JS.as_bytes().to_vec(),
             );
         }
         _ => {}
     }
     let Some(rel) = safe_relative(&percent_decode(path)) else {
-        return with_type(
-            tiny_http::Response::from_data(b"bad request".to_vec()).with_status_code(400),
-            "text/plain",
-        );
+        return Response::new(400, "text/plain", b"bad request".to_vec());
     };
     let mut file = out.join(&rel);
     if file.is_dir() {
         file = file.join("index.html");
     }
     match std::fs::read(&file) {
-        Ok(bytes) if content_type(&file).starts_with("text/html") => with_type(
-            tiny_http::Response::from_data(with_live_reload(bytes)),
-            content_type(&file),
-        ),
-        Ok(bytes) => with_type(tiny_http::Response::from_data(bytes), content_type(&file)),
+        Ok(bytes) if content_type(&file).starts_with("text/html") => {
+            Response::new(200, content_type(&file), with_live_reload(bytes))
+        }
+        Ok(bytes) => Response::new(200, content_type(&file), bytes),
         Err(_) => {
             let body = std::fs::read(out.join("404.html")).unwrap_or_else(|_| {
                 // No good build yet: a bare page that still shows the error overlay.
                 b"<!doctype html><html lang=ja><head><meta charset=utf-8><title>kensa</title><script src=\"/__kensa/livereload.js\"></script></head><body><p>\xe3\x83\x93\xe3\x83\xab\xe3\x83\x89\xe5\xbe\x85\xe3\x81\xa1</p></body></html>".to_vec()
             });
-            with_type(
-                tiny_http::Response::from_data(body).with_status_code(404),
-                "text/html; charset=utf-8",
-            )
+            Response::new(404, "text/html; charset=utf-8", body)
         }
     }
 }
@@ -167,14 +191,6 @@ fn with_live_reload(page: Vec<u8>) -> Vec<u8> {
         Some(i) => [&page[..i], TAG, &page[i..]].concat(),
         None => [page.as_slice(), TAG].concat(),
     }
-}
-
-fn with_type(r: Response, content_type: &str) -> Response {
-    let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes())
-        .expect("valid header");
-    let no_cache = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..])
-        .expect("valid header");
-    r.with_header(header).with_header(no_cache)
 }
 
 /// Rejects `..` and absolute paths so nothing outside the output folder is served.
@@ -250,19 +266,10 @@ mod tests {
             version: 3,
             error: Some("error: content/a.md:2:1: bad".into()),
         });
-        let mut body = String::new();
-        use std::io::Read;
-        respond("/__kensa/status", dir.path(), &state)
-            .into_reader()
-            .read_to_string(&mut body)
-            .unwrap();
+        let body = String::from_utf8(respond("/__kensa/status", dir.path(), &state).body).unwrap();
         assert!(body.contains("\"version\":3"), "{body}");
         assert!(body.contains("content/a.md:2:1"), "{body}");
-        let page = respond("/", dir.path(), &state);
-        assert_eq!(page.status_code().0, 200);
-        assert_eq!(
-            respond("/missing.html", dir.path(), &state).status_code().0,
-            404
-        );
+        assert_eq!(respond("/", dir.path(), &state).status, 200);
+        assert_eq!(respond("/missing.html", dir.path(), &state).status, 404);
     }
 }
