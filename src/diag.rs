@@ -128,10 +128,11 @@ impl Diagnostic {
         if let (Some(loc), Some(text)) = (&self.location, &self.source_text) {
             if let Some((start, len)) = loc.span {
                 // The message and position are in our header line; miette draws the snippet.
+                let (shown, start, len) = excerpt(text, start, len);
                 let mut md = MietteDiagnostic::new("");
                 md = md.with_label(LabeledSpan::at(start..start + len.max(1), "here"));
                 let file_name = loc.file.to_string_lossy().replace('\\', "/");
-                let source = NamedSource::new(file_name.clone(), text.to_string());
+                let source = NamedSource::new(file_name.clone(), shown);
                 let report = miette::Report::new(md).with_source_code(source);
                 let theme = if color {
                     GraphicalTheme::unicode()
@@ -164,6 +165,50 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Characters of a line shown around a span; a longer line is cut, so that a message about a
+/// 50,000-character line (or a huge expanded YAML value) stays a few lines long.
+const SHOWN_CHARS: usize = 120;
+
+/// The text the snippet is drawn from: blank lines standing for the lines above (so that line
+/// numbers stay right), then the line before, the span's line and the line after, each cut to
+/// [`SHOWN_CHARS`] around the span. Returns the text and the span within it.
+fn excerpt(text: &str, start: usize, len: usize) -> (String, usize, usize) {
+    let start = start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_index = text[..line_start].matches('\n').count();
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let before = text[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .filter(|_| line_index > 0);
+    let after = text.get(line_end + 1..).and_then(|t| t.split('\n').next());
+    let cut = |line: &str| line.chars().take(SHOWN_CHARS).collect::<String>();
+    // On the span's line: from a little before the span, as many characters as fit.
+    let col = text[line_start..start].chars().count();
+    let from_char = col.saturating_sub(SHOWN_CHARS / 4);
+    let line = &text[line_start..line_end];
+    let from = line
+        .char_indices()
+        .nth(from_char)
+        .map_or(line.len(), |(i, _)| i);
+    let shown_line: String = line[from..].chars().take(SHOWN_CHARS).collect();
+    let mut out = "\n".repeat(line_index.saturating_sub(1));
+    if let Some(b) = before {
+        out.push_str(&cut(b));
+        out.push('\n');
+    }
+    let span_start = out.len() + (start - line_start - from);
+    out.push_str(&shown_line);
+    let span_len = len.min(out.len() - span_start.min(out.len()));
+    if let Some(a) = after {
+        out.push('\n');
+        out.push_str(&cut(a));
+        out.push('\n');
+    }
+    let span_start = span_start.min(out.len());
+    (out, span_start, span_len)
 }
 
 /// A loaded content file. Text is shared so diagnostics can quote it without copying.
@@ -301,6 +346,25 @@ mod tests {
         assert_eq!(line_col(text, first), (2, 5));
         assert_eq!(line_col(text, second), (4, 5));
         assert!(locate_key_value(text, "id", "c", 0).is_none());
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("{}ここ{}", "あ".repeat(20_000), "い".repeat(20_000));
+        let text = format!("title: x\n{line}\nnext: y\n");
+        let file = SourceFile::new("content/x.md", text.clone());
+        let at = text.find("ここ").unwrap();
+        let shown = Diagnostic::error("bad")
+            .at_offset(&file, at, 6)
+            .render(false);
+        assert!(
+            shown.starts_with("error: content/x.md:2:20001: bad"),
+            "{shown}"
+        );
+        assert!(shown.contains("ここ") && shown.contains(" 2 │"), "{shown}");
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+        let (ex, start, len) = excerpt(&text, at, 6);
+        assert_eq!(&ex[start..start + len], "ここ");
     }
 
     #[test]

@@ -64,6 +64,99 @@ pub struct MarkdownOutput {
     pub links: Vec<LinkUse>,
     /// Guideline references written as `[[GL6 …]]`.
     pub refs: Vec<LinkUse>,
+    /// Raw HTML written in the page: its offset and its first tag (e.g. `<script>`).
+    pub raw_html: Vec<RawHtml>,
+    /// Where the page nests deeper than [`MAX_NESTING`]; its HTML is then left empty.
+    pub too_deep: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHtml {
+    pub offset: usize,
+    pub tag: String,
+    /// What an official page must never publish, even where raw HTML is allowed: scripts,
+    /// redirects, frames, event handlers, `javascript:` addresses.
+    pub dangerous: bool,
+}
+
+/// Lists, quotes and HTML elements inside each other. No real page comes near it; thousands of
+/// levels overflow the stack of the HTML minifier, so such a page is refused with its place.
+pub const MAX_NESTING: usize = 100;
+
+/// Void elements close themselves (`<br>`): they add no level.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// The tags of a piece of raw HTML: (is closing, lower-case name, rest up to `>`).
+fn tags(html: &str) -> impl Iterator<Item = (bool, String, &str)> {
+    html.split('<').skip(1).filter_map(|part| {
+        let (closing, rest) = match part.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, part),
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let body = rest.split('>').next().unwrap_or("");
+        (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .then_some((closing, name, body))
+    })
+}
+
+fn is_dangerous(name: &str, body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    matches!(
+        name,
+        "script" | "iframe" | "object" | "embed" | "base" | "frame" | "frameset"
+    ) || (name == "meta" && lower.contains("http-equiv"))
+        || lower.contains("javascript:")
+        || lower
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .any(|attr| attr.starts_with("on") && attr.contains('='))
+}
+
+/// Notes raw HTML and tracks how deep the page nests, in document order.
+#[derive(Default)]
+struct Nesting {
+    markdown: usize,
+    html: usize,
+}
+
+impl Nesting {
+    /// Returns false once the page nests deeper than allowed.
+    fn see(&mut self, event: &Event, offset: usize, out: &mut MarkdownOutput) -> bool {
+        match event {
+            Event::Start(_) => self.markdown += 1,
+            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                for (closing, name, body) in tags(h) {
+                    if closing {
+                        self.html = self.html.saturating_sub(1);
+                        continue;
+                    }
+                    if out.raw_html.len() < 1000 {
+                        out.raw_html.push(RawHtml {
+                            offset,
+                            tag: format!("<{name}>"),
+                            dangerous: is_dangerous(&name, body),
+                        });
+                    }
+                    if !VOID.contains(&name.as_str()) && !body.ends_with('/') {
+                        self.html += 1;
+                        if self.markdown + self.html > MAX_NESTING {
+                            return false;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.markdown + self.html <= MAX_NESTING
+    }
 }
 
 impl MarkdownOutput {
@@ -84,6 +177,13 @@ pub fn render(body: &str) -> MarkdownOutput {
     let events = merge_text(Parser::new_ext(body, options()).into_offset_iter());
 
     let mut out = MarkdownOutput::default();
+    let mut nesting = Nesting::default();
+    for (event, range) in &events {
+        if !nesting.see(event, range.start, &mut out) {
+            out.too_deep = Some(range.start);
+            return out;
+        }
+    }
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut result: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;

@@ -29,6 +29,19 @@ pub struct SiteConfig {
     pub footer: String,
     #[serde(default)]
     pub css_targets: Option<CssTargets>,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+}
+
+/// How Markdown pages are read.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Raw HTML in Markdown is refused unless the site allows it (Hugo's default is the same):
+    /// an official site edited by many people publishes only what Markdown can say. Even when
+    /// allowed, scripts, redirects, frames, event handlers and `javascript:` are refused.
+    #[serde(default)]
+    pub raw_html: bool,
 }
 
 fn default_language() -> String {

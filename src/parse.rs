@@ -84,6 +84,7 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
                 editions_shown: vec![],
                 footer: String::new(),
                 css_targets: None,
+                markdown: Default::default(),
             }
         }
     };
@@ -288,6 +289,14 @@ fn parse_page(
     let url = rel.trim_end_matches(".md").to_string() + ".html";
     let body = &file.text[split.body_start..];
     let markdown = markdown::render(body);
+    if let Some(at) = markdown.too_deep {
+        return Err(Diagnostic::error(format!(
+            "the page nests lists, quotes or HTML elements more than {} levels deep",
+            markdown::MAX_NESTING
+        ))
+        .at_offset(file, split.body_start + at, 1)
+        .with_help("no page needs more than a few levels: flatten the structure here"));
+    }
     Ok(Page {
         kind,
         file: file.clone(),

@@ -582,9 +582,35 @@ pub fn explaining_page<'a>(site: &'a Site, manual: &Manual, key: &str) -> Option
         .find(|p| p.front.explains.iter().any(|k| k == key))
 }
 
+/// Raw HTML in a page: refused unless `markdown: {raw_html: true}`, and what no official page
+/// may publish refused always. The first few of a page are listed, each at its place.
+fn validate_raw_html(site: &Site, page: &crate::model::Page, diags: &mut Diagnostics) {
+    let allowed = site.config.markdown.raw_html;
+    let refused = page
+        .markdown
+        .raw_html
+        .iter()
+        .filter(|h| h.dangerous || !allowed)
+        .take(5);
+    for h in refused {
+        let d = if h.dangerous {
+            Diagnostic::error(format!(
+                "`{}` with a script, redirect, frame, event handler or javascript: address: an official page must never publish it",
+                h.tag
+            ))
+            .with_help("remove it; a link or an image in Markdown says the same safely")
+        } else {
+            Diagnostic::error(format!("raw HTML `{}` in Markdown is not published", h.tag))
+                .with_help("write it in Markdown (a table, a list, **emphasis**), or allow raw HTML for the whole site with `markdown: {raw_html: true}` in content/site.yaml")
+        };
+        diags.push(d.at_offset(&page.file, page.body_offset + h.offset, h.tag.len().min(20)));
+    }
+}
+
 fn validate_pages(site: &Site, diags: &mut Diagnostics) {
     let checklist_ids: HashSet<_> = site.checklists.iter().map(|c| c.def.id.as_str()).collect();
     for page in &site.pages {
+        validate_raw_html(site, page, diags);
         let file = &page.file;
         let fm = &page.front;
         let body_at = |offset: usize| page.body_offset + offset;

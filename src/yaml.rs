@@ -12,7 +12,125 @@ pub fn from_str<T: DeserializeOwned>(
     text: &str,
     base_offset: usize,
 ) -> Result<T, Diagnostic> {
+    check_alias_expansion(text).map_err(|(at, message)| {
+        Diagnostic::error(message)
+            .at_offset(file, base_offset + at, 1)
+            .with_help("write the text out where it is needed, or use the alias fewer times")
+    })?;
     serde_yaml::from_str::<T>(text).map_err(|err| to_diagnostic(file, base_offset, &err))
+}
+
+/// How big a file may grow once its aliases (`*name`) are replaced by what their anchors
+/// (`&name`) hold. One anchor used 300 times made a 317 MB page and took 1.9 GB of memory; an
+/// anchor holding aliases of another grows exponentially.
+pub const MAX_EXPANDED_BYTES: usize = 4 * 1024 * 1024;
+
+/// An anchor or alias in YAML text: its offset, name, and for an anchor the byte range of the
+/// node it names.
+struct Mark<'a> {
+    at: usize,
+    name: &'a str,
+    alias: bool,
+    end: usize,
+}
+
+/// Finds anchors and aliases outside quotes and comments. An anchor's node runs to the end of
+/// its line when a value follows it there, else over the lines indented deeper than its own.
+fn marks(text: &str) -> Vec<Mark<'_>> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let bytes = line.as_bytes();
+        let mut quote: Option<u8> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == b'#' && (i == 0 || bytes[i - 1] == b' ') => break,
+                None if (b == b'&' || b == b'*')
+                    && (i == 0 || matches!(bytes[i - 1], b' ' | b'[' | b'{' | b',')) =>
+                {
+                    let name_end = line[i + 1..]
+                        .find(|c: char| c.is_whitespace() || ",[]{}".contains(c))
+                        .map_or(line.len(), |n| i + 1 + n);
+                    let rest = line[name_end..].trim();
+                    let end = if b == b'*' || !rest.is_empty() {
+                        line_start + line.trim_end().len()
+                    } else {
+                        block_end(text, line_start + line.len(), indent)
+                    };
+                    if name_end > i + 1 {
+                        out.push(Mark {
+                            at: line_start + i,
+                            name: &line[i + 1..name_end],
+                            alias: b == b'*',
+                            end,
+                        });
+                    }
+                    i = name_end;
+                    continue;
+                }
+                None => {}
+            }
+            i += 1;
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// The end of the block that starts at `from`: the first non-blank line indented `indent` or less.
+fn block_end(text: &str, from: usize, indent: usize) -> usize {
+    let mut at = from;
+    for line in text[from..].split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        if !trimmed.trim().is_empty() && line.len() - trimmed.len() <= indent {
+            return at;
+        }
+        at += line.len();
+    }
+    text.len()
+}
+
+/// Refuses text whose aliases would expand past [`MAX_EXPANDED_BYTES`], at the alias where it
+/// happens. Each anchor's size counts the aliases inside it, so nested aliases are caught too.
+fn check_alias_expansion(text: &str) -> Result<(), (usize, String)> {
+    let marks = marks(text);
+    if !marks.iter().any(|m| m.alias) {
+        return Ok(());
+    }
+    let mut sizes: std::collections::HashMap<&str, usize> = Default::default();
+    let mut total = text.len();
+    for (k, m) in marks.iter().enumerate() {
+        if m.alias {
+            let size = sizes.get(m.name).copied().unwrap_or(0);
+            total = total.saturating_add(size);
+            if total > MAX_EXPANDED_BYTES {
+                return Err((
+                    m.at,
+                    format!(
+                        "the YAML alias `*{}` makes this file more than {} MB once aliases are expanded",
+                        m.name,
+                        MAX_EXPANDED_BYTES >> 20
+                    ),
+                ));
+            }
+            continue;
+        }
+        // An anchor: its own text plus what the aliases inside it add.
+        let inner: usize = marks[k + 1..]
+            .iter()
+            .take_while(|x| x.at < m.end)
+            .filter(|x| x.alias)
+            .map(|x| sizes.get(x.name).copied().unwrap_or(0))
+            .fold(0usize, usize::saturating_add);
+        sizes.insert(m.name, (m.end - m.at).saturating_add(inner));
+    }
+    Ok(())
 }
 
 /// Serializes for output files (JSON is produced with serde_json; this is for `kensa init`).
@@ -119,6 +237,29 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        let big = "あ".repeat(100_000);
+        let many: String = (0..300)
+            .map(|i| format!("  - id: n{i}\n    text: *big\n"))
+            .collect();
+        let text = format!("notes:\n  - id: a\n    text: &big \"{big}\"\n{many}");
+        let (at, message) = check_alias_expansion(&text).unwrap_err();
+        assert!(message.contains("`*big`"), "{message}");
+        assert_eq!(&text[at..at + 4], "*big");
+        // A few uses of a small anchor are fine.
+        assert!(check_alias_expansion("a: &x hello\nb: *x\nc: *x\n").is_ok());
+        // Billion laughs: each anchor holds ten aliases of the one before.
+        let mut laughs = String::from("a0: &a0 \"lol\"\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            laughs.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        assert!(check_alias_expansion(&laughs).is_err());
+        // Quotes and comments are not marks.
+        assert!(check_alias_expansion("a: \"*x &y\"\n# *z\nb: 'it''s *w'\n").is_ok());
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

@@ -32,11 +32,12 @@ fn built(live_reload: bool) -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
+/// The site's files: all but the marker that says kensa wrote the folder.
 fn files_under(dir: &Path) -> BTreeSet<String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".kensa-output")
         .map(|e| {
             e.path()
                 .strip_prefix(dir)
