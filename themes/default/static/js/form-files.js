@@ -99,7 +99,9 @@
     var cur = K.cur, d = K.doc || K.build(K.collect());
     d.exported_at = new Date().toISOString();
     if (d.updated_at > d.exported_at) d.updated_at = d.exported_at;
-    var text = JSON.stringify(d, null, 2) + '\n';
+    // `_t` and `_w` (when each answer changed and which tab wrote it, for merging two tabs)
+    // stay in the browser.
+    var text = JSON.stringify(d, function (k, v) { return k === '_t' || k === '_w' ? undefined : v; }, 2) + '\n';
     var a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
     a.download = exportName(cur, d);

@@ -261,14 +261,18 @@
     }
     // ---------------------------------------------------------------- storage
     // Everything goes through get/put so that a browser that refuses storage (private mode,
-    // blocked, full) still works for this visit, and says so instead of failing silently.
+    // blocked) or has none left still works for this visit, and says so instead of failing
+    // silently. What could not be written is kept in `mem` and written again on every change:
+    // once space is freed, it is saved. The alert stays while anything is unsaved.
     var mem = {};
     var canStore = true;
+    // A full storage is not a refused one: only refusal turns saving off for the visit.
+    function refused(e) { return !/quota/i.test(e && e.name); }
     try {
       localStorage.setItem(KEY + 'probe', '1');
       localStorage.removeItem(KEY + 'probe');
     } catch (e) {
-      canStore = false;
+      canStore = !refused(e);
     }
     function storageAlert(text) {
       var a = $('storage-alert');
@@ -284,26 +288,33 @@
       }
     }
     function put(k, v) {
-      var t = JSON.stringify(v);
-      if (canStore) {
+      mem[k] = JSON.stringify(v);
+      flush();
+      return !(k in mem);
+    }
+    // Writes what is waiting; a full storage leaves it waiting, with the alert shown.
+    function flush() {
+      if (!canStore) return;
+      for (var k in mem) {
         try {
-          localStorage.setItem(k, t);
+          localStorage.setItem(k, mem[k]);
           delete mem[k];
-          if (storageFull) { storageFull = false; storageAlert(''); }
-          return true;
         } catch (e) {
-          storageFull = true;
-          storageAlert('保存できる容量が足りないため、入力内容をこのブラウザに保存できませんでした。不要な控えを削除するか、「ファイルに書き出す」で保存してください。このページを閉じると、保存できなかった入力は失われます。');
+          if (refused(e)) {
+            canStore = false;
+            return storageAlert(REFUSED);
+          }
+          break;
         }
       }
-      mem[k] = t;
-      return false;
+      storageAlert(Object.keys(mem).length ? FULL : '');
     }
+    var REFUSED = 'このブラウザでは入力内容を保存できません（プライベートブラウズや設定で保存が止められている可能性があります）。入力はできますが、ページを閉じると消えます。必ず「ファイルに書き出す」で保存してください。';
+    var FULL = '保存できる容量が足りないため、入力内容をこのブラウザに保存できていません。不要な控えを削除するか、「ファイルに書き出す」で保存してください。このページを閉じると、保存できていない入力は失われます。';
     function drop(k) {
       delete mem[k];
       try { if (canStore) localStorage.removeItem(k); } catch (e) { /* nothing to keep */ }
     }
-    var storageFull = false;
     var askedPersist = false;
     function persist() {
       // Ask once, on the first change: storage the browser may not evict on its own.
@@ -346,12 +357,60 @@
       return d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + d.getHours() + ':' + pad(d.getMinutes());
     }
     function status(text) { $('save-status').textContent = text; }
+    // ---------------------------------------------------------------- two tabs
+    // Each answer (a field, the gate, a switch, an item's round, note or status) carries the time
+    // it last changed, in the stored copy (`_t`, never exported). Two tabs writing at once merge
+    // answer by answer, the later change winning, so neither loses what was typed in it.
+    var SEP = '\u0001';
+    function leaves(d) {
+      var out = { g: d && d.gate }, k, r;
+      ['fields', 'switches'].forEach(function (g) { for (k in d && d[g]) out[g + SEP + k] = d[g][k]; });
+      for (k in d && d.items) for (r in d.items[k]) out['items' + SEP + k + SEP + r] = d.items[k][r];
+      return out;
+    }
+    var same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
+    function stamp(d, before) {
+      var t = d._t = Object.assign({}, before && before._t), a = leaves(d), b = leaves(before), now = Date.now();
+      for (var k in a) if (!same(a[k], b[k])) t[k] = now;
+    }
+    // `ours` with each answer of `theirs` that changed later (on a tie, the same one in both tabs).
+    function merge(ours, theirs) {
+      if (!theirs) return ours;
+      var m = JSON.parse(JSON.stringify(ours)), a = leaves(theirs), o = leaves(ours), ot = ours._t || {}, tt = theirs._t || {};
+      m._t = m._t || {};
+      for (var k in a) {
+        var x = tt[k] || 0, y = ot[k] || 0;
+        if (x > y || (x === y && JSON.stringify(a[k]) > JSON.stringify(o[k]))) {
+          var p = k.split(SEP);
+          if (k === 'g') m.gate = a[k];
+          else if (p.length === 2) m[p[0]][p[1]] = a[k];
+          else (m.items[p[1]] = m.items[p[1]] || {})[p[2]] = a[k];
+          m._t[k] = x;
+        }
+      }
+      if (theirs.updated_at > m.updated_at) m.updated_at = theirs.updated_at;
+      return m;
+    }
+    // Takes in what another tab stored (`_w` names the tab that wrote it); writes back the merge
+    // when this tab had more.
+    var TAB = Math.random().toString(36).slice(2);
+    function mergeStored() {
+      var theirs = get(dataKey(cur.id));
+      if (theirs && theirs._w === TAB) return false;
+      var m = merge(doc, theirs), changed = !same(leaves(m), leaves(doc));
+      doc = m; // first: apply() reads a split form's other pages from it
+      if (changed) apply(m);
+      return theirs && !same(leaves(m), leaves(theirs));
+    }
+    var pristine = null;
     function save() {
-      var s = refresh();
+      var s = refresh(), before = doc || pristine;
       doc = build(s, null, doc && doc.exported_at);
-      if (put(dataKey(cur.id), doc)) status('入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。');
-      else if (!canStore) status('この入力はまだ保存されていません。');
+      stamp(doc, before);
+      mergeStored();
+      doc._w = TAB;
       put(IDX, idx);
+      status(put(dataKey(cur.id), doc) ? '入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。' : 'この入力はまだこのブラウザに保存されていません。');
       exportStatus();
       persist();
     }
@@ -382,8 +441,11 @@
       put(IDX, idx);
       doc = data || get(dataKey(id));
       apply(doc);
+      // The empty form, so that a first save stamps only what was typed, not every blank.
+      pristine = build(collect());
       if (data) {
         doc = build(collect(), data.updated_at, data.exported_at);
+        stamp(doc, null);
         put(dataKey(id), doc);
       }
       renderCopies();
@@ -414,8 +476,11 @@
         idx = n;
         if (find(cur.id)) { cur = find(cur.id); idx.current = cur.id; renderCopies(); } else open(find(keep) ? keep : idx.list[0].id);
       } else if (e.key === dataKey(cur.id)) {
-        doc = get(e.key);
-        apply(doc);
+        if (!doc) doc = build(collect());
+        if (mergeStored()) {
+          doc._w = TAB;
+          put(e.key, doc);
+        }
         exportStatus();
         status('別のタブ・ウィンドウでの変更を反映しました。');
       } else if (e.key === backupKey(cur.id)) renderCopies();
@@ -507,9 +572,7 @@
     };
 
     // ---------------------------------------------------------------- start
-    if (!canStore) {
-      storageAlert('このブラウザでは入力内容を保存できません（プライベートブラウズや設定で保存が止められている可能性があります）。入力はできますが、ページを閉じると消えます。必ず「ファイルに書き出す」で保存してください。');
-    }
+    if (!canStore) storageAlert(REFUSED);
     $('form-tools').hidden = false;
     $('progress').hidden = false;
     open(cur.id);
