@@ -160,8 +160,61 @@ fn validate_config(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
+/// Ids reach the pages as element ids, form control names and storage keys, and answer files
+/// as keys: letters, digits, `_` and `-` only, so that no id can carry markup or break a name.
+fn safe_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id.len() <= 64
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn validate_ids(c: &Checklist, diags: &mut Diagnostics) {
+    let def = &c.def;
+    let groups: [(&str, Vec<&str>); 8] = [
+        ("checklist", vec![def.id.as_str()]),
+        ("item", def.items.iter().map(|i| i.id.as_str()).collect()),
+        (
+            "switch",
+            def.switches.iter().map(|s| s.id.as_str()).collect(),
+        ),
+        (
+            "form field",
+            def.form_fields.iter().map(|f| f.id.as_str()).collect(),
+        ),
+        ("phase", def.phases.iter().map(|p| p.id.as_str()).collect()),
+        (
+            "section",
+            def.sections.iter().map(|s| s.id.as_str()).collect(),
+        ),
+        (
+            "target",
+            def.targets.iter().map(|t| t.id.as_str()).collect(),
+        ),
+        (
+            "viewpoint",
+            def.viewpoints.iter().map(|v| v.id.as_str()).collect(),
+        ),
+    ];
+    for (kind, ids) in groups {
+        for id in ids.into_iter().filter(|id| !safe_id(id)) {
+            let (o, l) = at_value(&c.file, "id", id, 0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "{kind} id `{id}` may hold only ASCII letters, digits, `_` and `-` (at most 64, starting with a letter or digit)"
+                ))
+                .at_offset(&c.file, o, l)
+                .with_help("ids become element ids, form control names and keys of answer files: write it like `current-2-server-4`"),
+            );
+        }
+    }
+}
+
 fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
     let mut ids: HashMap<&str, &Checklist> = HashMap::new();
+    for c in &site.checklists {
+        validate_ids(c, diags);
+    }
     let mut urls: HashMap<String, &Checklist> = HashMap::new();
     for c in &site.checklists {
         for url in c.output_urls() {

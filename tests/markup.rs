@@ -178,3 +178,29 @@ fn yaml_aliases_that_would_explode_are_refused_at_the_alias() {
         stderr.len()
     );
 }
+
+#[test]
+fn ids_that_could_carry_markup_are_refused() {
+    for (from, to) in [
+        (
+            "  - id: current-1-1\n",
+            "  - id: \"current-1-1<img src=x onerror=alert(1)>\"\n",
+        ),
+        ("  - id: vendor_contract\n", "  - id: \"vendor contract\"\n"),
+        ("id: r6-facility\n", "id: \"r6-facility\\\"\"\n"),
+    ] {
+        let site = site_with_page("ok.md", "本文");
+        let path = site.path().join("content/checklists/r6/facility.yaml");
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        assert!(yaml.contains(from), "{from}");
+        std::fs::write(&path, yaml.replacen(from, to, 1)).unwrap();
+        let run = kensa(site.path(), &["check"]);
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{to}: {stderr}");
+        assert!(
+            stderr.contains("content/checklists/r6/facility.yaml:")
+                && stderr.contains("may hold only ASCII letters, digits, `_` and `-`"),
+            "{to}: {stderr}"
+        );
+    }
+}

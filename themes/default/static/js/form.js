@@ -41,8 +41,15 @@
     var D = DATED ? window.kensaDates(form, refresh) : null;
 
     // ---------------------------------------------------------------- the form's parts
-    // The answer controls are sent once in a <template> (keeps long pages light) and cloned here.
-    var html = tpl.innerHTML;
+    // The answer controls are sent once in a <template> (keeps long pages light) and cloned here,
+    // the item's id set in attributes (never pasted into HTML).
+    function controls(id) {
+      var c = tpl.content.cloneNode(true);
+      all('*', c).forEach(function (n) {
+        [].forEach.call(n.attributes, function (a) { a.value = a.value.split('__ID__').join(id); });
+      });
+      return c;
+    }
     var byId = {};
     all('[data-item-id]').forEach(function (el) {
       var id = el.dataset.itemId;
@@ -51,7 +58,7 @@
       var sec = el.closest('.section');
       byId[id] = el;
       if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
-      el.insertAdjacentHTML('beforeend', html.replace(/__ID__/g, id));
+      el.appendChild(controls(id));
       // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
       el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
         (el.dataset.reference ? '〔参考項目〕' : '');
@@ -309,8 +316,8 @@
       }
       storageAlert(Object.keys(mem).length ? FULL : '');
     }
-    var REFUSED = 'このブラウザでは入力内容を保存できません（プライベートブラウズや設定で保存が止められている可能性があります）。入力はできますが、ページを閉じると消えます。必ず「ファイルに書き出す」で保存してください。';
-    var FULL = '保存できる容量が足りないため、入力内容をこのブラウザに保存できていません。不要な控えを削除するか、「ファイルに書き出す」で保存してください。このページを閉じると、保存できていない入力は失われます。';
+    var REFUSED = 'このブラウザでは保存できません（プライベートブラウズや設定で止められている可能性があります）。ページを閉じると入力は消えるため、必ず「ファイルに書き出す」で保存してください。';
+    var FULL = '容量が足りないため、このブラウザに保存できていません。不要な控えを削除するか「ファイルに書き出す」で保存してください。保存できていない入力は、ページを閉じると失われます。';
     function drop(k) {
       delete mem[k];
       try { if (canStore) localStorage.removeItem(k); } catch (e) { /* nothing to keep */ }
@@ -410,7 +417,7 @@
       mergeStored();
       doc._w = TAB;
       put(IDX, idx);
-      status(put(dataKey(cur.id), doc) ? '入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。' : 'この入力はまだこのブラウザに保存されていません。');
+      status(put(dataKey(cur.id), doc) ? '入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。' : 'この入力はまだ保存されていません。');
       exportStatus();
       persist();
     }
