@@ -39,6 +39,7 @@ have_cmd pdftotext     || missing+=(poppler-utils)   # the form tests read print
 have_cmd node          || missing+=(nodejs)
 have_cmd npm           || missing+=(npm)
 have_cmd git           || missing+=(git)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)        # tests the README's HTTP headers example
 
 if [ "${#missing[@]}" -gt 0 ]; then
   have_cmd apt-get || die "missing ${missing[*]} and apt-get is not available"
