@@ -8,7 +8,7 @@
   var K = window.kensaForm;
   if (!K) return;
   var form = K.form, ds = K.ds, CID = K.CID, DATED = K.DATED, ROUNDS = K.ROUNDS, ANSWER = K.ANSWER;
-  var byId = K.byId, fields = K.fields, gateEl = K.gateEl, esc = K.esc, obj = K.obj;
+  var byId = K.byId, fields = K.fields, gateEl = K.gateEl, h = K.h, obj = K.obj;
   var get = K.get, put = K.put, drop = K.drop, dataKey = K.dataKey, backupKey = K.backupKey;
   var find = K.find, open = K.open, blank = K.blank, time = K.time, importMessage = K.importMessage;
 
@@ -22,23 +22,25 @@
     }).join('／');
     return (na ? '〔' + na + '〕' : '') + out + (a.note ? '／備考：' + a.note : '');
   }
+  // Built as elements (K.h), never from HTML strings: every text here may come from a file.
   function review(s) {
-    var h = '';
-    if (fields.length) h += '<dl>' + fields.map(function (f) { return '<dt>' + esc(f.labels[0].firstChild.textContent) + '</dt><dd>' + esc(f.value || '（未記入）') + '</dd>'; }).join('') + '</dl>';
-    if (gateEl) h += '<p>' + esc(gateEl.querySelector('.gate-label').textContent) + '：' + (s.gate ? ANSWER[s.gate] : '未回答') + '</p>';
+    var out = [], dl = h('dl');
+    fields.forEach(function (f) { dl.append(h('dt', 0, [f.labels[0].firstChild.textContent]), h('dd', 0, [f.value || '（未記入）'])); });
+    if (fields.length) out.push(dl);
+    if (gateEl) out.push(h('p', 0, [gateEl.querySelector('.gate-label').textContent + '：' + (s.gate ? ANSWER[s.gate] : '未回答')]));
     K.switches.forEach(function (el) {
       var v = s.switches[el.dataset.switch];
-      h += '<p>' + esc(el.querySelector('.gate-label').textContent) + '：' + (v ? ANSWER[v] : '未回答') + '</p>';
+      out.push(h('p', 0, [el.querySelector('.gate-label').textContent + '：' + (v ? ANSWER[v] : '未回答')]));
     });
     K.sections.forEach(function (sec) {
-      h += '<h3>' + esc(sec.label) + '</h3><dl>';
+      var dl = h('dl');
       sec.items.forEach(function (el) {
-        h += '<dt><a href="' + esc((el.off || '') + '#' + el.dataset.itemId) + '">' + esc(el.kLabel) + '</a> ' + esc(el.kText) + '</dt><dd>' +
-          esc(answerText(s.items[el.dataset.itemId], K.naReason(el, s))) + '</dd>';
+        dl.append(h('dt', 0, [h('a', { href: (el.off || '') + '#' + el.dataset.itemId }, [el.kLabel]), ' ' + el.kText]),
+          h('dd', 0, [answerText(s.items[el.dataset.itemId], K.naReason(el, s))]));
       });
-      h += '</dl>';
+      out.push(h('h3', 0, [sec.label]), dl);
     });
-    document.getElementById('review-body').innerHTML = h;
+    K.fill(document.getElementById('review-body'), out);
   }
 
   // ---------------------------------------------------------------- copies

@@ -35,21 +35,16 @@
     var KEY = 'kensa:' + CID + ':';
     var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
     if (DATED && !window.kensaDates) {
-      form.insertAdjacentHTML('beforebegin', '<p class="form-alert" role="alert">日付欄に必要なファイル（form-dates.js）を読み込めませんでした。ページを再読み込みしてください。入力済みの内容は保存されたままです。</p>');
+      var p = h('p', { className: 'form-alert' }, ['日付欄に必要なファイル（form-dates.js）を読み込めませんでした。ページを再読み込みしてください。入力済みの内容は保存されたままです。']);
+      p.setAttribute('role', 'alert');
+      form.before(p);
       return;
     }
     var D = DATED ? window.kensaDates(form, refresh) : null;
 
     // ---------------------------------------------------------------- the form's parts
-    // The answer controls are sent once in a <template> (keeps long pages light) and cloned here,
-    // the item's id set in attributes (never pasted into HTML).
-    function controls(id) {
-      var c = tpl.content.cloneNode(true);
-      all('*', c).forEach(function (n) {
-        [].forEach.call(n.attributes, function (a) { a.value = a.value.split('__ID__').join(id); });
-      });
-      return c;
-    }
+    // The answer controls are sent once in a <template> (keeps long pages light) and cloned here;
+    // __ID__ in their attributes becomes the item id.
     var byId = {};
     all('[data-item-id]').forEach(function (el) {
       var id = el.dataset.itemId;
@@ -58,12 +53,16 @@
       var sec = el.closest('.section');
       byId[id] = el;
       if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
-      el.appendChild(controls(id));
+      var c = tpl.content.cloneNode(true);
+      c.querySelectorAll('*').forEach(function (n) {
+        [].forEach.call(n.attributes, function (a) { a.value = a.value.replace(/__ID__/g, id); });
+      });
+      el.appendChild(c);
       // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
       el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
         (el.dataset.reference ? '〔参考項目〕' : '');
       el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
-      if (el.dataset.reference && text) text.insertAdjacentHTML('beforeend', '<span class="badge">参考項目</span>');
+      if (el.dataset.reference && text) text.append(h('span', { className: 'badge' }, ['参考項目']));
     });
     var fields = all('[data-field]');
     var gateEl = form.querySelector('[data-gate]');
@@ -110,8 +109,16 @@
       all('input[name="' + name + '"]').forEach(function (r) { r.checked = r.value === v; });
     }
     function pad(n) { return (n < 10 ? '0' : '') + n; }
-    function esc(s) {
-      return String(s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
+    // Made, never parsed from a string: no text from a definition, a copy's name or a file can
+    // become markup. h('a', { href: x }, ['text', child]).
+    function h(tag, props, kids) {
+      var e = Object.assign(document.createElement(tag), props);
+      e.append.apply(e, kids || []);
+      return e;
+    }
+    function fill(el, kids) {
+      el.textContent = '';
+      el.append.apply(el, kids);
     }
     function obj(o) { return !!o && typeof o === 'object' && !Array.isArray(o); }
 
@@ -238,20 +245,19 @@
       return app.some(function (el) { return el.kStarted; }) ? ['入力中', 'doing'] : ['未着手', 'todo'];
     }
     function links(list) {
-      var shown = list.slice(0, 12).map(function (l) {
-        return '<a href="' + esc(l.href) + '">' + esc(l.label) + (l.text ? '<span class="link-text">' + esc(l.text.slice(0, 24)) + (l.text.length > 24 ? '…' : '') + '</span>' : '') + '</a>';
-      });
-      return '<ul class="issue-links">' + shown.map(function (a) { return '<li>' + a + '</li>'; }).join('') + '</ul>' +
-        (list.length > 12 ? '<p>ほか' + (list.length - 12) + '件</p>' : '');
+      return [h('ul', { className: 'issue-links' }, list.slice(0, 12).map(function (l) {
+        return h('li', 0, [h('a', { href: l.href }, [l.label, l.text ? h('span', { className: 'link-text' }, [l.text.slice(0, 24) + (l.text.length > 24 ? '…' : '')]) : ''])]);
+      })), list.length > 12 ? h('p', 0, ['ほか' + (list.length - 12) + '件']) : ''];
     }
     function renderProgress(s, sum) {
-      var h = '<p class="progress-count"><strong>必須の回答 ' + sum.done + '／' + sum.req + '</strong>' +
-        (sum.done === sum.req ? '（すべて回答済み）' : '（未回答 ' + (sum.req - sum.done) + '件）') + '</p>';
+      var out = [h('p', { className: 'progress-count' }, [h('strong', 0, ['必須の回答 ' + sum.done + '／' + sum.req]),
+        sum.done === sum.req ? '（すべて回答済み）' : '（未回答 ' + (sum.req - sum.done) + '件）'])];
       [[sum.missing, '未回答の質問'], [sum.noTarget, '「いいえ」で目標日のない項目'], [sum.noDate, '確認日の記入がない回答'], [sum.badDate, '日付に誤りのある項目']]
         .forEach(function (g) {
-          if (g[0].length) h += '<div class="issue"><h3>' + g[1] + '（' + g[0].length + '件）</h3>' + links(g[0]) + '</div>';
+          if (g[0].length) out.push(h('div', { className: 'issue' }, [h('h3', 0, [g[1] + '（' + g[0].length + '件）'])].concat(links(g[0]))));
         });
-      h += '<h3>章ごとの状況</h3><ul class="section-list">';
+      var list = h('ul', { className: 'section-list' });
+      out.push(h('h3', 0, ['章ごとの状況']), list);
       sections.forEach(function (sec) {
         var st = sectionStatus(sec, s), badge = sec.title && sec.title.querySelector('.status');
         if (sec.title && !badge) {
@@ -262,9 +268,9 @@
           badge.className = 'status st-' + st[1];
           badge.textContent = st[0];
         }
-        h += '<li><a href="' + esc(sec.href || '#' + sec.title.id) + '">' + esc(sec.label) + '</a> <span class="status st-' + st[1] + '">' + st[0] + '</span></li>';
+        list.append(h('li', 0, [h('a', { href: sec.href || '#' + sec.title.id }, [sec.label]), ' ', h('span', { className: 'status st-' + st[1] }, [st[0]])]));
       });
-      $('progress-body').innerHTML = h + '</ul>';
+      fill($('progress-body'), out);
     }
     // ---------------------------------------------------------------- storage
     // Everything goes through get/put so that a browser that refuses storage (private mode,
@@ -432,9 +438,7 @@
     }
     function renderCopies() {
       var sel = $('copy-select');
-      sel.innerHTML = idx.list.map(function (c) {
-        return '<option value="' + esc(c.id) + '"' + (c.id === cur.id ? ' selected' : '') + '>' + esc(c.name || '（名前なし）') + '</option>';
-      }).join('');
+      fill(sel, idx.list.map(function (c) { return new Option(c.name || '（名前なし）', c.id, c.id === cur.id); }));
       $('copy-name').value = cur.name;
       var b = get(backupKey(cur.id));
       var r = document.querySelector('[data-action="copy-restore"]');
@@ -515,7 +519,7 @@
             q.forEach(function (run) { run(K.more); });
           } else {
             importMessage(LOAD_FAILED);
-            if ($('review').open) $('review-body').innerHTML = '<p class="form-alert">' + LOAD_FAILED + '</p>';
+            if ($('review').open) fill($('review-body'), [h('p', { className: 'form-alert' }, [LOAD_FAILED])]);
           }
         };
         document.head.appendChild(s);
@@ -569,7 +573,7 @@
     var K = window.kensaForm = {
       form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, ANSWER: ANSWER, IDX: IDX,
       byId: byId, fields: fields, gateEl: gateEl, switches: switches, sections: sections,
-      esc: esc, obj: obj, toIso: D && D.toIso, jaDate: D && D.jaDate, naReason: naReason, collect: collect, blank: blank,
+      h: h, fill: fill, obj: obj, toIso: D && D.toIso, jaDate: D && D.jaDate, naReason: naReason, collect: collect, blank: blank,
       get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,
       open: open, build: build, time: time, exportStatus: exportStatus, importMessage: importMessage,
       get idx() { return idx; },
