@@ -22,6 +22,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 /// Minifies a page. Opening `<html>`/`<head>` tags are kept (some hosts and the CSP meta
 /// rely on a normal document head); inline JS is never rewritten (there is none, by CSP).
 pub fn minify_html(html: &str) -> Vec<u8> {
+    // minify-html recurses once per element: a page nested deeper than this (only theme
+    // markup could still make one; Markdown is refused past MAX_NESTING) is written as it is
+    // rather than overflowing the stack.
+    if crate::markdown::html_depth_exceeds(html, 4 * crate::markdown::MAX_NESTING) {
+        return html.as_bytes().to_vec();
+    }
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_closing_tags = true;

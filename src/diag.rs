@@ -117,12 +117,13 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let message = shorten(&self.message);
         match self.position() {
             Some(pos) => {
-                let _ = writeln!(out, "{label}: {pos}: {}", self.message);
+                let _ = writeln!(out, "{label}: {pos}: {message}");
             }
             None => {
-                let _ = writeln!(out, "{label}: {}", self.message);
+                let _ = writeln!(out, "{label}: {message}");
             }
         }
         if let (Some(loc), Some(text)) = (&self.location, &self.source_text) {
@@ -161,9 +162,19 @@ impl Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  help: {help}");
+            let _ = writeln!(out, "  help: {}", shorten(help));
         }
         out
+    }
+}
+
+/// A message quoting a huge value (serde_yaml quotes a wrongly typed value whole) is cut: the
+/// position and the snippet say where the value is.
+fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 600;
+    match text.char_indices().nth(MAX) {
+        None => text.into(),
+        Some((at, _)) => format!("{}… ({} more bytes)", &text[..at], text.len() - at).into(),
     }
 }
 
@@ -346,6 +357,14 @@ mod tests {
         assert_eq!(line_col(text, first), (2, 5));
         assert_eq!(line_col(text, second), (4, 5));
         assert!(locate_key_value(text, "id", "c", 0).is_none());
+    }
+
+    #[test]
+    fn huge_messages_are_cut() {
+        let d = Diagnostic::error(format!("invalid type: string \"{}\"", "x".repeat(1_000_000)));
+        let shown = d.render(false);
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
+        assert!(shown.contains("more bytes)"), "{shown}");
     }
 
     #[test]

@@ -119,11 +119,43 @@ fn is_dangerous(name: &str, body: &str) -> bool {
             .any(|attr| attr.starts_with("on") && attr.contains('='))
 }
 
-/// Notes raw HTML and tracks how deep the page nests, in document order.
+/// Whether the elements of an HTML document nest deeper than `limit`, counted as in
+/// [`Nesting`]. Borrows tag names from `html`: it runs on every page the build writes.
+pub fn html_depth_exceeds(html: &str, limit: usize) -> bool {
+    let mut open: Vec<&str> = Vec::new();
+    for part in html.split('<').skip(1) {
+        let (closing, rest) = match part.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, part),
+        };
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if closing {
+            if let Some(at) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                open.truncate(at);
+            }
+        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+            open.push(name);
+            if open.len() > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Notes raw HTML and tracks how deep the page nests, in document order. HTML elements are
+/// counted as an HTML parser (and the minifier) sees them: a closing tag closes only an element
+/// that is open (`</p>` after `<div>` closes nothing), and `<div/>` opens a `div` like `<div>`.
 #[derive(Default)]
 struct Nesting {
     markdown: usize,
-    html: usize,
+    open: Vec<String>,
 }
 
 impl Nesting {
@@ -135,7 +167,9 @@ impl Nesting {
             Event::Html(h) | Event::InlineHtml(h) => {
                 for (closing, name, body) in tags(h) {
                     if closing {
-                        self.html = self.html.saturating_sub(1);
+                        if let Some(at) = self.open.iter().rposition(|n| *n == name) {
+                            self.open.truncate(at);
+                        }
                         continue;
                     }
                     if out.raw_html.len() < 1000 {
@@ -145,9 +179,9 @@ impl Nesting {
                             dangerous: is_dangerous(&name, body),
                         });
                     }
-                    if !VOID.contains(&name.as_str()) && !body.ends_with('/') {
-                        self.html += 1;
-                        if self.markdown + self.html > MAX_NESTING {
+                    if !VOID.contains(&name.as_str()) {
+                        self.open.push(name);
+                        if self.markdown + self.open.len() > MAX_NESTING {
                             return false;
                         }
                     }
@@ -155,7 +189,7 @@ impl Nesting {
             }
             _ => {}
         }
-        self.markdown + self.html <= MAX_NESTING
+        self.markdown + self.open.len() <= MAX_NESTING
     }
 }
 

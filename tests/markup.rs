@@ -115,6 +115,9 @@ fn nesting_deep_enough_to_overflow_the_minifier_is_refused_with_its_place() {
                 .collect::<String>(),
             "content/deep.md:55:",
         ),
+        // A closing tag that matches no open element closes nothing; <div/> opens a div.
+        ("<div></p>".repeat(5000), "content/deep.md:5:1"),
+        ("<div/>".repeat(5000), "content/deep.md:5:1"),
     ];
     for (body, place) in cases {
         let site = site_with_page("deep.md", &body);
