@@ -361,7 +361,10 @@ mod tests {
 
     #[test]
     fn huge_messages_are_cut() {
-        let d = Diagnostic::error(format!("invalid type: string \"{}\"", "x".repeat(1_000_000)));
+        let d = Diagnostic::error(format!(
+            "invalid type: string \"{}\"",
+            "x".repeat(1_000_000)
+        ));
         let shown = d.render(false);
         assert!(shown.len() < 1_000, "{} bytes", shown.len());
         assert!(shown.contains("more bytes)"), "{shown}");
