@@ -369,3 +369,23 @@ fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
         "{stderr}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn two_file_names_that_are_not_utf8_and_map_to_one_page_fail() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = site();
+    let root = site.path();
+    for raw in [&b"p\xff.md"[..], &b"p\xfe.md"[..]] {
+        let name = std::ffi::OsStr::from_bytes(raw);
+        std::fs::write(root.join("content").join(name), "---\ntitle: x\n---\nx\n").unwrap();
+    }
+    let run = kensa_in(root, &["build", "--root", "."]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("two sources write p\u{FFFD}.html"),
+        "{stderr}"
+    );
+    assert!(!root.join("public").exists());
+}
