@@ -867,6 +867,48 @@ test('after one visit over http the site works offline (service worker)', { time
   }
 });
 
+test('a service-worker update while a form is open loses nothing typed', { timeout: 120_000 }, async () => {
+  // A copy of the site, so that a "new build" can be published under the open page.
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kensa-sw-'));
+  fs.cpSync(dir, copy, { recursive: true });
+  const own = await h.serveDir(copy);
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${own.url}/${VENDOR}`, { waitUntil: 'load' });
+    await page.waitForSelector('#form-tools:not([hidden])');
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    const [id, id2] = await itemIds(page);
+    await page.fill(`[name="${id}:note"]`, '更新前に入力');
+    // The next build: a new version of the worker (and so a new cache) is published.
+    const sw = path.join(copy, 'sw.js');
+    const script = fs.readFileSync(sw, 'utf8');
+    const next = script.replace(/VERSION\s*=\s*(["'`])[^"'`]*\1/, 'VERSION="next-build"');
+    assert.notEqual(next, script, 'the worker names its version');
+    fs.writeFileSync(sw, next);
+    const changed = page.evaluate(() => new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true))));
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    assert.equal(await changed, true, 'the new worker took over the open page');
+    // Typing goes on; the lazily loaded scripts still come (from the new worker).
+    await page.fill(`[name="${id2}:note"]`, '更新中に入力');
+    assert.equal(await page.inputValue(`[name="${id}:note"]`), '更新前に入力');
+    const exported = await exportFile(page);
+    assert.equal(exported.json.items[id].note, '更新前に入力');
+    assert.equal(exported.json.items[id2].note, '更新中に入力');
+    await page.reload();
+    await page.waitForSelector('#form-tools:not([hidden])');
+    assert.equal(await page.inputValue(`[name="${id}:note"]`), '更新前に入力');
+    assert.equal(await page.inputValue(`[name="${id2}:note"]`), '更新中に入力');
+    assert.ok((await page.evaluate(() => caches.keys())).some((k) => k.endsWith(':next-build')));
+  } finally {
+    await context.close();
+    await own.close();
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+});
+
 test('the site ZIP, unpacked and opened from disk, works', { timeout: 120_000 }, async () => {
   const unpacked = path.join(tmp, 'zip');
   execFileSync('unzip', ['-q', path.join(dir, 'kensa-site.zip'), '-d', unpacked]);
