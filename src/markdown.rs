@@ -91,7 +91,7 @@ const VOID: &[&str] = &[
 
 /// The tags of a piece of raw HTML: (is closing, lower-case name, rest up to `>`).
 fn tags(html: &str) -> impl Iterator<Item = (bool, String, &str)> {
-    html.split('<').skip(1).filter_map(|part| {
+    html.split('<').skip(1).filter_map(move |part| {
         let (closing, rest) = match part.strip_prefix('/') {
             Some(r) => (true, r),
             None => (false, part),
@@ -101,22 +101,112 @@ fn tags(html: &str) -> impl Iterator<Item = (bool, String, &str)> {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect::<String>()
             .to_ascii_lowercase();
-        let body = rest.split('>').next().unwrap_or("");
+        // The tag runs to the first `>` outside quotes (`title=">" onclick=…` is one tag).
+        let start = part.as_ptr() as usize - html.as_ptr() as usize;
+        let body = tag_body(&html[start..]);
         (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()))
             .then_some((closing, name, body))
     })
 }
 
+fn tag_body(text: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return &text[..i],
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Character references decoded as a browser would in an attribute (`jav&#x61;script:`,
+/// `javascript&colon;`), so that spelling cannot hide a scheme or a handler.
+fn decode_refs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(after.len());
+        let name = &after[..end];
+        let decoded = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+        {
+            u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+        } else if let Some(dec) = name.strip_prefix('#') {
+            dec.parse().ok().and_then(char::from_u32)
+        } else {
+            match name.to_ascii_lowercase().as_str() {
+                "colon" => Some(':'),
+                "tab" | "newline" => Some(' '),
+                _ => None,
+            }
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = after[end..].strip_prefix(';').unwrap_or(&after[end..]);
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_dangerous(name: &str, body: &str) -> bool {
-    let lower = body.to_ascii_lowercase();
+    let decoded = decode_refs(body).to_ascii_lowercase();
+    // For handlers, whitespace and control characters separate attributes (`x onclick`); for
+    // schemes a browser skips them (`java\tscript:`).
+    let spaced: String = decoded
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let flat: String = spaced.chars().filter(|c| *c != ' ').collect();
+    let handler = spaced.match_indices("on").any(|(i, _)| {
+        let boundary = spaced[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !(p.is_ascii_alphanumeric() || p == '_' || p == '-' || p == ':'));
+        let letters = spaced[i + 2..]
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .count();
+        boundary && letters > 0 && spaced[i + 2 + letters..].trim_start().starts_with('=')
+    });
     matches!(
         name,
-        "script" | "iframe" | "object" | "embed" | "base" | "frame" | "frameset"
-    ) || (name == "meta" && lower.contains("http-equiv"))
-        || lower.contains("javascript:")
-        || lower
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .any(|attr| attr.starts_with("on") && attr.contains('='))
+        "script"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "applet"
+            | "base"
+            | "frame"
+            | "frameset"
+            | "meta"
+            | "link"
+            | "style"
+            | "svg"
+            | "math"
+            | "form"
+    ) || handler
+        || ["javascript:", "vbscript:", "data:text/html"]
+            .iter()
+            .any(|s| flat.contains(s))
 }
 
 /// Whether the elements of an HTML document nest deeper than `limit`, counted as in
@@ -162,6 +252,18 @@ impl Nesting {
     /// Returns false once the page nests deeper than allowed.
     fn see(&mut self, event: &Event, offset: usize, out: &mut MarkdownOutput) -> bool {
         match event {
+            // `{key=value}` on a heading is an HTML attribute in the output: raw HTML too.
+            Event::Start(Tag::Heading { attrs, .. }) => {
+                self.markdown += 1;
+                for (key, value) in attrs {
+                    let attr = format!("{key}={}", value.as_deref().unwrap_or(""));
+                    out.raw_html.push(RawHtml {
+                        offset,
+                        tag: format!("{{{key}=…}}"),
+                        dangerous: is_dangerous("h", &format!(" {attr}")),
+                    });
+                }
+            }
             Event::Start(_) => self.markdown += 1,
             Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
             Event::Html(h) | Event::InlineHtml(h) => {

@@ -207,3 +207,52 @@ fn ids_that_could_carry_markup_are_refused() {
         );
     }
 }
+
+#[test]
+fn handlers_and_schemes_hidden_by_spelling_are_still_refused() {
+    for html in [
+        "<a href=\"x\"onclick=\"alert(1)\">x</a>",
+        "<p title=\">\" onclick=\"alert(1)\">x</p>",
+        "<div onclick = \"alert(1)\">x</div>",
+        "<img src=x onerror\n=alert(1)>",
+        "<a href=\"jav&#x61;script:alert(1)\">x</a>",
+        "<a href=\"&#106;avascript:alert(1)\">x</a>",
+        "<a href=\"javascript&colon;alert(1)\">x</a>",
+        "<a href=\"java\tscript:alert(1)\">x</a>",
+        "<svg><a xlink:href=\"x\">x</a></svg>",
+    ] {
+        let site = site_with_page("bad.md", html);
+        allow_raw_html(site.path());
+        let run = kensa(site.path(), &["build"]);
+        let stderr = text(&run.stderr);
+        if run.status.success() {
+            // Markdown did not take it for HTML: it is published as text, which is safe.
+            let page = std::fs::read_to_string(site.path().join("public/bad.html")).unwrap();
+            assert!(
+                page.contains("&lt;") && !page.contains("<a href=\"x\"onclick"),
+                "{html}: {page}"
+            );
+            continue;
+        }
+        assert!(
+            stderr.contains("an official page must never publish it"),
+            "{html}: {stderr}"
+        );
+    }
+    // Heading attributes are HTML attributes: refused by default, a handler refused always.
+    let site = site_with_page("h.md", "# 見出し {data-x=1}");
+    let run = kensa(site.path(), &["build"]);
+    assert!(
+        text(&run.stderr).contains("raw HTML `{data-x=…}`"),
+        "{}",
+        text(&run.stderr)
+    );
+    let site = site_with_page("h.md", "# 見出し {onclick=alert(1)}");
+    allow_raw_html(site.path());
+    let run = kensa(site.path(), &["build"]);
+    assert!(
+        text(&run.stderr).contains("an official page must never publish it"),
+        "{}",
+        text(&run.stderr)
+    );
+}
