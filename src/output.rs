@@ -82,8 +82,15 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
             "name a folder (it is created if missing)".into(),
         ));
     }
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Ok(()); // missing: created by the build
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()), // made by the build
+        Err(e) => {
+            return Err(refusal(
+                format!("--out {shown} cannot be read ({e}), so kensa cannot tell whether it holds files of yours"),
+                "choose an empty or new folder for the site".into(),
+            ))
+        }
     };
     let names: Vec<String> = entries
         .filter_map(Result::ok)
@@ -204,8 +211,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 
 /// Every output path has one owner: a Markdown page or a static file of `content/` that lands
 /// on a path kensa generates (or on another source's path) would silently replace it, which one
-/// winning by chance. Such a build fails, naming both.
-pub fn check_owners(site: &crate::model::Site, outputs: &[Output]) -> Result<(), Diagnostics> {
+/// winning by chance. Such a build fails, naming both. `also_generated`: paths kensa is yet to
+/// add to `outputs`.
+pub fn check_owners(
+    site: &crate::model::Site,
+    outputs: &[Output],
+    also_generated: &[&str],
+) -> Result<(), Diagnostics> {
     let pages: std::collections::HashMap<&str, &crate::model::Page> =
         site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
     let mut owners: std::collections::HashMap<String, (String, Option<&crate::model::Page>)> =
@@ -217,16 +229,14 @@ pub fn check_owners(site: &crate::model::Site, outputs: &[Output]) -> Result<(),
     });
     // A page's path is its own once; any other output there is generated.
     let mut claimed = std::collections::HashSet::new();
-    let generated = outputs.iter().map(|o| {
-        let page = pages
-            .get(o.path.as_str())
-            .copied()
-            .filter(|_| claimed.insert(o.path.as_str()));
+    let paths = outputs.iter().map(|o| o.path.as_str());
+    let generated = paths.chain(also_generated.iter().copied()).map(|path| {
+        let page = pages.get(path).copied().filter(|_| claimed.insert(path));
         let owner = page.map_or_else(
             || "a file kensa generates".to_string(),
             |p| p.file.rel_path.display().to_string(),
         );
-        (o.path.clone(), page, owner)
+        (path.to_string(), page, owner)
     });
     for (path, page, owner) in statics.chain(generated) {
         let Some((first, first_page)) = owners.get(&path) else {

@@ -85,7 +85,6 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     outputs.push(sitemap);
     crate::offline::finish(site, root, live_reload, &mut outputs)?;
     timer.lap("offline (zip, service worker)");
-    output::check_owners(site, &outputs)?;
     Ok(outputs)
 }
 
@@ -163,7 +162,12 @@ pub fn print_diagnostics(diags: Diagnostics, color: bool, quiet: bool) {
         eprintln!();
     }
     if errors > 0 {
-        eprintln!("{errors} error(s), {warnings} warning(s): nothing was written");
+        let hint = if quiet && warnings > 0 {
+            " (run without -q to see the warnings)"
+        } else {
+            ""
+        };
+        eprintln!("{errors} error(s), {warnings} warning(s): nothing was written{hint}");
     } else if quiet && warnings > 0 {
         eprintln!("{warnings} warning(s) (run without -q to see them)");
     }

@@ -113,6 +113,12 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>, quiet: bool) {
     match result {
         Ok(report) => {
             s.error = None;
+            // As build shows them: a skipped link or an overweight page is worth a word here too.
+            let warnings = Diagnostics {
+                items: report.warnings,
+            };
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            crate::pipeline::print_diagnostics(warnings, color, quiet);
             if !quiet {
                 println!(
                     "rebuilt {} pages in {:.2} s",
