@@ -365,19 +365,33 @@ fn two_builds_into_one_folder_take_turns() {
 
 #[test]
 fn two_sources_for_one_output_path_fail_naming_both() {
-    let cases: [(&str, &str, &str); 6] = [
+    let page = "---\ntitle: x\n---\nx\n";
+    let generated = "a file kensa generates";
+    let cases: [(&str, &str, &str, &str); 7] = [
         (
             "checklists/r6/facility.md",
-            "---\ntitle: x\n---\nx\n",
+            page,
             "checklists/r6/facility.html",
+            "content/checklists/r6/facility.yaml",
         ),
-        ("search.md", "---\ntitle: x\n---\nx\n", "search.html"),
-        ("404.md", "---\ntitle: x\n---\nx\n", "404.html"),
-        ("sw.js", "self.x = 1;\n", "sw.js"),
-        ("assets/js/form.js", "alert(1);\n", "assets/js/form.js"),
-        ("kensa-site.zip", "PK", "kensa-site.zip"),
+        (
+            "checklists/r6/facility-about.html",
+            "<p>x</p>",
+            "checklists/r6/facility-about.html",
+            "content/checklists/r6/facility.yaml",
+        ),
+        ("search.md", page, "search.html", generated),
+        ("404.md", page, "404.html", generated),
+        ("sw.js", "self.x = 1;\n", "sw.js", generated),
+        (
+            "assets/js/form.js",
+            "alert(1);\n",
+            "assets/js/form.js",
+            generated,
+        ),
+        ("kensa-site.zip", "PK", "kensa-site.zip", generated),
     ];
-    for (file, body, output) in cases {
+    for (file, body, output, other) in cases {
         let site = site();
         let root = site.path();
         let path = root.join("content").join(file);
@@ -392,7 +406,7 @@ fn two_sources_for_one_output_path_fail_naming_both() {
                 "{file}: {stderr}"
             );
             assert!(
-                stderr.contains(&format!("content/{file}")),
+                stderr.contains(&format!("content/{file}")) && stderr.contains(other),
                 "{file}: {stderr}"
             );
         }
@@ -552,7 +566,12 @@ fn two_file_names_that_are_not_utf8_and_map_to_one_page_fail() {
     let stderr = text(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("two sources write p\u{FFFD}.html"),
+        stderr
+            .contains("two sources write p\u{FFFD}.html: content/p\\xFE.md and content/p\\xFF.md"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: give the files names in UTF-8"),
         "{stderr}"
     );
     assert!(!root.join("public").exists());
