@@ -576,3 +576,83 @@ fn two_file_names_that_are_not_utf8_and_map_to_one_page_fail() {
     );
     assert!(!root.join("public").exists());
 }
+
+/// Starts `kensa serve` with its temporary output in `temp`; returns it once it serves, with
+/// the folder it serves (its first line names it).
+#[cfg(unix)]
+fn serve_in_temp(root: &Path, temp: &Path) -> (std::process::Child, PathBuf) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .current_dir(root)
+        .args(["serve", "--root", ".", "--port", "0", "-q"])
+        .env("TMPDIR", temp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let folder = line
+        .strip_prefix("serving ")
+        .and_then(|l| l.split_once(" at http://"))
+        .unwrap_or_else(|| panic!("{line}"))
+        .0;
+    (child, PathBuf::from(folder))
+}
+
+#[cfg(unix)]
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_serve_removes_what_killed_serves_left_in_the_temp_folder() {
+    let site = site();
+    let root = site.path();
+    let temp = tempfile::tempdir().unwrap();
+    let temp = temp.path();
+    // Still running: its folder is in use.
+    let (mut running, running_folder) = serve_in_temp(root, temp);
+    // Killed outright: its private copy of the site stays, with the files beside it.
+    let (mut killed, killed_folder) = serve_in_temp(root, temp);
+    assert!(killed_folder.join("index.html").is_file());
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    let killed_name = killed_folder.file_name().unwrap().to_string_lossy();
+    std::fs::create_dir_all(temp.join(format!(".{killed_name}.kensa-new-1/assets"))).unwrap();
+    // Not known to be a serve's (an older kensa's, or nobody's): left alone.
+    std::fs::create_dir_all(temp.join("kensa-serve-7")).unwrap();
+    let before = names(temp);
+    assert!(before
+        .iter()
+        .any(|n| n.starts_with(&format!(".{killed_name}."))));
+
+    let (mut next, next_folder) = serve_in_temp(root, temp);
+    let after = names(temp);
+    assert!(!killed_folder.exists(), "{after:?}");
+    assert!(
+        !after.iter().any(|n| n.contains(killed_name.as_ref())),
+        "{after:?}"
+    );
+    assert!(running_folder.join("index.html").is_file(), "{after:?}");
+    assert!(next_folder.join("index.html").is_file(), "{after:?}");
+    assert!(temp.join("kensa-serve-7").is_dir());
+    for child in [&mut running, &mut next] {
+        // SAFETY: kill() with a child's pid and SIGTERM only sends a signal.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        child.wait().unwrap();
+    }
+    assert_eq!(
+        names(temp),
+        ["kensa-serve-7"],
+        "stopped serves leave nothing"
+    );
+}
