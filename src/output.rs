@@ -23,9 +23,23 @@ fn refusal(message: String, help: String) -> Diagnostics {
     d
 }
 
+/// Where `p` leads if it is a symbolic link, even to a folder not made yet (an output's first
+/// build); `p` itself otherwise. A loop gives up as a link.
+fn link_target(p: &Path) -> PathBuf {
+    let mut p = p.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&p) else {
+            break;
+        };
+        p = p.parent().unwrap_or(Path::new("")).join(target);
+    }
+    p
+}
+
 /// `p` made absolute, with `.` and `..` resolved and symlinks followed as far as it exists, so
 /// that `--out content/../content` or a link to the sources is seen for what it is.
 fn absolute(p: &Path) -> PathBuf {
+    let p = &link_target(p);
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -267,7 +281,9 @@ pub fn check_owners(
         (None, Some(file)) => format!("content/{file}"),
         (None, None) => generator(site, path),
     };
-    let mut owners: std::collections::HashMap<String, Owner> = Default::default();
+    // By the path as Windows and macOS compare names (case aside): `About.html` and
+    // `about.html` are one file there, where the site's ZIP is unpacked.
+    let mut owners: std::collections::HashMap<String, (String, Owner)> = Default::default();
     let mut diags = Diagnostics::default();
     let statics = site.static_files.iter().map(|p| {
         let path = p.to_string_lossy().replace('\\', "/");
@@ -280,8 +296,8 @@ pub fn check_owners(
         (path.to_string(), (page, None))
     });
     for (path, owner) in statics.chain(generated) {
-        let Some(first) = owners.get(&path) else {
-            owners.insert(path, owner);
+        let Some((first_path, first)) = owners.get(&path.to_lowercase()) else {
+            owners.insert(path.to_lowercase(), (path, owner));
             continue;
         };
         let help = if path.contains('\u{FFFD}') {
@@ -289,12 +305,15 @@ pub fn check_owners(
         } else {
             "rename or move one of them: every file of the site comes from one source"
         };
-        let mut d = Diagnostic::error(format!(
-            "two sources write {path}: {} and {}; one would replace the other",
-            name(&path, first),
-            name(&path, &owner)
-        ))
-        .with_help(help);
+        let (first_name, name) = (name(first_path, first), name(&path, &owner));
+        let message = if *first_path == path {
+            format!(
+                "two sources write {path}: {first_name} and {name}; one would replace the other"
+            )
+        } else {
+            format!("{first_path} (from {first_name}) and {path} (from {name}) differ only in upper and lower case: on Windows and macOS, where the site's ZIP is unpacked too, they are one file and one would replace the other")
+        };
+        let mut d = Diagnostic::error(message).with_help(help);
         // Located at the Markdown page, where there is one: that is what the editor can change.
         if let Some(p) = owner.0.or(first.0) {
             d = d.at_offset(&p.file, 0, 3);
@@ -319,6 +338,16 @@ pub fn write_atomically(
             "check that the output folder's parent exists and is writable".into(),
         )
     };
+    // An output that is a link (public -> /var/www/site) is written where it points: swapped
+    // itself, the link would move aside with the old site and the folder served never change.
+    let resolved = link_target(out_dir);
+    if resolved.is_symlink() {
+        return Err(fail(format!(
+            "{} is a symbolic link that leads round in a loop",
+            out_dir.display()
+        )));
+    }
+    let out_dir = resolved.as_path();
     let parent = out_dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

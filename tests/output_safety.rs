@@ -177,6 +177,35 @@ fn accepts_new_empty_and_earlier_output_folders() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_stays_a_link() {
+    let site = site();
+    let root = site.path();
+    let served = tempfile::tempdir().unwrap();
+    let www = served.path().join("www");
+    std::os::unix::fs::symlink(&www, root.join("public")).unwrap();
+    for _ in 0..2 {
+        let run = kensa_in(root, &["build", "--root", "."]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        assert!(root.join("public").is_symlink(), "public is still the link");
+        assert_whole_site(&www);
+    }
+    assert_eq!(staging_leftovers(root), Vec::<String>::new());
+    assert_eq!(staging_leftovers(served.path()), Vec::<String>::new());
+    // A link into the sources is refused like the folder it leads to, made yet or not.
+    std::fs::remove_file(root.join("public")).unwrap();
+    std::os::unix::fs::symlink("content/new", root.join("public")).unwrap();
+    let run = kensa_in(root, &["build", "--root", "."]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("is inside content/"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert!(!root.join("content/new").exists());
+}
+
 #[test]
 fn a_build_removes_what_killed_builds_left_behind() {
     let site = site();
@@ -550,6 +579,43 @@ fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
         stderr.contains("content/sjis.md:6:4: content/sjis.md is not UTF-8 text"),
         "{stderr}"
     );
+}
+
+/// Only where names are case-sensitive can such files be made at all.
+#[cfg(target_os = "linux")]
+#[test]
+fn two_names_that_differ_only_in_case_fail() {
+    let site = site();
+    let root = site.path();
+    let page = "---\ntitle: x\n---\nx\n";
+    std::fs::write(root.join("content/about/Legal.md"), page).unwrap();
+    std::fs::create_dir_all(root.join("content/img")).unwrap();
+    std::fs::write(root.join("content/img/Logo.PNG"), "x").unwrap();
+    std::fs::write(root.join("content/img/logo.png"), "x").unwrap();
+    for command in ["build", "check"] {
+        let run = kensa_in(root, &[command, "--root", "."]);
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        for (a, b) in [
+            (
+                "img/Logo.PNG (from content/img/Logo.PNG)",
+                "img/logo.png (from content/img/logo.png)",
+            ),
+            (
+                "about/Legal.html (from content/about/Legal.md)",
+                "about/legal.html (from content/about/legal.md)",
+            ),
+        ] {
+            assert!(
+                stderr.lines().any(|l| l.contains(a)
+                    && l.contains(b)
+                    && l.contains("differ only in upper and lower case")),
+                "{stderr}"
+            );
+        }
+        assert!(stderr.contains("2 error(s)"), "{stderr}");
+    }
+    assert!(!root.join("public").exists());
 }
 
 #[cfg(unix)]
