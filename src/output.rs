@@ -327,6 +327,45 @@ pub fn check_owners(
     }
 }
 
+/// Where the output folder really is (an output that is a link, public -> /var/www/site, is
+/// written where it points: swapped itself, the link would move aside with the old site and
+/// the folder served never change), the folder holding it and its name.
+fn placed(out_dir: &Path) -> Result<(PathBuf, PathBuf, String), String> {
+    let resolved = link_target(out_dir);
+    if resolved.is_symlink() {
+        return Err(format!(
+            "{} is a symbolic link that leads round in a loop",
+            out_dir.display()
+        ));
+    }
+    let parent = resolved
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = resolved
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    Ok((resolved, parent, name))
+}
+
+/// Removes what killed builds into `out_dir` left, at the start of every build (one that fails
+/// on the content too), unless a build into it runs now: that one cleans up when it writes.
+pub fn remove_killed_builds(out_dir: &Path) {
+    let Ok((_, parent, name)) = placed(out_dir) else {
+        return;
+    };
+    // No lock file: no build has run here since builds took one, so none runs now either.
+    let lock = File::options()
+        .write(true)
+        .open(parent.join(format!(".{name}.kensa-lock")));
+    match lock {
+        Ok(lock) if lock.try_lock().is_err() => {}
+        _ => remove_leftovers(&parent, &name),
+    }
+}
+
 pub fn write_atomically(
     out_dir: &Path,
     outputs: &[Output],
@@ -338,26 +377,10 @@ pub fn write_atomically(
             "check that the output folder's parent exists and is writable".into(),
         )
     };
-    // An output that is a link (public -> /var/www/site) is written where it points: swapped
-    // itself, the link would move aside with the old site and the folder served never change.
-    let resolved = link_target(out_dir);
-    if resolved.is_symlink() {
-        return Err(fail(format!(
-            "{} is a symbolic link that leads round in a loop",
-            out_dir.display()
-        )));
-    }
-    let out_dir = resolved.as_path();
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let (out_dir, parent, name) = placed(out_dir).map_err(fail)?;
+    let (out_dir, parent) = (out_dir.as_path(), parent.as_path());
     std::fs::create_dir_all(parent)
         .map_err(|e| fail(format!("cannot create {}: {e}", parent.display())))?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
     let _lock = lock_beside(parent, &name).map_err(fail)?;
     remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.kensa-new-{}", std::process::id()));

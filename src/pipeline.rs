@@ -117,6 +117,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timer = StageTimer::new();
     // Before any work: a folder kensa must not replace is refused at once.
     output::check_out_dir(&opts.root, &opts.out)?;
+    output::remove_killed_builds(&opts.out);
     let (site, mut warnings) = load_site(&opts.root)?;
     timer.lap("load, parse, validate");
     let outputs = render_all(&site, &opts.root, opts.live_reload)?;

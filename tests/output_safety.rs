@@ -225,6 +225,37 @@ fn a_build_removes_what_killed_builds_left_behind() {
     assert_whole_site(&root.join("public"));
 }
 
+#[test]
+fn a_build_that_fails_removes_killed_builds_litter_but_not_a_running_builds() {
+    let site = site();
+    let root = site.path();
+    let good = kensa_in(root, &["build", "--root", "."]);
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    let before = tree(&root.join("public"));
+    std::fs::write(
+        root.join("content/broken.md"),
+        "---\ntitle: x\n---\n\n[手引き](@/guides/inspekt.md)\n",
+    )
+    .unwrap();
+    let staging = root.join(".public.kensa-new-4242");
+    std::fs::create_dir_all(staging.join("assets")).unwrap();
+    // While another build holds the lock, its staging folder is its own.
+    let lock = std::fs::File::open(root.join(".public.kensa-lock")).unwrap();
+    lock.lock().unwrap();
+    let run = kensa_in(root, &["build", "--root", "."]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert!(staging.is_dir(), "a running build's folder was removed");
+    drop(lock);
+    let run = kensa_in(root, &["build", "--root", "."]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert_eq!(staging_leftovers(root), Vec::<String>::new());
+    assert_eq!(
+        tree(&root.join("public")),
+        before,
+        "the last good site stays"
+    );
+}
+
 /// A site of `n` extra Markdown pages, big enough that a build takes a while.
 fn big_site(n: usize) -> tempfile::TempDir {
     let site = site();
