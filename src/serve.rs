@@ -188,10 +188,14 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>, quiet: bool) {
             }
         }
         Err(diags) => {
-            let text = render_plain(diags);
-            eprintln!("{text}");
+            // In the terminal as build prints them (-q: the warnings counted); over the page all.
+            let shown = Diagnostics {
+                items: diags.items.clone(),
+            };
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            crate::pipeline::print_diagnostics(shown, color, quiet);
             eprintln!("the last good build is still served; fix the file and it rebuilds");
-            s.error = Some(text);
+            s.error = Some(render_plain(diags));
         }
     }
 }

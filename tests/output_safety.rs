@@ -545,6 +545,17 @@ fn quiet_prints_errors_and_counts_warnings() {
             "{stderr}"
         );
     }
+    let served = serve_stderr(root, true);
+    assert!(
+        served.starts_with("error: content/broken.md:5:1: broken link"),
+        "{served}"
+    );
+    assert!(served.contains("help: "), "{served}");
+    assert!(!served.contains("warning: "), "{served}");
+    assert!(
+        served.contains("(run without -q to see the warnings)"),
+        "{served}"
+    );
 }
 
 #[cfg(unix)]
