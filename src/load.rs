@@ -41,16 +41,18 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostics> {
                 continue;
             }
         };
+        let name = entry.file_name().to_string_lossy();
+        // Editor and OS leftovers, links too: Emacs marks a file being edited with a link
+        // `.#page.md` that leads nowhere, which is no reason for a warning on every rebuild.
+        if entry.depth() > 0 && (name.starts_with('.') || name.ends_with('~')) {
+            continue;
+        }
         if entry.path_is_symlink() {
             warnings.extend(skipped_link(root, entry.path(), &content_abs));
             continue;
         }
         if !entry.file_type().is_file() {
             continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || name.ends_with('~') {
-            continue; // editor and OS leftovers
         }
         let rel = entry
             .path()
@@ -108,10 +110,15 @@ fn not_utf8(rel: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
 /// that file is read where it is.
 fn skipped_link(root: &Path, link: &Path, content_abs: &Path) -> Option<Diagnostic> {
     let rel = link.strip_prefix(root).unwrap_or(link).to_path_buf();
+    let holder = link.parent().and_then(|p| std::fs::canonicalize(p).ok());
     let why = match std::fs::canonicalize(link) {
         Err(_) => "it leads nowhere (its target is missing, or the link is a loop)",
         Ok(target) if !target.starts_with(content_abs) => {
             "it points outside content/, and a site is built only from what content/ holds"
+        }
+        // A folder that holds the link: followed, it would hold itself for ever.
+        Ok(target) if holder.is_some_and(|h| h.starts_with(&target)) => {
+            "it is a loop (it points to a folder that holds it)"
         }
         Ok(_) => return None,
     };

@@ -165,6 +165,8 @@ pub fn finish(
         });
     }
 
+    // Before the ZIP, which packs every file once: each path has one owner, named if not.
+    crate::output::check_owners(site, outputs, &[ZIP_PATH])?;
     let zip =
         site_zip(outputs, &statics).map_err(|e| fail(format!("cannot build {ZIP_PATH}: {e}")))?;
     let size = human_size(zip.len());
@@ -226,6 +228,11 @@ fn site_zip(outputs: &[Output], statics: &[Output]) -> Result<Vec<u8>, String> {
     use rayon::prelude::*;
     let mut files: Vec<&Output> = outputs.iter().chain(statics).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // check_owners has named the two sources already; this keeps a duplicate entry, which
+    // unpackers treat differently, out of the archive whatever the caller did.
+    if let Some(pair) = files.windows(2).find(|w| w[0].path == w[1].path) {
+        return Err(format!("two files at {}", pair[0].path));
+    }
     // Small runs: files differ a lot in size (the search index's chunks are 100 times a
     // page), and a run costs only its buffer.
     let run = files
@@ -485,6 +492,16 @@ mod tests {
         let out = String::from_utf8(without_zip_block(html)).unwrap();
         assert_eq!(out, "<main><p>a</p><p>b</p></main>");
         assert_eq!(without_zip_block(b"<p>none</p>"), b"<p>none</p>".to_vec());
+    }
+
+    #[test]
+    fn zip_never_holds_one_name_twice() {
+        let out = |path: &str| Output {
+            path: path.into(),
+            bytes: b"x".to_vec(),
+        };
+        let err = site_zip(&[out("a.html"), out("sw.js")], &[out("sw.js")]).unwrap_err();
+        assert_eq!(err, "two files at sw.js");
     }
 
     #[test]

@@ -23,9 +23,23 @@ fn refusal(message: String, help: String) -> Diagnostics {
     d
 }
 
+/// Where `p` leads if it is a symbolic link, even to a folder not made yet (an output's first
+/// build); `p` itself otherwise. A loop gives up as a link.
+fn link_target(p: &Path) -> PathBuf {
+    let mut p = p.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&p) else {
+            break;
+        };
+        p = p.parent().unwrap_or(Path::new("")).join(target);
+    }
+    p
+}
+
 /// `p` made absolute, with `.` and `..` resolved and symlinks followed as far as it exists, so
 /// that `--out content/../content` or a link to the sources is seen for what it is.
 fn absolute(p: &Path) -> PathBuf {
+    let p = &link_target(p);
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -82,8 +96,15 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostics> {
             "name a folder (it is created if missing)".into(),
         ));
     }
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return Ok(()); // missing: created by the build
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()), // made by the build
+        Err(e) => {
+            return Err(refusal(
+                format!("--out {shown} cannot be read ({e}), so kensa cannot tell whether it holds files of yours"),
+                "choose an empty or new folder for the site".into(),
+            ))
+        }
     };
     let names: Vec<String> = entries
         .filter_map(Result::ok)
@@ -202,43 +223,99 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     }
 }
 
+/// A source's name as the user can tell it apart: bytes that are not UTF-8 as `\xFF`, where
+/// `to_string_lossy` would show two different names as the same `�`.
+fn source_name(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        if cfg!(windows) {
+            out.push_str(&chunk.valid().replace('\\', "/"));
+        } else {
+            out.push_str(chunk.valid());
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// What wrote a generated output, for the message that names both owners of a path: a
+/// checklist's YAML for its form pages, else kensa itself (search page, service worker, ZIP,
+/// the theme's assets).
+fn generator(site: &crate::model::Site, path: &str) -> String {
+    site.checklists
+        .iter()
+        .find(|c| {
+            let stem = c.url.trim_end_matches(".html");
+            path.strip_prefix(stem)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('-'))
+        })
+        .map_or_else(
+            || "a file kensa generates".to_string(),
+            |c| source_name(&c.file.rel_path),
+        )
+}
+
 /// Every output path has one owner: a Markdown page or a static file of `content/` that lands
 /// on a path kensa generates (or on another source's path) would silently replace it, which one
-/// winning by chance. Such a build fails, naming both.
-pub fn check_owners(site: &crate::model::Site, outputs: &[Output]) -> Result<(), Diagnostics> {
-    let pages: std::collections::HashMap<&str, &crate::model::Page> =
-        site.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    let mut owners: std::collections::HashMap<String, (String, Option<&crate::model::Page>)> =
-        Default::default();
+/// winning by chance. Such a build fails, naming both. `also_generated`: paths kensa is yet to
+/// add to `outputs`.
+pub fn check_owners(
+    site: &crate::model::Site,
+    outputs: &[Output],
+    also_generated: &[&str],
+) -> Result<(), Diagnostics> {
+    use crate::model::Page;
+    // Pages by address, each list in reverse so that `pop` hands them out in site order: two
+    // pages at one address (two names that differ only in bytes that are not UTF-8) are two
+    // owners, each named.
+    let mut pages: std::collections::HashMap<&str, Vec<&Page>> = Default::default();
+    for p in site.pages.iter().rev() {
+        pages.entry(p.url.as_str()).or_default().push(p);
+    }
+    // The owner of a path: a page, a static file of content/ (its name), or neither: generated.
+    type Owner<'a> = (Option<&'a Page>, Option<String>);
+    let name = |path: &str, (page, file): &Owner| match (page, file) {
+        (Some(p), _) => source_name(&p.file.rel_path),
+        (None, Some(file)) => format!("content/{file}"),
+        (None, None) => generator(site, path),
+    };
+    // By the path as Windows and macOS compare names (case aside): `About.html` and
+    // `about.html` are one file there, where the site's ZIP is unpacked.
+    let mut owners: std::collections::HashMap<String, (String, Owner)> = Default::default();
     let mut diags = Diagnostics::default();
     let statics = site.static_files.iter().map(|p| {
         let path = p.to_string_lossy().replace('\\', "/");
-        (path.clone(), None, format!("content/{path}"))
+        (path, (None, Some(source_name(p))))
     });
-    // A page's path is its own once; any other output there is generated.
-    let mut claimed = std::collections::HashSet::new();
-    let generated = outputs.iter().map(|o| {
-        let page = pages
-            .get(o.path.as_str())
-            .copied()
-            .filter(|_| claimed.insert(o.path.as_str()));
-        let owner = page.map_or_else(
-            || "a file kensa generates".to_string(),
-            |p| p.file.rel_path.display().to_string(),
-        );
-        (o.path.clone(), page, owner)
+    // Each page owns one output at its address; any other output there is generated.
+    let paths = outputs.iter().map(|o| o.path.as_str());
+    let generated = paths.chain(also_generated.iter().copied()).map(|path| {
+        let page = pages.get_mut(path).and_then(Vec::pop);
+        (path.to_string(), (page, None))
     });
-    for (path, page, owner) in statics.chain(generated) {
-        let Some((first, first_page)) = owners.get(&path) else {
-            owners.insert(path, (owner, page));
+    for (path, owner) in statics.chain(generated) {
+        let Some((first_path, first)) = owners.get(&path.to_lowercase()) else {
+            owners.insert(path.to_lowercase(), (path, owner));
             continue;
         };
-        let mut d = Diagnostic::error(format!(
-            "two sources write {path}: {first} and {owner}; one would replace the other"
-        ))
-        .with_help("rename or move one of them: every file of the site comes from one source");
+        let help = if path.contains('\u{FFFD}') {
+            "give the files names in UTF-8: the bytes that are not become one \u{FFFD} in the site's addresses"
+        } else {
+            "rename or move one of them: every file of the site comes from one source"
+        };
+        let (first_name, name) = (name(first_path, first), name(&path, &owner));
+        let message = if *first_path == path {
+            format!(
+                "two sources write {path}: {first_name} and {name}; one would replace the other"
+            )
+        } else {
+            format!("{first_path} (from {first_name}) and {path} (from {name}) differ only in upper and lower case: on Windows and macOS, where the site's ZIP is unpacked too, they are one file and one would replace the other")
+        };
+        let mut d = Diagnostic::error(message).with_help(help);
         // Located at the Markdown page, where there is one: that is what the editor can change.
-        if let Some(p) = page.or(*first_page) {
+        if let Some(p) = owner.0.or(first.0) {
             d = d.at_offset(&p.file, 0, 3);
         }
         diags.push(d);
@@ -247,6 +324,45 @@ pub fn check_owners(site: &crate::model::Site, outputs: &[Output]) -> Result<(),
         Err(diags)
     } else {
         Ok(())
+    }
+}
+
+/// Where the output folder really is (an output that is a link, public -> /var/www/site, is
+/// written where it points: swapped itself, the link would move aside with the old site and
+/// the folder served never change), the folder holding it and its name.
+fn placed(out_dir: &Path) -> Result<(PathBuf, PathBuf, String), String> {
+    let resolved = link_target(out_dir);
+    if resolved.is_symlink() {
+        return Err(format!(
+            "{} is a symbolic link that leads round in a loop",
+            out_dir.display()
+        ));
+    }
+    let parent = resolved
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = resolved
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    Ok((resolved, parent, name))
+}
+
+/// Removes what killed builds into `out_dir` left, at the start of every build (one that fails
+/// on the content too), unless a build into it runs now: that one cleans up when it writes.
+pub fn remove_killed_builds(out_dir: &Path) {
+    let Ok((_, parent, name)) = placed(out_dir) else {
+        return;
+    };
+    // No lock file: no build has run here since builds took one, so none runs now either.
+    let lock = File::options()
+        .write(true)
+        .open(parent.join(format!(".{name}.kensa-lock")));
+    match lock {
+        Ok(lock) if lock.try_lock().is_err() => {}
+        _ => remove_leftovers(&parent, &name),
     }
 }
 
@@ -261,16 +377,10 @@ pub fn write_atomically(
             "check that the output folder's parent exists and is writable".into(),
         )
     };
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let (out_dir, parent, name) = placed(out_dir).map_err(fail)?;
+    let (out_dir, parent) = (out_dir.as_path(), parent.as_path());
     std::fs::create_dir_all(parent)
         .map_err(|e| fail(format!("cannot create {}: {e}", parent.display())))?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
     let _lock = lock_beside(parent, &name).map_err(fail)?;
     remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.kensa-new-{}", std::process::id()));

@@ -85,7 +85,6 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
     outputs.push(sitemap);
     crate::offline::finish(site, root, live_reload, &mut outputs)?;
     timer.lap("offline (zip, service worker)");
-    output::check_owners(site, &outputs)?;
     Ok(outputs)
 }
 
@@ -118,6 +117,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timer = StageTimer::new();
     // Before any work: a folder kensa must not replace is refused at once.
     output::check_out_dir(&opts.root, &opts.out)?;
+    output::remove_killed_builds(&opts.out);
     let (site, mut warnings) = load_site(&opts.root)?;
     timer.lap("load, parse, validate");
     let outputs = render_all(&site, &opts.root, opts.live_reload)?;
@@ -163,7 +163,12 @@ pub fn print_diagnostics(diags: Diagnostics, color: bool, quiet: bool) {
         eprintln!();
     }
     if errors > 0 {
-        eprintln!("{errors} error(s), {warnings} warning(s): nothing was written");
+        let hint = if quiet && warnings > 0 {
+            " (run without -q to see the warnings)"
+        } else {
+            ""
+        };
+        eprintln!("{errors} error(s), {warnings} warning(s): nothing was written{hint}");
     } else if quiet && warnings > 0 {
         eprintln!("{warnings} warning(s) (run without -q to see them)");
     }

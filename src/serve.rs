@@ -33,6 +33,7 @@ pub fn serve(
     crate::output::check_out_dir(&root, &out)
         .map_err(|d| render_plain(d).trim_start_matches("error: ").to_string())?;
     if temporary {
+        remove_killed_serves(&out);
         remove_on_exit(&out)?;
     }
     let state = Arc::new(Mutex::new(State::default()));
@@ -92,7 +93,63 @@ fn watch(
     Ok(())
 }
 
-/// On Ctrl+C or SIGTERM, removes serve's temporary output (and the lock file beside it).
+/// Beside a temporary output: locked by its serve for as long as it runs, so that another
+/// serve can tell a folder in use from one whose serve was killed (kill -9, a crash), whatever
+/// process ids mean where each runs.
+fn alive_file(out: &Path) -> Option<PathBuf> {
+    let name = out.file_name()?.to_string_lossy();
+    Some(out.with_file_name(format!(".{name}.kensa-alive")))
+}
+
+/// A serve killed outright cannot remove its temporary output: each serve removes those (with
+/// their lock and staging folders) of serves that no longer run, so no copies of the site pile
+/// up in the temp folder. Then it marks its own as in use.
+fn remove_killed_serves(out: &Path) {
+    let Some(temp) = out.parent() else { return };
+    let entries = std::fs::read_dir(temp).into_iter().flatten().flatten();
+    for entry in entries {
+        let file_name = entry.file_name();
+        let name = file_name.to_string_lossy();
+        let Some(serve) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".kensa-alive"))
+            .filter(|n| n.starts_with("kensa-serve-"))
+        else {
+            continue;
+        };
+        let Ok(alive) = std::fs::File::open(entry.path()) else {
+            continue;
+        };
+        if alive.try_lock().is_err() {
+            continue; // its serve still runs
+        }
+        let _ = std::fs::remove_dir_all(temp.join(serve));
+        let _ = std::fs::remove_file(temp.join(format!(".{serve}.kensa-lock")));
+        let staging = [
+            format!(".{serve}.kensa-new-"),
+            format!(".{serve}.kensa-old-"),
+        ];
+        for e in std::fs::read_dir(temp).into_iter().flatten().flatten() {
+            let n = e.file_name();
+            if staging
+                .iter()
+                .any(|p| n.to_string_lossy().starts_with(p.as_str()))
+            {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+        let _ = std::fs::remove_file(entry.path());
+    }
+    // Kept open and locked until the process ends, however it ends.
+    let own = alive_file(out).and_then(|path| std::fs::File::create(path).ok());
+    if let Some(file) = own {
+        if file.lock().is_ok() {
+            std::mem::forget(file);
+        }
+    }
+}
+
+/// On Ctrl+C or SIGTERM, removes serve's temporary output (and the files beside it).
 fn remove_on_exit(out: &Path) -> Result<(), String> {
     let out = out.to_path_buf();
     ctrlc::set_handler(move || {
@@ -100,6 +157,9 @@ fn remove_on_exit(out: &Path) -> Result<(), String> {
         if let (Some(parent), Some(name)) = (out.parent(), out.file_name()) {
             let lock = format!(".{}.kensa-lock", name.to_string_lossy());
             let _ = std::fs::remove_file(parent.join(lock));
+        }
+        if let Some(alive) = alive_file(&out) {
+            let _ = std::fs::remove_file(alive);
         }
         std::process::exit(0);
     })
@@ -113,6 +173,12 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>, quiet: bool) {
     match result {
         Ok(report) => {
             s.error = None;
+            // As build shows them: a skipped link or an overweight page is worth a word here too.
+            let warnings = Diagnostics {
+                items: report.warnings,
+            };
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            crate::pipeline::print_diagnostics(warnings, color, quiet);
             if !quiet {
                 println!(
                     "rebuilt {} pages in {:.2} s",
@@ -122,10 +188,14 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>, quiet: bool) {
             }
         }
         Err(diags) => {
-            let text = render_plain(diags);
-            eprintln!("{text}");
+            // In the terminal as build prints them (-q: the warnings counted); over the page all.
+            let shown = Diagnostics {
+                items: diags.items.clone(),
+            };
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            crate::pipeline::print_diagnostics(shown, color, quiet);
             eprintln!("the last good build is still served; fix the file and it rebuilds");
-            s.error = Some(text);
+            s.error = Some(render_plain(diags));
         }
     }
 }
