@@ -89,26 +89,42 @@ const VOID: &[&str] = &[
     "track", "wbr",
 ];
 
-/// The tags of a piece of raw HTML: (is closing, lower-case name, rest up to `>`).
-fn tags(html: &str) -> impl Iterator<Item = (bool, String, &str)> {
-    html.split('<').skip(1).filter_map(move |part| {
+/// The tags of a piece of HTML: (is closing, the name as written, the text from the name on).
+/// Borrowed, no allocation: the minifier's depth check runs it on every page.
+fn tags(html: &str) -> impl Iterator<Item = (bool, &str, &str)> {
+    html.split('<').skip(1).filter_map(|part| {
         let (closing, rest) = match part.strip_prefix('/') {
             Some(r) => (true, r),
             None => (false, part),
         };
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        // The tag runs to the first `>` outside quotes (`title=">" onclick=…` is one tag).
-        let start = part.as_ptr() as usize - html.as_ptr() as usize;
-        let body = tag_body(&html[start..]);
-        (!name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()))
-            .then_some((closing, name, body))
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            .then_some((closing, name, rest))
     })
 }
 
+/// One tag's effect on the elements open at that point, as an HTML parser (and the minifier)
+/// sees it: a closing tag closes the nearest open element of its name and those inside it, and
+/// nothing when none is open (`</p>` after `<div>`); any other tag but a void one opens an
+/// element (`<div/>` too).
+fn apply_tag<S: AsRef<str>>(open: &mut Vec<S>, closing: bool, name: S) {
+    let name_str = name.as_ref();
+    if closing {
+        if let Some(at) = open
+            .iter()
+            .rposition(|n| n.as_ref().eq_ignore_ascii_case(name_str))
+        {
+            open.truncate(at);
+        }
+    } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name_str)) {
+        open.push(name);
+    }
+}
+
+/// The tag up to its first `>` outside quotes (`title=">" onclick=…` is one tag).
 fn tag_body(text: &str) -> &str {
     let mut quote = None;
     for (i, c) in text.char_indices() {
@@ -210,38 +226,20 @@ fn is_dangerous(name: &str, body: &str) -> bool {
 }
 
 /// Whether the elements of an HTML document nest deeper than `limit`, counted as in
-/// [`Nesting`]. Borrows tag names from `html`: it runs on every page the build writes.
+/// [`Nesting`].
 pub fn html_depth_exceeds(html: &str, limit: usize) -> bool {
     let mut open: Vec<&str> = Vec::new();
-    for part in html.split('<').skip(1) {
-        let (closing, rest) = match part.strip_prefix('/') {
-            Some(r) => (true, r),
-            None => (false, part),
-        };
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(rest.len());
-        let name = &rest[..end];
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        if closing {
-            if let Some(at) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
-                open.truncate(at);
-            }
-        } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-            open.push(name);
-            if open.len() > limit {
-                return true;
-            }
+    for (closing, name, _) in tags(html) {
+        apply_tag(&mut open, closing, name);
+        if open.len() > limit {
+            return true;
         }
     }
     false
 }
 
-/// Notes raw HTML and tracks how deep the page nests, in document order. HTML elements are
-/// counted as an HTML parser (and the minifier) sees them: a closing tag closes only an element
-/// that is open (`</p>` after `<div>` closes nothing), and `<div/>` opens a `div` like `<div>`.
+/// Notes raw HTML and tracks how deep the page nests, in document order (HTML elements as
+/// [`apply_tag`] counts them).
 #[derive(Default)]
 struct Nesting {
     markdown: usize,
@@ -267,25 +265,18 @@ impl Nesting {
             Event::Start(_) => self.markdown += 1,
             Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
             Event::Html(h) | Event::InlineHtml(h) => {
-                for (closing, name, body) in tags(h) {
-                    if closing {
-                        if let Some(at) = self.open.iter().rposition(|n| *n == name) {
-                            self.open.truncate(at);
-                        }
-                        continue;
-                    }
-                    if out.raw_html.len() < 1000 {
+                for (closing, name, rest) in tags(h) {
+                    let name = name.to_ascii_lowercase();
+                    if !closing && out.raw_html.len() < 1000 {
                         out.raw_html.push(RawHtml {
                             offset,
                             tag: format!("<{name}>"),
-                            dangerous: is_dangerous(&name, body),
+                            dangerous: is_dangerous(&name, tag_body(rest)),
                         });
                     }
-                    if !VOID.contains(&name.as_str()) {
-                        self.open.push(name);
-                        if self.markdown + self.open.len() > MAX_NESTING {
-                            return false;
-                        }
+                    apply_tag(&mut self.open, closing, name);
+                    if self.markdown + self.open.len() > MAX_NESTING {
+                        return false;
                     }
                 }
             }
