@@ -32,11 +32,20 @@ pub fn base_context(site: &Site, url: &str, title: &str, live_reload: bool) -> C
     ctx.insert("root", &root_prefix(url));
     ctx.insert("url", url);
     ctx.insert("title", title);
+    // The 出典 line of a page without a source of its own: the footer, which may itself begin
+    // with 出典 (the line has its own label).
+    let footer = &site.config.footer;
+    let footer_source = ["出典：", "出典:"]
+        .iter()
+        .find_map(|p| footer.strip_prefix(p))
+        .unwrap_or(footer)
+        .trim_start();
     ctx.insert(
         "site",
         &json!({
             "title": site.config.title,
             "footer": site.config.footer,
+            "footer_source": footer_source,
             "language": site.config.language,
         }),
     );

@@ -59,8 +59,9 @@
       });
       el.appendChild(c);
       // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
-      el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
-        (el.dataset.reference ? '〔参考項目〕' : '');
+      el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '');
+      var t = el.closest('.group').querySelector('.target');
+      el.kTarget = t ? t.textContent.split('について')[0] : '';
       el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
       if (el.dataset.reference && text) text.append(h('span', { className: 'badge' }, ['参考項目']));
     });
@@ -100,6 +101,14 @@
       });
     }
     var items = [].concat.apply([], sections.map(function (sec) { return sec.items; }));
+    // Two items may share a number (２（７） of サーバ and of 端末PC among the 参考項目): those
+    // say which they are about.
+    var seen = {};
+    items.forEach(function (el) { seen[el.kLabel + el.dataset.reference] = (seen[el.kLabel + el.dataset.reference] || 0) + 1; });
+    items.forEach(function (el) {
+      var tags = [el.dataset.reference && '参考項目', seen[el.kLabel + el.dataset.reference] > 1 && el.kTarget].filter(Boolean);
+      if (!el.off && tags.length) el.kLabel += '〔' + tags.join('・') + '〕';
+    });
 
     function radio(name) {
       var r = form.elements[name];
@@ -216,7 +225,8 @@
         el.kStarted = !!(a.note || ROUNDS.some(function (r) { return a[r].answer || a[r].date || a[r].date_input; }));
         el.kDone = !!(a.r1.answer && (!DATED || a.r1.date));
         if (DATED) {
-          var needTarget = !na && a.r1.answer === 'no' && !a.target.date;
+          // Only the phases that ask for a 目標日 need one: the 参考項目 do not.
+          var needTarget = !na && !el.dataset.reference && a.r1.answer === 'no' && !a.target.date;
           if (!el.off) {
             ROUNDS.forEach(function (r) { D.show(id + ':' + r); });
             $(id + '-target-needed').hidden = !needTarget;
@@ -424,6 +434,7 @@
       doc._w = TAB;
       put(IDX, idx);
       status(put(dataKey(cur.id), doc) ? '入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。' : 'この入力はまだ保存されていません。');
+      printLine();
       exportStatus();
       persist();
     }
@@ -461,7 +472,18 @@
       }
       renderCopies();
       exportStatus();
-      status(doc ? '控え「' + cur.name + '」を表示しています（最終更新 ' + time(doc.updated_at) + '）。' : '控え「' + cur.name + '」を表示しています（まだ入力はありません）。');
+      showing();
+    }
+    function showing() {
+      status('控え「' + cur.name + '」を表示しています（' + (doc ? '最終更新 ' + time(doc.updated_at) : 'まだ入力はありません') + '）。');
+      printLine();
+    }
+    // What a printout is of: the copy and the form's own fields (事業者名), above the form.
+    function printLine() {
+      var p = $('print-copy');
+      if (p) fill(p, ['控え：' + (cur.name || '（名前なし）')].concat(fields.filter(function (f) { return f.value.trim(); }).map(function (f) {
+        return '　' + f.labels[0].firstChild.textContent + '：' + f.value;
+      })));
     }
     document.addEventListener('click', function (e) {
       var b = e.target.closest && e.target.closest('[data-action]'), a = b && b.dataset.action;
@@ -475,6 +497,7 @@
       if (o) o.textContent = cur.name || '（名前なし）';
       if (doc) { doc.copy.name = cur.name; put(dataKey(cur.id), doc); }
       put(IDX, idx);
+      showing();
     });
 
     // Another tab of the same page changed something: follow it instead of overwriting it later.
