@@ -921,14 +921,22 @@ fn edition_note(site: &Site, def: &ChecklistDef, root: &str) -> Option<Value> {
         } else {
             same_facility
         };
+        // Lists of one title (医療機関確認用, 事業者確認用 of the 医療機関 list) name it once.
+        let title = lists
+            .iter()
+            .all(|c| c.def.title == lists[0].def.title)
+            .then(|| lists[0].def.title.clone());
         let links: Vec<Link> = lists
             .iter()
             .map(|c| Link {
-                title: format!("{}（{}）", c.def.title, c.def.form),
+                title: match &title {
+                    Some(_) => c.def.form.clone(),
+                    None => format!("{}（{}）", c.def.title, c.def.form),
+                },
                 url: format!("{root}{}", c.url),
             })
             .collect();
-        json!({"name": n.name, "url": format!("{root}index.html#ed-{}", n.id), "links": links})
+        json!({"name": n.name, "title": title.unwrap_or_else(|| "チェックリスト".into()), "url": format!("{root}index.html#ed-{}", n.id), "links": links})
     });
     Some(json!({"text": edition.note, "current": current}))
 }

@@ -45,7 +45,14 @@
     // ---------------------------------------------------------------- the form's parts
     // The answer controls are sent once in a <template> (keeps long pages light) and cloned here;
     // __ID__ in their attributes becomes the item id.
-    var byId = {};
+    var byId = {}, unbuilt = [], ready = false;
+    function addControls(el) {
+      var c = tpl.content.cloneNode(true);
+      c.querySelectorAll('*').forEach(function (n) {
+        [].forEach.call(n.attributes, function (a) { a.value = a.value.replace(/__ID__/g, el.dataset.itemId); });
+      });
+      el.appendChild(c);
+    }
     all('[data-item-id]').forEach(function (el) {
       var id = el.dataset.itemId;
       var text = el.querySelector('.item-text');
@@ -53,11 +60,7 @@
       var sec = el.closest('.section');
       byId[id] = el;
       if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
-      var c = tpl.content.cloneNode(true);
-      c.querySelectorAll('*').forEach(function (n) {
-        [].forEach.call(n.attributes, function (a) { a.value = a.value.replace(/__ID__/g, id); });
-      });
-      el.appendChild(c);
+      unbuilt.push(el);
       // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
       el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '');
       var t = el.closest('.group').querySelector('.target');
@@ -502,7 +505,7 @@
 
     // Another tab of the same page changed something: follow it instead of overwriting it later.
     window.addEventListener('storage', function (e) {
-      if (!e.key || e.key.indexOf(KEY) !== 0) return;
+      if (!ready || !e.key || e.key.indexOf(KEY) !== 0) return;
       if (e.key === IDX) {
         var n = get(IDX);
         if (!obj(n) || !Array.isArray(n.list) || !n.list.length) return;
@@ -570,7 +573,7 @@
       if (!e.relatedTarget) document.body.classList.remove('dropping');
     });
     document.addEventListener('drop', function (e) {
-      if (!hasFiles(e)) return;
+      if (!ready || !hasFiles(e)) return;
       e.preventDefault(); // or the browser would leave the page to show the file
       document.body.classList.remove('dropping');
       var file = e.dataTransfer.files[0]; // now: the browser empties dataTransfer after the event
@@ -599,6 +602,7 @@
       h: h, fill: fill, obj: obj, toIso: D && D.toIso, jaDate: D && D.jaDate, naReason: naReason, collect: collect, blank: blank,
       get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,
       open: open, build: build, time: time, exportStatus: exportStatus, importMessage: importMessage,
+      get ready() { return ready; },
       get idx() { return idx; },
       get cur() { return cur; },
       get doc() { return doc; },
@@ -606,10 +610,20 @@
     };
 
     // ---------------------------------------------------------------- start
-    if (!canStore) storageAlert(REFUSED);
-    $('form-tools').hidden = false;
-    $('progress').hidden = false;
-    open(cur.id);
-    form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
+    // The controls go in a few items at a time, each slice a task of its own, so that opening a
+    // long form on a slow phone never holds the page for long; the form takes no input until
+    // they are all in and the stored answers are shown.
+    form.inert = true;
+    (function slice() {
+      unbuilt.splice(0, 6).forEach(addControls);
+      if (unbuilt.length) return setTimeout(slice);
+      if (!canStore) storageAlert(REFUSED);
+      $('form-tools').hidden = false;
+      $('progress').hidden = false;
+      form.inert = false;
+      ready = true;
+      open(cur.id);
+      form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
+    })();
   }
 })();
