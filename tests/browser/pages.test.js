@@ -3,41 +3,31 @@
 // that says the same thing twice, no punctuation left hanging by a line break; the home page
 // links each form where it names it, and its first screen (phone and desktop) shows where to start.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const h = require('./helpers');
 
-let dir;
-let browser;
-
-before(async () => {
-  dir = h.siteDir();
-  browser = await h.launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
+const site = h.useSite({ serve: false });
 
 /** A page's text without its markup (scripts, styles and templates left out). */
 function text(rel) {
   return fs
-    .readFileSync(path.join(dir, rel), 'utf8')
+    .readFileSync(path.join(site.dir, rel), 'utf8')
     .replace(/<(script|style|template)\b[\s\S]*?<\/\1>/g, '')
     .replace(/<[^>]*>/g, '');
 }
 
 async function open(rel, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await site.browser.newContext({ viewport });
   const page = await context.newPage();
-  await page.goto(h.fileUrl(dir, rel), { waitUntil: 'load' });
+  await page.goto(h.fileUrl(site.dir, rel), { waitUntil: 'load' });
   return { context, page };
 }
 
 test('no page says 出典：出典：', () => {
-  const doubled = h.listHtmlPages(dir, 1000).filter((rel) => /出典[：:]\s*出典/.test(text(rel)));
+  const doubled = h.listHtmlPages(site.dir, 1000).filter((rel) => /出典[：:]\s*出典/.test(text(rel)));
   assert.deepEqual(doubled, []);
 });
 

@@ -4,26 +4,12 @@
 // while checklist and search pages finish loading (cumulative layout shift under 0.1, read from
 // a PerformanceObserver), and a form that opens in slices rather than one long task.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 
 const PHONE = { width: 390, height: 844 };
-
-let dir;
-let browser;
-let server;
-
-before(async () => {
-  dir = h.siteDir();
-  browser = await h.launchBrowser();
-  server = await h.serveDir(dir);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const site = h.useSite();
 
 // One page of every kind the site has.
 const KINDS = {
@@ -47,7 +33,7 @@ const KINDS = {
 };
 
 async function open(rel, { viewport = PHONE, delayScripts = 0, init } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await site.browser.newContext({ viewport });
   const page = await context.newPage();
   if (delayScripts) {
     // A slow connection: the page is drawn before its scripts arrive, as on a phone.
@@ -57,7 +43,7 @@ async function open(rel, { viewport = PHONE, delayScripts = 0, init } = {}) {
     });
   }
   if (init) await page.addInitScript(init);
-  await page.goto(`${server.url}/${rel}`, { waitUntil: 'load' });
+  await page.goto(`${site.server.url}/${rel}`, { waitUntil: 'load' });
   if (await page.locator('#checklist-form').count()) await page.waitForSelector('#form-tools:not([hidden])');
   return { context, page };
 }
@@ -140,14 +126,14 @@ test('a form opens in slices: no task adds the controls of more than six items',
     new PerformanceObserver((l) => { for (const e of l.getEntries()) window.kensaLongTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask', buffered: true });
   };
   for (const rel of ['checklists/r5/iryokikan.html', 'checklists/y2021/keieiso.html']) {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await site.browser.newContext({ viewport: PHONE });
     try {
       const page = await context.newPage();
       // A phone's processor: the longest task is reported, not judged (this machine's load varies).
       const cdp = await context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
       await page.addInitScript(init);
-      await page.goto(`${server.url}/${rel}`, { waitUntil: 'load' });
+      await page.goto(`${site.server.url}/${rel}`, { waitUntil: 'load' });
       await page.waitForSelector('#form-tools:not([hidden])');
       const { slices, items, longest } = await page.evaluate(() => ({
         slices: window.kensaSlices,
