@@ -121,6 +121,39 @@ pub struct Discrepancy {
     pub note: Option<String>,
 }
 
+/// One part of a page that mixes provenances (`parts:` in front matter).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenancePart {
+    /// `start`, or the id of the heading the part begins at.
+    pub from: String,
+    pub provenance: Provenance,
+    /// What the part is, shown at its start (e.g. where it was transcribed from).
+    pub note: String,
+}
+
+impl FrontMatter {
+    /// The provenance of the text under heading `id` (`None`: before the first heading).
+    pub fn provenance_at(
+        &self,
+        headings: &[crate::markdown::Heading],
+        id: Option<&str>,
+    ) -> &Provenance {
+        let at = id.and_then(|id| headings.iter().position(|h| h.id == id));
+        self.parts
+            .iter()
+            .rev()
+            .find(|p| {
+                p.from == "start"
+                    || match (at, headings.iter().position(|h| h.id == p.from)) {
+                        (Some(a), Some(b)) => b <= a,
+                        _ => false,
+                    }
+            })
+            .map_or(&self.provenance, |p| &p.provenance)
+    }
+}
+
 // ---------------------------------------------------------------- Markdown pages
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,6 +201,10 @@ pub struct FrontMatter {
     pub provenance_note: Option<String>,
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
+    /// A page that mixes transcribed and adapted text: where each part begins. Each boundary is
+    /// marked on the page, and search results say which part they come from.
+    #[serde(default)]
+    pub parts: Vec<ProvenancePart>,
     /// Manual pages: the checklist item keys this page explains.
     #[serde(default)]
     pub explains: Vec<String>,

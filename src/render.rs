@@ -285,13 +285,25 @@ impl Shared<'_> {
         let page = &self.site.pages[i];
         let root = root_prefix(&page.url);
         let fm = &page.front;
+        // A derived page names the page it was adapted from, with that page's source.
         let derived_from = fm
             .derived_from
             .as_ref()
             .and_then(|d| self.site.page_by_source.get(d.as_str()))
-            .map(|&j| Link {
-                title: self.site.pages[j].front.title.clone(),
-                url: format!("{root}{}", self.site.pages[j].url),
+            .map(|&j| {
+                let from = &self.site.pages[j];
+                let manual = from.manual.as_deref().and_then(|m| self.site.manual(m));
+                let source = from
+                    .front
+                    .source
+                    .as_ref()
+                    .or(manual.map(|m| &m.meta.source));
+                json!({
+                    "title": from.front.title,
+                    "url": format!("{root}{}", from.url),
+                    "source": source.map(source_line),
+                    "manual": manual.map(|m| m.meta.short_title.as_ref().unwrap_or(&m.meta.title)),
+                })
             });
         ctx.insert(
             "page",
@@ -303,10 +315,11 @@ impl Shared<'_> {
                 "provenance": fm.provenance,
                 "provenance_note": fm.provenance_note,
                 "derived_from": derived_from,
+                "mixed": !fm.parts.is_empty(),
                 "discrepancies": fm.discrepancies,
             }),
         );
-        let mut html = page.markdown.html.clone();
+        let mut html = insert_part_marks(page, &page.markdown.html);
         if page.kind == PageKind::ManualPage {
             html = self.insert_backlinks(page, &html);
         }
@@ -406,10 +419,12 @@ impl Shared<'_> {
             .pages
             .iter()
             .map(|&j| {
+                let p = &self.site.pages[j];
                 json!({
-                    "title": self.site.pages[j].front.title,
-                    "url": format!("{root}{}", self.site.pages[j].url),
+                    "title": p.front.title,
+                    "url": format!("{root}{}", p.url),
                     "current": Some(j) == current,
+                    "made_here": made_here_label(&p.front),
                 })
             })
             .collect();
@@ -746,6 +761,59 @@ impl Shared<'_> {
             ],
         );
     }
+}
+
+/// `厚生労働省「…」（別添２）、令和5年6月`: a source as the 出典 line names it.
+pub fn source_line(src: &crate::model::Source) -> String {
+    let mut line = format!("{}「{}」", src.publisher, src.title);
+    if let Some(part) = &src.part {
+        line.push_str(&format!("（{part}）"));
+    }
+    if let Some(issued) = &src.issued {
+        line.push_str(&format!("、{issued}"));
+    }
+    line
+}
+
+/// How a list of pages (a manual's contents, search results) marks a page that is not, or not
+/// all, transcribed: None for a transcribed page.
+pub fn made_here_label(fm: &crate::model::FrontMatter) -> Option<&'static str> {
+    match (&fm.provenance, fm.parts.is_empty()) {
+        (Provenance::Official, _) => None,
+        (Provenance::Derived, true) => Some("本サイトが他の資料を元に作成"),
+        (Provenance::Editorial, true) => Some("本サイトが作成"),
+        (_, false) => Some("一部を本サイトが作成"),
+    }
+}
+
+/// Marks where each part of a page of mixed provenance (`parts:`) begins, in the page itself.
+fn insert_part_marks(page: &Page, html: &str) -> String {
+    let mut out = html.to_string();
+    for part in page.front.parts.iter().rev() {
+        let label = match part.provenance {
+            Provenance::Official => "ここから出典資料の原文",
+            Provenance::Derived => "ここから本サイトが他の資料を元に作成した文章",
+            Provenance::Editorial => "ここから本サイトが作成した文章",
+        };
+        let mark = format!(
+            "<p class=\"part-mark part-{}\"><strong>{label}：</strong>{}</p>",
+            serde_json::to_value(&part.provenance)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            escape_attr(&part.note)
+        );
+        let at = if part.from == "start" {
+            Some(0)
+        } else {
+            out.find(&format!(" id=\"{}\"", part.from))
+                .and_then(|i| out[..i].rfind("<h"))
+        };
+        if let Some(at) = at {
+            out.insert_str(at, &mark);
+        }
+    }
+    out
 }
 
 /// Whether the theme has the checklist companion page; a theme without it keeps the sources'

@@ -56,6 +56,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/partials/discrepancy_items.html"),
     ),
     (
+        "templates/partials/derived_notice.html",
+        include_str!("../themes/default/templates/partials/derived_notice.html"),
+    ),
+    (
         "templates/checklist_about.html",
         include_str!("../themes/default/templates/checklist_about.html"),
     ),

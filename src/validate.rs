@@ -660,6 +660,55 @@ fn validate_raw_html(site: &Site, page: &crate::model::Page, diags: &mut Diagnos
     }
 }
 
+/// `parts:` begin at `start` and then at headings of the page, in the page's order.
+fn validate_parts(page: &crate::model::Page, diags: &mut Diagnostics) {
+    let file = &page.file;
+    let fm = &page.front;
+    let mut last = None;
+    for (n, part) in fm.parts.iter().enumerate() {
+        let (o, l) = at_value(file, "from", &part.from, 0);
+        let at = page
+            .markdown
+            .headings
+            .iter()
+            .position(|h| h.id == part.from);
+        let problem = if n == 0 && part.from != "start" {
+            Some((
+                "the first part must begin at `start`".to_string(),
+                "begin with `- from: start`, then name the heading each later part begins at"
+                    .to_string(),
+            ))
+        } else if n > 0 && at.is_none() {
+            let ids = page.markdown.headings.iter().map(|h| h.id.as_str());
+            Some((
+                format!(
+                    "part begins at `{}`, which is not a heading of this page{}",
+                    part.from,
+                    nearest(&part.from, ids)
+                ),
+                "write the id of the heading the part begins at (e.g. item-2-2)".to_string(),
+            ))
+        } else if n > 0 && at <= last {
+            Some((
+                format!("part `{}` is not after the part before it", part.from),
+                "list the parts in the order of the page".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            diags.push(
+                Diagnostic::error(message)
+                    .at_offset(file, o, l)
+                    .with_help(help),
+            );
+        }
+        if n > 0 {
+            last = at;
+        }
+    }
+}
+
 fn validate_pages(site: &Site, diags: &mut Diagnostics) {
     let checklist_ids: HashSet<_> = site.checklists.iter().map(|c| c.def.id.as_str()).collect();
     for page in &site.pages {
@@ -691,6 +740,7 @@ fn validate_pages(site: &Site, diags: &mut Diagnostics) {
                 }
             }
         }
+        validate_parts(page, diags);
         if page.kind != PageKind::ManualPage && !fm.explains.is_empty() {
             let o = locate_text(&file.text, "explains", 0).unwrap_or(0);
             diags.push(
