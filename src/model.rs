@@ -287,6 +287,10 @@ pub struct FormField {
     pub label: String,
     #[serde(default)]
     pub required: bool,
+    /// Set when the paper form this list transcribes does not show the field: the document the
+    /// field was taken from (shown next to it).
+    #[serde(default)]
+    pub taken_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -307,6 +311,18 @@ pub struct Gate {
     pub note: Option<String>,
     #[serde(default)]
     pub refs: Vec<String>,
+    /// Set when the row is not on this list's paper form: the documents its wording, note and
+    /// references were taken from (shown next to it).
+    #[serde(default)]
+    pub taken_from: Option<String>,
+}
+
+fn editorial() -> Provenance {
+    Provenance::Editorial
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_gate_key() -> String {
@@ -330,6 +346,9 @@ pub struct Switch {
 pub struct Phase {
     pub id: String,
     pub label: String,
+    /// `editorial` when the label is a heading this site composed (2021: 全項目).
+    #[serde(default)]
+    pub label_provenance: Provenance,
     #[serde(default)]
     pub reference: bool,
     /// The fiscal year (年度, April to March) the phase's 目標日 must fall in, as the Western
@@ -347,6 +366,9 @@ pub struct Section {
     #[serde(default)]
     pub number: String,
     pub title: String,
+    /// `editorial` when the title is a heading this site composed (the 2021 lists' one section).
+    #[serde(default)]
+    pub title_provenance: Provenance,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -386,6 +408,14 @@ pub struct Item {
     pub viewpoint: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Set when the item's ▶ references are not from this list's own manual: where they were
+    /// taken from (shown next to them).
+    #[serde(default)]
+    pub refs_taken_from: Option<String>,
+    /// The rounds (`r1`, `target`, `r2`) the paper form prints for this item, when not all:
+    /// the others are this site's and are marked so.
+    #[serde(default)]
+    pub paper_rounds: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -408,11 +438,22 @@ pub struct ChecklistDef {
     pub provenance: Provenance,
     #[serde(default)]
     pub provenance_note: Option<String>,
+    /// `editorial` when the title is this site's (a table printed without a title of its own).
+    #[serde(default)]
+    pub title_provenance: Provenance,
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
+    /// Written for this site (what the list is for, on the home page and above the form).
     #[serde(default)]
     pub description: Option<String>,
+    /// Always `editorial`: published so that a reader of the JSON knows the description is ours.
+    #[serde(default = "editorial", skip_deserializing)]
+    pub description_provenance: Provenance,
     pub answer: AnswerKind,
+    /// Whether the paper form has a 備考 column; where it has none, the form's 備考 is marked
+    /// as this site's.
+    #[serde(default = "yes")]
+    pub remarks_on_paper: bool,
     #[serde(default)]
     pub form_fields: Vec<FormField>,
     #[serde(default)]

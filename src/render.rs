@@ -629,12 +629,14 @@ impl Shared<'_> {
                                 "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
                                 "viewpoint_id": item.viewpoint,
                                 "explain_url": explain_url(&item.key),
+                                "refs_taken_from": item.refs_taken_from,
+                                "site_rounds": site_rounds(def, item),
                             }));
                         }
                         if let Some(t) = current {
                             groups.push(group_value(def, t, group_items));
                         }
-                        Some(json!({"id": section.id, "number": section.number, "title": section.title, "groups": groups}))
+                        Some(json!({"id": section.id, "number": section.number, "title": section.title, "title_provenance": section.title_provenance, "groups": groups}))
                     })
                     .collect();
                 // A phase continued from the page before is not introduced again.
@@ -645,7 +647,7 @@ impl Shared<'_> {
                     .is_none_or(|n| c.part_of(n) == part);
                 let instructions: &[String] = if begins_here { &phase.instructions } else { &[] };
                 // A split form's page shows only the phases it has items of.
-                (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "reference": phase.reference, "instructions": instructions, "sections": sections}))
+                (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "label_provenance": phase.label_provenance, "reference": phase.reference, "instructions": instructions, "sections": sections}))
             })
             .collect();
         let edition = site
@@ -686,6 +688,8 @@ impl Shared<'_> {
             &json!({
                 "id": def.id,
                 "title": def.title,
+                "title_provenance": def.title_provenance,
+                "remarks_on_paper": def.remarks_on_paper,
                 "form": def.form,
                 "edition": def.edition,
                 "edition_name": edition,
@@ -701,7 +705,7 @@ impl Shared<'_> {
                 "notes": if part == 0 { &def.notes[..] } else { &[][..] },
                 "parts": form_parts(c, part),
                 "other_parts_items": other_parts_items(c, part),
-                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
+                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "taken_from": g.taken_from, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
                 "switches": def.switches,
                 "viewpoints": def.viewpoints,
                 "phases": phases,
@@ -761,6 +765,24 @@ impl Shared<'_> {
             ],
         );
     }
+}
+
+/// The answer columns this site adds to an item whose paper row prints fewer (`paper_rounds`),
+/// as the form labels them (目標日・2回目), or None.
+fn site_rounds(def: &ChecklistDef, item: &Item) -> Option<String> {
+    if item.paper_rounds.is_empty() {
+        return None;
+    }
+    let all: &[(&str, &str)] = match def.answer {
+        AnswerKind::YesNoDated => &[("r1", "1回目"), ("target", "目標日"), ("r2", "2回目")],
+        AnswerKind::MaruBatsu => &[("r1", "結果")],
+    };
+    let added: Vec<&str> = all
+        .iter()
+        .filter(|(id, _)| !item.paper_rounds.iter().any(|r| r == id))
+        .map(|(_, label)| *label)
+        .collect();
+    (!added.is_empty()).then(|| added.join("・"))
 }
 
 /// `厚生労働省「…」（別添２）、令和5年6月`: a source as the 出典 line names it.

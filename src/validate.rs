@@ -321,6 +321,28 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
             if let Some(v) = &item.viewpoint {
                 check("viewpoint", v, &viewpoints, "viewpoint");
             }
+            let rounds: &[&str] = match def.answer {
+                AnswerKind::YesNoDated => &["r1", "target", "r2"],
+                AnswerKind::MaruBatsu => &["r1"],
+            };
+            for r in item
+                .paper_rounds
+                .iter()
+                .filter(|r| !rounds.contains(&r.as_str()))
+            {
+                let after = locate_key_value(&file.text, "id", &item.id, 0).unwrap_or(0);
+                let o = file.text[after..]
+                    .find("paper_rounds")
+                    .map_or(after, |i| after + i);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "item `{}`: paper_rounds names `{r}`, which is not a round of this form",
+                        item.id
+                    ))
+                    .at_offset(file, o, "paper_rounds".len())
+                    .with_help(format!("the rounds of this form are {}", rounds.join(", "))),
+                );
+            }
             if def.answer == AnswerKind::MaruBatsu
                 && !def.viewpoints.is_empty()
                 && item.viewpoint.is_none()

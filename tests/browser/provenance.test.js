@@ -81,7 +81,7 @@ test("the manual's contents mark the pages this site made", { timeout: 60_000 },
   // The 薬局 manual, all transcribed, has no mark.
   const { context, page } = await open('manuals/yakkyoku/index.html');
   try {
-    assert.equal(await page.locator('.made-here').count(), 0);
+    assert.equal(await page.locator('.site-mark').count(), 0);
   } finally {
     await context.close();
   }
@@ -102,6 +102,52 @@ test('search results from adapted text say so; those from transcribed text do no
     const adapted = rows.filter((r) => /manuals\/iryokikan\/20-kanri\.html#item-2-[2-9]/.test(r.href));
     assert.ok(adapted.length >= 1, JSON.stringify(rows));
     for (const r of adapted) assert.match(r.where, /〔本サイトが他の資料を元に作成〕/, r.href);
+  } finally {
+    await context.close();
+  }
+});
+
+test('on the 医療機関 forms, what was taken from the 薬局 documents is marked next to it', { timeout: 60_000 }, async () => {
+  const { context, page } = await open('checklists/r5/iryokikan.html');
+  try {
+    // The gate row.
+    assert.match(await page.locator('#gate .site-mark').innerText(), /この様式の出典資料にない行.*薬局確認用（別添１）と薬局向けマニュアル（別添２）/);
+    // The ▶ references of every item but ２（１）, whose 医療機関 manual page is in the sources.
+    const marks = await page.locator('[data-item-id]').evaluateAll((els) => els.map((el) => [el.id, (el.querySelector('.item-links small') || {}).textContent || '']));
+    for (const [id, mark] of marks) {
+      if (id === 'current-2-all-1') assert.equal(mark, '', id);
+      else assert.equal(mark, '薬局向けマニュアルより', id);
+    }
+    // What the site adds to the paper form: ３（１）'s 目標日 and 2回目, and the 備考 column.
+    assert.match(await page.locator('#current-3-1 > .site-mark').innerText(), /紙の様式にない欄：目標日・2回目/);
+    assert.match(await page.locator('#current-1-1 .remarks label').innerText(), /紙の様式にない欄/);
+    // The description above the form is the site's.
+    assert.match(await page.locator('.checklist-header .lead .site-mark').innerText(), /本サイトによる説明/);
+  } finally {
+    await context.close();
+  }
+  const vendor = await open('checklists/r5/iryokikan-jigyosha.html');
+  try {
+    assert.match(await vendor.page.locator('label[for="field-vendor_name"]').innerText(), /紙の様式にない欄：薬局向けの事業者確認用（別添１）による/);
+  } finally {
+    await vendor.context.close();
+  }
+  // The 薬局 forms follow their paper: nothing is marked but the description.
+  const yakkyoku = await open('checklists/r5/yakkyoku.html');
+  try {
+    const marked = await yakkyoku.page.locator('#checklist-form .site-mark, #checklist-form .item-links small').count();
+    assert.equal(marked, 0);
+  } finally {
+    await yakkyoku.context.close();
+  }
+});
+
+test('the headings this site composed for the 2021 lists are marked as its own', { timeout: 60_000 }, async () => {
+  const { context, page } = await open('checklists/y2021/keieiso.html');
+  try {
+    assert.match(await page.locator('.phase-title .site-mark').innerText(), /本サイトによる見出し/);
+    assert.match(await page.locator('.section-title .site-mark').innerText(), /本サイトによる見出し/);
+    assert.match(await page.locator('[data-item-id] .remarks label').first().innerText(), /紙の様式にない欄/);
   } finally {
     await context.close();
   }

@@ -66,6 +66,9 @@
       var t = el.closest('.group').querySelector('.target');
       el.kTarget = t ? t.textContent.split('について')[0] : '';
       el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
+      // 参考項目 repeat numbers for other targets (２（７） of サーバ and of 端末PC): they say
+      // which target they are about.
+      if (el.dataset.reference) el.kLabel += '〔参考項目' + (el.kTarget ? '・' + el.kTarget : '') + '〕';
       if (el.dataset.reference && text) text.append(h('span', { className: 'badge' }, ['参考項目']));
     });
     var fields = all('[data-field]');
@@ -104,14 +107,6 @@
       });
     }
     var items = [].concat.apply([], sections.map(function (sec) { return sec.items; }));
-    // Two items may share a number (２（７） of サーバ and of 端末PC among the 参考項目): those
-    // say which they are about.
-    var seen = {};
-    items.forEach(function (el) { seen[el.kLabel + el.dataset.reference] = (seen[el.kLabel + el.dataset.reference] || 0) + 1; });
-    items.forEach(function (el) {
-      var tags = [el.dataset.reference && '参考項目', seen[el.kLabel + el.dataset.reference] > 1 && el.kTarget].filter(Boolean);
-      if (!el.off && tags.length) el.kLabel += '〔' + tags.join('・') + '〕';
-    });
 
     function radio(name) {
       var r = form.elements[name];
@@ -335,8 +330,8 @@
       }
       storageAlert(Object.keys(mem).length ? FULL : '');
     }
-    var REFUSED = 'このブラウザでは保存できません（プライベートブラウズや設定で止められている可能性があります）。ページを閉じると入力は消えるため、必ず「ファイルに書き出す」で保存してください。';
-    var FULL = '容量が足りないため、このブラウザに保存できていません。不要な控えを削除するか「ファイルに書き出す」で保存してください。保存できていない入力は、ページを閉じると失われます。';
+    var REFUSED = 'このブラウザでは保存できません（プライベートブラウズや設定のため）。ページを閉じると入力は消えます。「ファイルに書き出す」で保存してください。';
+    var FULL = '容量が足りないため、このブラウザに保存できていません。不要な控えを削除するか、「ファイルに書き出す」で保存してください。';
     function drop(k) {
       delete mem[k];
       try { if (canStore) localStorage.removeItem(k); } catch (e) { /* nothing to keep */ }
