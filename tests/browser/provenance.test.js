@@ -152,3 +152,26 @@ test('the headings this site composed for the 2021 lists are marked as its own',
     await context.close();
   }
 });
+
+test('the flowchart says its arrows are the site reading, before the chart, and draws parallel steps as such', { timeout: 60_000 }, async () => {
+  const { context, page } = await open('flowcharts/incident-response.html');
+  try {
+    const reading = page.locator('.fc-reading');
+    assert.match(await reading.innerText(), /図の矢印は出典資料にはありません。本サイトが/);
+    const before = await reading.evaluate((p) => !!(p.compareDocumentPosition(document.querySelector('.fc-figure')) & Node.DOCUMENT_POSITION_FOLLOWING));
+    assert.ok(before, 'said before the chart');
+    assert.match(await page.locator('#fc-figure-caption').innerText(), /本サイトの読み/);
+    // 2-2, 2-3, 2-4: one frame; one arrow in and one out; none between them.
+    const shodo = page.locator('svg[data-phase="shodo"]');
+    assert.equal(await shodo.locator('.fc-parallel').count(), 1);
+    const arrows = await shodo.locator('.fc-arrow').evaluateAll((as) => as.map((a) => `${a.dataset.from}>${a.dataset.to}`));
+    assert.ok(arrows.includes('2-1>2-2 2-3 2-4') && arrows.includes('2-2 2-3 2-4>2-5'), arrows.join(' '));
+    assert.ok(!arrows.some((a) => /^2-[234]>2-[234]$/.test(a)), arrows.join(' '));
+    assert.match(await shodo.locator('desc').textContent(), /2-2、2-3、2-4は並行して進めると読んだステップ/);
+    // The step list says it in words.
+    assert.match(await page.locator('#step-2-3 .fc-flow').innerText(), /並行して進めるステップ：2-2 .*、2-4 /);
+    assert.match(await page.locator('.fc-reading-note').innerText(), /本サイトの読み/);
+  } finally {
+    await context.close();
+  }
+});
