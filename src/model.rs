@@ -598,9 +598,17 @@ impl Checklist {
         self.part_url(part)
     }
 
+    /// A split form's print view (`<name>-print.html`): every item on one page, filled from the
+    /// stored answers, so that the list prints as one document from any of its pages.
+    pub fn print_url(&self) -> Option<String> {
+        (self.part_count() > 1)
+            .then(|| format!("{}-print.html", self.url.trim_end_matches(".html")))
+    }
+
     /// Every output path of this checklist's own pages and files, for clash checks.
     pub fn output_urls(&self) -> Vec<String> {
         let mut urls: Vec<String> = (0..self.part_count()).map(|p| self.part_url(p)).collect();
+        urls.extend(self.print_url());
         urls.push(self.about_url());
         urls.push(self.json_url());
         urls

@@ -87,6 +87,9 @@ pub fn render_site(
     let about_pages = has_about_page(theme);
     for (i, c) in site.checklists.iter().enumerate() {
         jobs.extend((0..c.part_count()).map(|part| Job::Checklist(i, part)));
+        if c.print_url().is_some() && theme.templates.contains_key("checklist_print.html") {
+            jobs.push(Job::ChecklistPrint(i));
+        }
         if about_pages {
             jobs.push(Job::ChecklistAbout(i));
         }
@@ -137,6 +140,8 @@ enum Job {
     Home(usize),
     DefaultHome,
     Page(usize),
+    /// A split form's print view: every item on one page, filled from the stored answers.
+    ChecklistPrint(usize),
     /// A checklist's form page: (checklist, part) — long lists are split over several pages.
     Checklist(usize, usize),
     ChecklistAbout(usize),
@@ -189,8 +194,15 @@ impl Shared<'_> {
                 let c = &self.site.checklists[*i];
                 let url = c.part_url(*part);
                 let mut ctx = self.page_context(&url, &form_page_title(c, *part));
-                self.fill_checklist(&mut ctx, c, *part);
+                self.fill_checklist(&mut ctx, c, Some(*part));
                 (url, "checklist.html", ctx)
+            }
+            Job::ChecklistPrint(i) => {
+                let c = &self.site.checklists[*i];
+                let url = c.print_url().unwrap_or_default();
+                let mut ctx = self.page_context(&url, &print_title(c));
+                self.fill_checklist(&mut ctx, c, None);
+                (url, "checklist_print.html", ctx)
             }
             Job::ChecklistAbout(i) => {
                 let c = &self.site.checklists[*i];
@@ -554,10 +566,12 @@ impl Shared<'_> {
         ctx.insert("others", &others);
     }
 
-    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: usize) {
+    /// A form page (`part`), or with `None` the print view of a split form: every item.
+    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: Option<usize>) {
         let site = self.site;
         let def = &c.def;
-        let url = c.part_url(part);
+        let url = part.map_or_else(|| c.print_url().unwrap_or_default(), |p| c.part_url(p));
+        let on_page = |n: usize| part.is_none_or(|p| c.part_of(n) == p);
         let root = root_prefix(&url);
         let manual = def.manual.as_deref().and_then(|m| site.manual(m));
         let explain_url = |key: &str| -> Option<String> {
@@ -598,9 +612,7 @@ impl Shared<'_> {
                             .iter()
                             .enumerate()
                             .filter(|&(n, i)| {
-                                i.phase == phase.id
-                                    && i.section == section.id
-                                    && c.part_of(n) == part
+                                i.phase == phase.id && i.section == section.id && on_page(n)
                             })
                             .map(|(_, i)| i)
                             .collect();
@@ -644,7 +656,7 @@ impl Shared<'_> {
                     .items
                     .iter()
                     .position(|i| i.phase == phase.id)
-                    .is_none_or(|n| c.part_of(n) == part);
+                    .is_none_or(on_page);
                 let instructions: &[String] = if begins_here { &phase.instructions } else { &[] };
                 // A split form's page shows only the phases it has items of.
                 (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "label_provenance": phase.label_provenance, "reference": phase.reference, "instructions": instructions, "sections": sections}))
@@ -664,7 +676,8 @@ impl Shared<'_> {
             });
         // With a companion page, the form page names its source in one line and links there for
         // the discrepancies and the guideline coverage, which filling in the form does not need.
-        let about_url = has_about_page(self.theme).then(|| format!("{root}{}", c.about_url()));
+        // The companion page and the JSON sit beside the form: linked by their file names.
+        let about_url = has_about_page(self.theme).then(|| file_name(&c.about_url()).to_string());
         let discrepancy_link = about_url
             .as_ref()
             .filter(|_| !def.discrepancies.is_empty())
@@ -674,7 +687,7 @@ impl Shared<'_> {
         ctx.insert(
             "page",
             &json!({
-                "title": form_page_title(c, part),
+                "title": part.map_or_else(|| print_title(c), |p| form_page_title(c, p)),
                 "description": def.description,
                 "source": def.source,
                 "provenance": def.provenance,
@@ -699,12 +712,14 @@ impl Shared<'_> {
                 "definition_hash": c.definition_hash,
                 "years": format!("{}-{}", crate::answers::YEARS.start(), crate::answers::YEARS.end()),
                 "inspectable": def.inspection.is_some(),
-                "json_url": format!("{root}{}", c.json_url()),
+                "json_url": file_name(&c.json_url()),
                 "form_fields": def.form_fields,
                 "form_name_shown": !def.title.contains(&def.form),
-                "notes": if part == 0 { &def.notes[..] } else { &[][..] },
-                "parts": form_parts(c, part),
-                "other_parts_items": other_parts_items(c, part),
+                "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
+                "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
+                "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
+                "print_url": c.print_url().map(|u| file_name(&u).to_string()),
+                "form_url": file_name(&c.url),
                 "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "taken_from": g.taken_from, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
                 "switches": def.switches,
                 "viewpoints": def.viewpoints,
@@ -983,6 +998,14 @@ fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
         serde_json::to_string(&data)
             .expect("JSON of items")
             .replace("</", "<\\/"),
+    )
+}
+
+fn print_title(c: &Checklist) -> String {
+    format!(
+        "{}（全{}ページをまとめた印刷用）",
+        display_name(&c.def),
+        c.part_count()
     )
 }
 

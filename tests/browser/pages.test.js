@@ -34,7 +34,7 @@ test('no page says 出典：出典：', () => {
 test('the home page note does not repeat itself', async () => {
   const { context, page } = await open('index.html');
   try {
-    const note = await page.locator('.provenance').innerText();
+    const note = await page.locator('.main > .provenance').innerText();
     const sentences = note.split(/(?<=。)/).map((s) => s.trim()).filter(Boolean);
     // Two sentences saying the page was written for this site, in other words, count as one.
     const written = sentences.filter((s) => /(本サイト|このサイト)/.test(s) && /(作成|書いた)/.test(s));

@@ -37,7 +37,7 @@ test('a derived manual page says so before its content, and its 出典 line name
       });
       assert.ok(order, `${rel}: the notice comes before the content`);
       assert.match(await page.locator('.derived-notice').innerText(), /出典資料の原文ではない文章が含まれています/);
-      const source = page.locator('.provenance .source');
+      const source = page.locator('.main > .provenance .source');
       assert.match(await source.innerText(), /」を元に本サイトが作成$/, rel);
       // It links the page it was made from, which exists.
       const href = await source.locator('a').getAttribute('href');
@@ -58,7 +58,7 @@ test('a page of mixed provenance marks where its transcribed and its adapted par
     // The second mark stands right before （２）: （１） is transcribed, （２）～（９） are not.
     const next = await page.locator('.part-mark').nth(1).evaluate((m) => m.nextElementSibling.id);
     assert.equal(next, 'item-2-2');
-    assert.match(await page.locator('.provenance .source').innerText(), /（原文の部分）。それ以外の部分は、/);
+    assert.match(await page.locator('.main > .provenance .source').innerText(), /（原文の部分）。それ以外の部分は、/);
   } finally {
     await context.close();
   }

@@ -33,9 +33,8 @@
     var DATED = ds.answerKind === 'yes_no_dated';
     var ROUNDS = DATED ? ['r1', 'target', 'r2'] : ['r1'];
     var KEY = 'kensa:' + CID + ':';
-    var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
     if (DATED && !window.kensaDates) {
-      var p = h('p', { className: 'form-alert' }, ['日付欄に必要なファイル（form-dates.js）を読み込めませんでした。ページを再読み込みしてください。入力済みの内容は保存されたままです。']);
+      var p = h('p', { className: 'form-alert' }, ['日付欄のファイル（form-dates.js）を読み込めませんでした。再読み込みしてください。入力済みの内容は保存されたままです。']);
       p.setAttribute('role', 'alert');
       form.before(p);
       return;
@@ -363,7 +362,7 @@
         format: 'kensa-answers',
         format_version: 1,
         generator: ds.generator,
-        checklist: { id: CID, edition: ds.edition, definition_hash: ds.definitionHash, title: ds.title, form: ds.form },
+        checklist: { id: CID, edition: ds.edition, definition_hash: ds.definitionHash, title: ds.title, form: ds.form || ds.title },
         copy: { id: cur.id, name: cur.name },
         updated_at: updated || new Date().toISOString(),
         exported_at: exported || undefined,
@@ -439,7 +438,7 @@
     function exportStatus() {
       var e = $('export-status'), t;
       if (!doc || blank(doc)) t = '';
-      else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存し、提出や保管に使ってください。';
+      else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存してください。';
       else if (doc.updated_at > doc.exported_at) t = '最後にファイルに書き出した（' + time(doc.exported_at) + '）後に変更があります。もう一度書き出してください。';
       else t = '最後にファイルに書き出した日時：' + time(doc.exported_at) + '（その後の変更はありません）';
       e.textContent = t;
@@ -592,7 +591,7 @@
     // What form-files.js needs of this script. Its one global: the minifier renames every local
     // name, so nothing else is shared. idx, cur and doc are read live (they are replaced here).
     var K = window.kensaForm = {
-      form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, ANSWER: ANSWER, IDX: IDX,
+      form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, IDX: IDX,
       byId: byId, fields: fields, gateEl: gateEl, switches: switches, sections: sections,
       h: h, fill: fill, obj: obj, toIso: D && D.toIso, jaDate: D && D.jaDate, naReason: naReason, collect: collect, blank: blank,
       get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,

@@ -133,7 +133,8 @@
 
   function init() {
     var summary = document.getElementById('score-summary');
-    var form = document.getElementById('checklist-form');
+    // The form, or a split form's print view (every item on one page).
+    var form = document.getElementById('checklist-form') || document.getElementById('print-items');
     if (!summary || !form) return;
     var items = scoredItems(form);
     var ids = [];
