@@ -501,3 +501,28 @@ fn the_contact_chart_contradiction_is_recorded_where_it_is_read() {
         "の連絡体制図については、「はい」欄にマルがついている場合、現物を確認してください。"
     ));
 }
+
+/// The inspection's advice is this site's sentence taken from the 手引き's quote: it says the
+/// same words, or the difference (a typo mended) is recorded where readers see it.
+#[test]
+fn advice_repeats_its_quote_or_records_the_change() {
+    let site = site();
+    for c in &site.checklists {
+        let Some(ins) = &c.def.inspection else {
+            continue;
+        };
+        for rule in &ins.rules {
+            let Some(advice) = &rule.advice else { continue };
+            let recorded = c.def.discrepancies.iter().any(|d| {
+                d.chosen.as_deref() == Some(advice.as_str())
+                    && d.other.as_deref().is_some_and(|o| rule.quote.contains(o))
+            });
+            assert!(
+                rule.quote.contains(advice.as_str()) || recorded,
+                "{} {}: the advice differs from its quote and no discrepancy says so",
+                c.def.id,
+                rule.id
+            );
+        }
+    }
+}
