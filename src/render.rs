@@ -719,6 +719,7 @@ impl Shared<'_> {
                 "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
                 "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
                 "print_url": c.print_url().map(|u| file_name(&u).to_string()),
+                "part_count": c.part_count(),
                 "form_url": file_name(&c.url),
                 "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "taken_from": g.taken_from, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
                 "switches": def.switches,

@@ -18,6 +18,7 @@ const KINDS = {
   'checklist (事業者確認用)': 'checklists/r5/yakkyoku-jigyosha.html',
   'checklist (○／×, one page of five)': 'checklists/y2021/system-kanrisha-2.html',
   'checklist companion page': 'checklists/r5/iryokikan-about.html',
+  'split list print view': 'checklists/y2021/system-kanrisha-print.html',
   'manual index': 'manuals/iryokikan/index.html',
   'manual page with tables': 'manuals/iryokikan/20-kanri.html',
   guide: 'guides/yakkyoku.html',
