@@ -44,6 +44,36 @@ pub struct Finding {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// Every answer of every sheet that could be read, when asked for (`inspect_with`).
+    #[serde(skip)]
+    pub answers: Vec<AnswerRow>,
+}
+
+/// One round of one item of one sheet, as `kensa inspect --answers` writes it: the table a
+/// prefecture loads into DuckDB to count who answered what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub file: String,
+    pub checklist: String,
+    pub edition: String,
+    /// The vendor's 事業者名 on vendor forms.
+    pub vendor: String,
+    pub item: String,
+    /// `２（４）（サーバ）`, as the forms print it.
+    pub label: String,
+    pub phase: String,
+    /// Whether the phase is 参考項目 (not inspected).
+    pub reference: bool,
+    /// `r1` (1回目) or `r2` (2回目).
+    pub round: &'static str,
+    pub answer: Option<String>,
+    pub date: Option<String>,
+    /// 目標日 of the item (the same on both rounds' rows).
+    pub target_date: Option<String>,
+    /// False when the gate or a switch hides the item on the form (`status: not_applicable`).
+    pub applicable: bool,
+    /// The item's verdict on this sheet: the gravest finding about it, `pass` when none.
+    pub status: Status,
 }
 
 impl Report {
@@ -212,11 +242,25 @@ impl Sheet<'_> {
 /// judged only with the facility form of the same kind (医療機関 with 医療機関, 薬局 with 薬局).
 /// Several facility forms of one kind are several facilities: each is judged alone, and their
 /// vendor forms, which cannot be told apart, are judged without help from any other sheet.
-pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -> Report {
+pub fn inspect<B: AsRef<[u8]>>(
+    checklists: &[Checklist],
+    files: &[(String, B)],
+    today: Day,
+) -> Report {
+    inspect_with(checklists, files, today, false)
+}
+
+/// `inspect`, and with `answers` the table of every answer of the sheets read.
+pub fn inspect_with<B: AsRef<[u8]>>(
+    checklists: &[Checklist],
+    files: &[(String, B)],
+    today: Day,
+    answers: bool,
+) -> Report {
     let mut findings = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
     for (name, bytes) in files {
-        match read_sheet(site, name, bytes.as_ref()) {
+        match read_sheet(checklists, name, bytes.as_ref()) {
             Ok((sheet, notes)) => {
                 findings.extend(notes);
                 sheets.push(sheet);
@@ -264,7 +308,60 @@ pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -
             judge(sheet, &ret, today, &mut findings);
         }
     }
-    Report { findings }
+    let answers = if answers {
+        sheets
+            .iter()
+            .flat_map(|s| answer_rows(s, &findings))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Report { findings, answers }
+}
+
+fn answer_rows(sheet: &Sheet, findings: &[Finding]) -> Vec<AnswerRow> {
+    let def = &sheet.checklist.def;
+    let rounds: &[&'static str] = match def.answer {
+        AnswerKind::YesNoDated => &["r1", "r2"],
+        AnswerKind::MaruBatsu => &["r1"],
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let vendor = sheet.vendor_name().unwrap_or_default();
+    let mut rows = Vec::with_capacity(def.items.len() * rounds.len());
+    for item in &def.items {
+        let answers = sheet.item(&item.id);
+        let status = findings
+            .iter()
+            .filter(|f| f.file == sheet.name && f.item.as_deref() == Some(item.id.as_str()))
+            .map(|f| f.status)
+            .min()
+            .unwrap_or(Status::Pass);
+        let reference = def.phases.iter().any(|p| p.id == item.phase && p.reference);
+        let label = item_label(sheet.checklist, item);
+        for &round in rounds {
+            let r = answers.and_then(|a| a.get(round));
+            rows.push(AnswerRow {
+                file: sheet.name.clone(),
+                checklist: def.id.clone(),
+                edition: def.edition.clone(),
+                vendor: vendor.clone(),
+                item: item.id.clone(),
+                label: label.clone(),
+                phase: item.phase.clone(),
+                reference,
+                round,
+                answer: text(r.and_then(|r| r.get("answer"))),
+                date: text(r.and_then(|r| r.get("date"))),
+                target_date: text(answers.and_then(|a| a.get("target")?.get("date"))),
+                applicable: answers
+                    .and_then(|a| a.get("status"))
+                    .and_then(Value::as_str)
+                    != Some("not_applicable"),
+                status,
+            });
+        }
+    }
+    rows
 }
 
 fn several_facilities_finding(sheet: &Sheet, names: &[&str]) -> Finding {
@@ -320,21 +417,15 @@ pub fn unreadable_file(file: &str, message: String) -> Finding {
 }
 
 fn read_sheet<'a>(
-    site: &'a Site,
+    checklists: &'a [Checklist],
     name: &str,
     bytes: &[u8],
 ) -> Result<(Sheet<'a>, Vec<Finding>), Finding> {
     let err = |id: Option<&str>, m: String| file_finding(name, id, Status::Error, m);
     let answers = answers::parse(bytes).map_err(|e| err(None, e.message))?;
     let id = answers::checklist_id(&answers).map_err(|e| err(None, e.message))?;
-    let Some(checklist) = site.checklist(id) else {
-        return Err(err(
-            None,
-            format!(
-                "チェックリスト「{}」はこのサイトにありません。",
-                printable(id)
-            ),
-        ));
+    let Some(checklist) = checklists.iter().find(|c| c.def.id == id) else {
+        return Err(err(None, unknown_checklist(checklists, &answers, id)));
     };
     if checklist.def.inspection.is_none() {
         return Err(err(
@@ -360,6 +451,25 @@ fn read_sheet<'a>(
         answers,
     };
     Ok((sheet, notes))
+}
+
+/// Why a file's checklist is not one of this site's: the checklist, or its whole edition (a
+/// file from a newer year than the site, which a collection gathers before the site is updated).
+fn unknown_checklist(checklists: &[Checklist], doc: &Value, id: &str) -> String {
+    let edition = doc["checklist"]["edition"].as_str().unwrap_or("");
+    if edition.is_empty() || checklists.iter().any(|c| c.def.edition == edition) {
+        return format!(
+            "チェックリスト「{}」はこのサイトにありません。",
+            printable(id)
+        );
+    }
+    let known: std::collections::BTreeSet<&str> =
+        checklists.iter().map(|c| c.def.edition.as_str()).collect();
+    format!(
+        "版「{}」のチェックリストはこのサイトにありません（このサイトの版：{}）。その版を載せたサイトで確認してください。",
+        printable(edition),
+        known.into_iter().collect::<Vec<_>>().join("、")
+    )
 }
 
 /// `２（４）（サーバ）`: section number, item number and target, as the forms print them.
@@ -734,31 +844,129 @@ pub enum CsvFlavour {
     Plain,
 }
 
+impl CsvFlavour {
+    /// What a file of this flavour starts with: the BOM, if any, and the header row.
+    pub fn header(self, columns: &[&str]) -> String {
+        let bom = if self == CsvFlavour::Excel {
+            "\u{FEFF}"
+        } else {
+            ""
+        };
+        let mut out = bom.to_string();
+        self.row(columns, &mut out);
+        out
+    }
+
+    pub fn row(self, cells: &[&str], out: &mut String) {
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&csv_cell(cell, self));
+        }
+        out.push_str(match self {
+            CsvFlavour::Excel => "\r\n",
+            CsvFlavour::Plain => "\n",
+        });
+    }
+}
+
+pub const FINDING_COLUMNS: [&str; 8] = [
+    "facility",
+    "file",
+    "checklist",
+    "heading",
+    "rule",
+    "status",
+    "item",
+    "message",
+];
+
+/// One facility's findings as CSV rows (`FINDING_COLUMNS`).
+pub fn csv_findings(facility: &str, report: &Report, flavour: CsvFlavour, out: &mut String) {
+    for f in &report.findings {
+        let row = [
+            facility,
+            &f.file,
+            f.checklist.as_deref().unwrap_or(""),
+            f.heading.as_deref().unwrap_or(""),
+            &f.rule,
+            status_word(f.status),
+            f.item.as_deref().unwrap_or(""),
+            &f.message,
+        ];
+        flavour.row(&row, out);
+    }
+}
+
+pub const ANSWER_COLUMNS: [&str; 15] = [
+    "facility",
+    "file",
+    "checklist",
+    "edition",
+    "vendor",
+    "item",
+    "label",
+    "phase",
+    "reference",
+    "round",
+    "answer",
+    "date",
+    "target_date",
+    "applicable",
+    "status",
+];
+
+/// One facility's answers as CSV rows (`ANSWER_COLUMNS`). Unanswered cells are empty, which
+/// DuckDB reads as NULL.
+pub fn csv_answers(facility: &str, report: &Report, flavour: CsvFlavour, out: &mut String) {
+    let flag = |b: bool| if b { "true" } else { "false" };
+    for a in &report.answers {
+        let row = [
+            facility,
+            &a.file,
+            &a.checklist,
+            &a.edition,
+            &a.vendor,
+            &a.item,
+            &a.label,
+            &a.phase,
+            flag(a.reference),
+            a.round,
+            a.answer.as_deref().unwrap_or(""),
+            a.date.as_deref().unwrap_or(""),
+            a.target_date.as_deref().unwrap_or(""),
+            flag(a.applicable),
+            status_word(a.status),
+        ];
+        flavour.row(&row, out);
+    }
+}
+
 /// Findings as CSV, one row each, for collecting many facilities' returns.
 pub fn to_csv(groups: &[(String, Report)], flavour: CsvFlavour) -> String {
-    let (bom, eol) = match flavour {
-        CsvFlavour::Excel => ("\u{FEFF}", "\r\n"),
-        CsvFlavour::Plain => ("", "\n"),
-    };
-    let mut out = format!("{bom}facility,file,checklist,heading,rule,status,item,message{eol}");
+    let mut out = flavour.header(&FINDING_COLUMNS);
     for (facility, report) in groups {
-        for f in &report.findings {
-            let row = [
-                facility.as_str(),
-                &f.file,
-                f.checklist.as_deref().unwrap_or(""),
-                f.heading.as_deref().unwrap_or(""),
-                &f.rule,
-                status_word(f.status),
-                f.item.as_deref().unwrap_or(""),
-                &f.message,
-            ];
-            let cells: Vec<String> = row.iter().map(|c| csv_cell(c, flavour)).collect();
-            out.push_str(&cells.join(","));
-            out.push_str(eol);
-        }
+        csv_findings(facility, report, flavour, &mut out);
     }
     out
+}
+
+/// One facility's findings as JSON lines, each with its facility: the form DuckDB's
+/// `read_json` and BigQuery load without holding the whole file.
+pub fn jsonl_findings(facility: &str, report: &Report, out: &mut String) {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        facility: &'a str,
+        #[serde(flatten)]
+        finding: &'a Finding,
+    }
+    for finding in &report.findings {
+        if let Ok(line) = serde_json::to_string(&Line { facility, finding }) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
 }
 
 fn csv_cell(s: &str, flavour: CsvFlavour) -> String {

@@ -53,7 +53,7 @@ pub fn data(site: &Site) -> Value {
         .checklists
         .iter()
         .filter(|c| c.def.inspection.is_none())
-        .map(|c| json!({"id": c.def.id, "title": c.def.title, "form": c.def.form}))
+        .map(|c| json!({"id": c.def.id, "edition": c.def.edition, "title": c.def.title, "form": c.def.form}))
         .collect();
     json!({
         "format_version": 1,

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use kensa::diag::Diagnostics;
 use kensa::pipeline::{self, BuildOptions};
 
+mod inspect_cli;
+
 /// Builds the website of MHLW's cybersecurity checklists, manuals and inspectors' guides.
 #[derive(Parser)]
 #[command(name = "kensa", version, about, long_about = None)]
@@ -46,19 +48,42 @@ enum Command {
         port: u16,
     },
     /// Check filled answer files against the 立入検査の手引き. Files in one folder are one
-    /// facility's return (its own form and its vendors' forms). Exit status 1 when anything fails.
+    /// facility's return (its own form and its vendors' forms); folders are walked. Exit status:
+    /// 0 when nothing fails, 1 when a finding is 不足 or a file cannot be read, 2 when the run
+    /// cannot start or its output cannot be written.
     Inspect {
-        /// Answer files (.json) exported from the checklist pages.
+        /// Answer files (.json) exported from the checklist pages, or folders of them (walked:
+        /// each folder holding files is one facility).
         #[arg(required = true)]
-        files: Vec<PathBuf>,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output format: text for one facility, json or csv for many. csv is for Excel (UTF-8
-        /// with a BOM, CRLF, formulas defused); csv-plain is plain UTF-8 for DuckDB and scripts.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        source: DefinitionSource,
+        /// Output format: text for one facility; json, jsonl or csv for many. csv is for Excel
+        /// (UTF-8 with a BOM, CRLF, formulas defused); csv-plain is plain UTF-8 for DuckDB and
+        /// scripts; jsonl is one finding per line.
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
+        /// Also write every answer (one row per facility, file, item and round) to FILE as CSV,
+        /// for DuckDB, Spark or BigQuery: Excel's flavour with --format csv, plain otherwise.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
         /// The day the inspection is made (YYYY-MM-DD): 確認日 after it are errors. Default:
         /// today, in local time.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<kensa::inspect::Day>,
+    },
+    /// Write one page (HTML, no script, prints on A4) of how a collection of returns stands:
+    /// answers per item as bar charts with their tables, findings by rule, open items.
+    Report {
+        /// Answer files or folders of them, as for inspect.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        source: DefinitionSource,
+        /// The page to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The day the report is made (YYYY-MM-DD): 目標日 before it have passed. Default: today.
         #[arg(long, value_parser = parse_day)]
         today: Option<kensa::inspect::Day>,
     },
@@ -69,10 +94,44 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+/// Where the checklist definitions come from: a published site, or the sources.
+#[derive(clap::Args)]
+struct DefinitionSource {
+    /// The published site: its public/ folder, an unzipped copy, or kensa-site.zip itself.
+    #[arg(long, value_name = "PATH", conflicts_with = "root")]
+    site: Option<PathBuf>,
+    /// The site's sources (the folder holding content/), when there is no --site.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+impl DefinitionSource {
+    fn load(&self, color: bool) -> Option<(Vec<kensa::model::Checklist>, Option<String>)> {
+        if let Some(site) = &self.site {
+            return match kensa::published::load(site) {
+                Ok(p) => Some((p.checklists, p.site_css)),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    None
+                }
+            };
+        }
+        match pipeline::load_site(&self.root) {
+            Ok((site, _)) => Some((site.checklists, None)),
+            Err(diags) => {
+                pipeline::print_diagnostics(diags, color, false);
+                eprintln!("help: to inspect without the sources, give the published site with --site PATH");
+                None
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum InspectFormat {
     Text,
     Json,
+    Jsonl,
     Csv,
     CsvPlain,
 }
@@ -82,105 +141,26 @@ fn parse_day(s: &str) -> Result<kensa::inspect::Day, String> {
         .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD between 2000 and 2099"))
 }
 
-type AnswerInput = Result<Vec<u8>, String>;
-
-/// One answer file's bytes, or why it was not read: a special file (a FIFO would block for
-/// ever), one over the size limit, or a read error. One bad path never stops the others.
-fn read_answer_file(path: &std::path::Path) -> AnswerInput {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("読めません（{e}）。"))?;
-    if !meta.is_file() {
-        return Err("通常のファイルではないため、読み飛ばしました（フォルダ・名前付きパイプ・デバイスなど）。".into());
-    }
-    let limit = kensa::answers::MAX_FILE_BYTES as u64;
-    if meta.len() > limit {
-        return Err(kensa::answers::too_large_message(meta.len()));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("読めません（{e}）。"))?;
-    Ok(bytes)
-}
-
-fn inspect(
-    root: &std::path::Path,
-    files: &[PathBuf],
-    format: InspectFormat,
+fn report_cli(
+    paths: &[PathBuf],
+    checklists: &[kensa::model::Checklist],
+    site_css: Option<String>,
+    out: &std::path::Path,
     today: kensa::inspect::Day,
-    color: bool,
+    quiet: bool,
 ) -> ExitCode {
-    let site = match pipeline::load_site(root) {
-        Ok((site, _)) => site,
-        Err(diags) => {
-            pipeline::print_diagnostics(diags, color, false);
-            return ExitCode::FAILURE;
-        }
-    };
-    // Files in one folder belong to one facility.
-    let mut groups: std::collections::BTreeMap<String, Vec<(String, AnswerInput)>> =
-        Default::default();
-    for f in files {
-        let facility = f
-            .parent()
-            .map(|p| p.display().to_string())
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| ".".into());
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| f.display().to_string());
-        groups
-            .entry(facility)
-            .or_default()
-            .push((name, read_answer_file(f)));
-    }
-    let reports: Vec<(String, kensa::inspect::Report)> = groups
-        .into_iter()
-        .map(|(facility, inputs)| {
-            let mut problems = Vec::new();
-            let mut files = Vec::new();
-            for (name, input) in inputs {
-                match input {
-                    Ok(bytes) => files.push((name, bytes)),
-                    Err(message) => problems.push(kensa::inspect::unreadable_file(&name, message)),
-                }
+    match kensa::report::write(paths, checklists, site_css.as_deref(), out, today) {
+        Ok(summary) => {
+            if !quiet {
+                eprintln!("{}", summary.line());
+                eprintln!("wrote {}", out.display());
             }
-            let mut report = kensa::inspect::inspect(&site, &files, today);
-            problems.append(&mut report.findings);
-            report.findings = problems;
-            (facility, report)
-        })
-        .collect();
-    match format {
-        InspectFormat::Text => {
-            for (facility, report) in &reports {
-                print!("{}", kensa::inspect::to_text(facility, report));
-            }
+            ExitCode::SUCCESS
         }
-        InspectFormat::Json => {
-            let value: Vec<_> = reports
-                .iter()
-                .map(|(facility, r)| serde_json::json!({"facility": facility, "failed": r.failed(), "findings": r.findings}))
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
-        InspectFormat::Csv => print!(
-            "{}",
-            kensa::inspect::to_csv(&reports, kensa::inspect::CsvFlavour::Excel)
-        ),
-        InspectFormat::CsvPlain => print!(
-            "{}",
-            kensa::inspect::to_csv(&reports, kensa::inspect::CsvFlavour::Plain)
-        ),
-    }
-    if reports.iter().any(|(_, r)| r.failed()) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
@@ -260,13 +240,37 @@ fn main() -> ExitCode {
             }
         }
         Command::Inspect {
-            files,
-            root,
+            paths,
+            source,
             format,
+            answers,
             today,
         } => {
             let today = today.unwrap_or_else(kensa::inspect::Day::today);
-            inspect(&root, &files, format, today, color)
+            let Some((checklists, _)) = source.load(color) else {
+                return ExitCode::from(2);
+            };
+            let run = inspect_cli::Run {
+                paths: &paths,
+                checklists: &checklists,
+                today,
+                format,
+                answers: answers.as_deref(),
+                quiet: cli.quiet,
+            };
+            run.exit_code(run.start())
+        }
+        Command::Report {
+            paths,
+            source,
+            out,
+            today,
+        } => {
+            let today = today.unwrap_or_else(kensa::inspect::Day::today);
+            let Some((checklists, css)) = source.load(color) else {
+                return ExitCode::from(2);
+            };
+            report_cli(&paths, &checklists, css, &out, today, cli.quiet)
         }
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {

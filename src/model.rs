@@ -489,6 +489,23 @@ pub struct Checklist {
 }
 
 impl Checklist {
+    /// A checklist from its definition, read from YAML (`parse`) or from a published site's JSON
+    /// (`published`).
+    pub fn new(def: ChecklistDef, file: SourceFile, url: String, definition_hash: String) -> Self {
+        let part_starts = def
+            .split_at
+            .iter()
+            .filter_map(|id| def.items.iter().position(|i| &i.id == id))
+            .collect();
+        Checklist {
+            def,
+            file,
+            url,
+            definition_hash,
+            part_starts,
+        }
+    }
+
     /// How many pages the form is filled on.
     pub fn part_count(&self) -> usize {
         self.part_starts.len() + 1

@@ -366,6 +366,26 @@ pub fn remove_killed_builds(out_dir: &Path) {
     }
 }
 
+/// Writes one file whole or not at all: into a hidden sibling first, renamed over `path` once
+/// written and synced, so that a reader (or a crash) never sees half a report.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let partial = path.with_file_name(format!(".{}.kensa-partial", name.to_string_lossy()));
+    let written = std::fs::File::create(&partial).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&partial, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
 pub fn write_atomically(
     out_dir: &Path,
     outputs: &[Output],

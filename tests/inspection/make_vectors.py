@@ -159,6 +159,10 @@ case("wrong-checklist", "a file for a checklist this site does not have",
      [(F, answers("r4-unknown", gate="yes"))],
      [(F, "file", "error", None)])
 
+case("edition-the-site-lacks", "a file of a newer edition than the site publishes names that edition",
+     [(F, dict(answers("r6-yakkyoku", gate="yes"), checklist={"id": "r6-yakkyoku", "edition": "r6", "definition_hash": "0" * 64}))],
+     [(F, "file", "error", None)])
+
 case("not-inspected-checklist", "a 2021 list is not part of the inspection",
      [(F, answers("y2021-keieiso"))],
      [(F, "file", "error", None)])

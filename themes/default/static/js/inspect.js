@@ -70,6 +70,18 @@
     return { file: file, checklist: checklist, rule: 'file', heading: null, status: status, item: null, message: message, quote: null };
   }
 
+  // Same words as src/inspect.rs: an edition the site lacks is named as such.
+  function unknownChecklist(data, doc, id) {
+    var edition = typeof doc.checklist.edition === 'string' ? doc.checklist.edition : '';
+    var known = [];
+    (data.checklists || []).concat(data.others || []).forEach(function (c) {
+      if (known.indexOf(c.edition) < 0) known.push(c.edition);
+    });
+    if (!edition || known.indexOf(edition) >= 0) return 'チェックリスト「' + printable(id) + '」はこのサイトにありません。';
+    known.sort();
+    return '版「' + printable(edition) + '」のチェックリストはこのサイトにありません（このサイトの版：' + known.join('、') + '）。その版を載せたサイトで確認してください。';
+  }
+
   function readSheet(data, name, input) {
     function err(id, m) { return { error: fileFinding(name, id, 'error', m) }; }
     var doc, id;
@@ -81,7 +93,7 @@
       throw e;
     }
     var checklist = findChecklist(data, id);
-    if (!checklist) return err(null, 'チェックリスト「' + printable(id) + '」はこのサイトにありません。');
+    if (!checklist) return err(null, unknownChecklist(data, doc, id));
     if (!checklist.inspection) return err(id, '「' + checklist.title + '（' + checklist.form + '）」は立入検査の対象ではありません。');
     try {
       checkShape(doc, checklist);
