@@ -152,24 +152,30 @@ fn stdout_error(e: std::io::Error) -> String {
 }
 
 /// `--answers FILE`, written beside its final name and renamed into place once whole, so a
-/// failed or interrupted run never leaves a table that looks complete but is not.
+/// failed or interrupted run never leaves a table that looks complete but is not. A device or a
+/// FIFO (`/dev/stdout`, a pipe to a loader) is written straight.
 struct AnswersFile {
     path: PathBuf,
-    partial: PathBuf,
+    /// The hidden file being written and where it goes, unless written straight.
+    partial: Option<(PathBuf, PathBuf)>,
     out: Option<BufWriter<File>>,
 }
 
 impl AnswersFile {
     fn create(path: &Path, flavour: CsvFlavour) -> Result<Self, String> {
-        let name = path
-            .file_name()
-            .ok_or_else(|| format!("--answers {}: give a file name", path.display()))?;
-        let partial = path.with_file_name(format!(".{}.kensa-partial", name.to_string_lossy()));
-        let file = File::create(&partial)
-            .map_err(|e| format!("--answers {}: cannot write ({e})", path.display()))?;
+        let fail = |e: std::io::Error| format!("--answers {}: cannot write ({e})", path.display());
+        let partial = match kensa::output::rename_target(path).map_err(fail)? {
+            Some(target) => Some((kensa::output::partial_path(&target).map_err(fail)?, target)),
+            None => None,
+        };
+        let file = match &partial {
+            Some((hidden, _)) => File::create(hidden),
+            None => std::fs::OpenOptions::new().write(true).open(path),
+        }
+        .map_err(fail)?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
         out.write_all(flavour.header(&inspect::ANSWER_COLUMNS).as_bytes())
-            .map_err(|e| format!("--answers {}: cannot write ({e})", path.display()))?;
+            .map_err(fail)?;
         Ok(AnswersFile {
             path: path.to_path_buf(),
             partial,
@@ -191,14 +197,22 @@ impl AnswersFile {
             return Ok(());
         };
         let file = out.into_inner().map_err(|e| fail(e.into_error()))?;
-        file.sync_all().map_err(fail)?;
-        std::fs::rename(&self.partial, &self.path).map_err(fail)
+        if let Some((hidden, target)) = self.partial.take() {
+            file.sync_all().map_err(fail)?;
+            if let Err(e) = std::fs::rename(&hidden, target) {
+                let _ = std::fs::remove_file(&hidden);
+                return Err(fail(e));
+            }
+        }
+        Ok(())
     }
 }
 
 impl Drop for AnswersFile {
     fn drop(&mut self) {
-        // Only a run that failed gets here with the partial file still present.
-        let _ = std::fs::remove_file(&self.partial);
+        // Only a run that failed gets here with a hidden file still to remove.
+        if let Some((hidden, _)) = &self.partial {
+            let _ = std::fs::remove_file(hidden);
+        }
     }
 }

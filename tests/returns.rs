@@ -305,3 +305,42 @@ fn the_report_is_one_page_with_charts_and_the_numbers_in_tables() {
     }
     assert!(html.contains("読めなかったファイル"));
 }
+
+/// `--answers` into a FIFO (a loader reading as kensa writes) is written straight: renaming a
+/// finished file over it would replace the pipe (or `/dev/null`) with a plain file. A link to a
+/// file stays a link, and the file it leads to gets the table.
+#[cfg(unix)]
+#[test]
+fn answers_go_straight_into_a_pipe_and_through_a_link() {
+    use std::os::unix::fs::FileTypeExt;
+    let w = world();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers.pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = inspect(&w.site, &["-q", "--answers", fifo.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let table = text(&reader.join().unwrap());
+    assert!(table.starts_with("facility,file,checklist,edition,"));
+    assert!(table.lines().count() > 1000);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = inspect(&w.site, &["-q", "--answers", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), table);
+}
