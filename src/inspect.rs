@@ -42,41 +42,42 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct Report<'c> {
     pub findings: Vec<Finding>,
-    /// Every answer of every sheet that could be read, when asked for (`inspect_with`).
+    /// Every sheet that could be read, with its answers, when asked for (`inspect_with`): the
+    /// rows of the answers table (`tables::csv_answers`).
     #[serde(skip)]
-    pub answers: Vec<AnswerRow>,
+    pub sheets: Vec<SheetAnswers<'c>>,
 }
 
-/// One round of one item of one sheet, as `kensa inspect --answers` writes it: the table a
-/// prefecture loads into DuckDB to count who answered what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerRow {
+/// One sheet read, kept for the answers table: its parsed file and the verdict on each item.
+#[derive(Debug, Clone)]
+pub struct SheetAnswers<'c> {
     pub file: String,
-    pub checklist: String,
-    pub edition: String,
-    /// The vendor's 事業者名 on vendor forms.
+    pub checklist: &'c Checklist,
+    /// The vendor's 事業者名 on vendor forms, else empty.
     pub vendor: String,
-    pub item: String,
-    /// `２（４）（サーバ）`, as the forms print it.
-    pub label: String,
-    pub phase: String,
-    /// Whether the phase is 参考項目 (not inspected).
-    pub reference: bool,
-    /// `r1` (1回目) or `r2` (2回目).
-    pub round: &'static str,
-    pub answer: Option<String>,
-    pub date: Option<String>,
-    /// 目標日 of the item (the same on both rounds' rows).
-    pub target_date: Option<String>,
-    /// False when the gate or a switch hides the item on the form (`status: not_applicable`).
-    pub applicable: bool,
-    /// The item's verdict on this sheet: the gravest finding about it, `pass` when none.
-    pub status: Status,
+    /// The gravest finding about each item (as `def.items`), `Pass` when none.
+    pub status: Vec<Status>,
+    doc: Value,
 }
 
-impl Report {
+impl SheetAnswers<'_> {
+    /// What the file holds for `item`'s `round` (`r1`, `r2`, `target`), if anything.
+    pub fn round(&self, item: &Item, round: &str) -> Option<&Value> {
+        self.doc.get("items")?.get(&item.id)?.get(round)
+    }
+    /// Whether the form shows the item (the gate or a switch hides it: `not_applicable`).
+    pub fn applicable(&self, item: &Item) -> bool {
+        let status = self
+            .doc
+            .get("items")
+            .and_then(|i| i.get(&item.id)?.get("status"));
+        status.and_then(Value::as_str) != Some("not_applicable")
+    }
+}
+
+impl Report<'_> {
     pub fn failed(&self) -> bool {
         self.findings
             .iter()
@@ -242,21 +243,21 @@ impl Sheet<'_> {
 /// judged only with the facility form of the same kind (医療機関 with 医療機関, 薬局 with 薬局).
 /// Several facility forms of one kind are several facilities: each is judged alone, and their
 /// vendor forms, which cannot be told apart, are judged without help from any other sheet.
-pub fn inspect<B: AsRef<[u8]>>(
-    checklists: &[Checklist],
+pub fn inspect<'c, B: AsRef<[u8]>>(
+    checklists: &'c [Checklist],
     files: &[(String, B)],
     today: Day,
-) -> Report {
+) -> Report<'c> {
     inspect_with(checklists, files, today, false)
 }
 
 /// `inspect`, and with `answers` the table of every answer of the sheets read.
-pub fn inspect_with<B: AsRef<[u8]>>(
-    checklists: &[Checklist],
+pub fn inspect_with<'c, B: AsRef<[u8]>>(
+    checklists: &'c [Checklist],
     files: &[(String, B)],
     today: Day,
     answers: bool,
-) -> Report {
+) -> Report<'c> {
     let mut findings = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
     for (name, bytes) in files {
@@ -308,60 +309,39 @@ pub fn inspect_with<B: AsRef<[u8]>>(
             judge(sheet, &ret, today, &mut findings);
         }
     }
-    let answers = if answers {
+    let sheets = if answers {
         sheets
-            .iter()
-            .flat_map(|s| answer_rows(s, &findings))
+            .into_iter()
+            .map(|s| sheet_answers(s, &findings))
             .collect()
     } else {
         Vec::new()
     };
-    Report { findings, answers }
+    Report { findings, sheets }
 }
 
-fn answer_rows(sheet: &Sheet, findings: &[Finding]) -> Vec<AnswerRow> {
-    let def = &sheet.checklist.def;
-    let rounds: &[&'static str] = match def.answer {
-        AnswerKind::YesNoDated => &["r1", "r2"],
-        AnswerKind::MaruBatsu => &["r1"],
-    };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    let vendor = sheet.vendor_name().unwrap_or_default();
-    let mut rows = Vec::with_capacity(def.items.len() * rounds.len());
-    for item in &def.items {
-        let answers = sheet.item(&item.id);
-        let status = findings
-            .iter()
-            .filter(|f| f.file == sheet.name && f.item.as_deref() == Some(item.id.as_str()))
-            .map(|f| f.status)
-            .min()
-            .unwrap_or(Status::Pass);
-        let reference = def.phases.iter().any(|p| p.id == item.phase && p.reference);
-        let label = item_label(sheet.checklist, item);
-        for &round in rounds {
-            let r = answers.and_then(|a| a.get(round));
-            rows.push(AnswerRow {
-                file: sheet.name.clone(),
-                checklist: def.id.clone(),
-                edition: def.edition.clone(),
-                vendor: vendor.clone(),
-                item: item.id.clone(),
-                label: label.clone(),
-                phase: item.phase.clone(),
-                reference,
-                round,
-                answer: text(r.and_then(|r| r.get("answer"))),
-                date: text(r.and_then(|r| r.get("date"))),
-                target_date: text(answers.and_then(|a| a.get("target")?.get("date"))),
-                applicable: answers
-                    .and_then(|a| a.get("status"))
-                    .and_then(Value::as_str)
-                    != Some("not_applicable"),
-                status,
-            });
-        }
+fn sheet_answers<'c>(sheet: Sheet<'c>, findings: &[Finding]) -> SheetAnswers<'c> {
+    let status = sheet
+        .checklist
+        .def
+        .items
+        .iter()
+        .map(|item| {
+            findings
+                .iter()
+                .filter(|f| f.file == sheet.name && f.item.as_deref() == Some(item.id.as_str()))
+                .map(|f| f.status)
+                .min()
+                .unwrap_or(Status::Pass)
+        })
+        .collect();
+    SheetAnswers {
+        vendor: sheet.vendor_name().unwrap_or_default(),
+        file: sheet.name,
+        checklist: sheet.checklist,
+        status,
+        doc: sheet.answers,
     }
-    rows
 }
 
 fn several_facilities_finding(sheet: &Sheet, names: &[&str]) -> Finding {
@@ -833,156 +813,6 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
     }
 }
 
-/// How `to_csv` writes its table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CsvFlavour {
-    /// For Excel on a Japanese Windows PC, which reads a double-clicked .csv as Shift_JIS unless
-    /// it starts with a UTF-8 BOM: BOM, CRLF line ends, and cells that Excel would run as a
-    /// formula (starting with = + - @, a tab or CR) prefixed with an apostrophe.
-    Excel,
-    /// Plain UTF-8 with LF line ends and cells as they are, for DuckDB and scripts.
-    Plain,
-}
-
-impl CsvFlavour {
-    /// What a file of this flavour starts with: the BOM, if any, and the header row.
-    pub fn header(self, columns: &[&str]) -> String {
-        let bom = if self == CsvFlavour::Excel {
-            "\u{FEFF}"
-        } else {
-            ""
-        };
-        let mut out = bom.to_string();
-        self.row(columns, &mut out);
-        out
-    }
-
-    pub fn row(self, cells: &[&str], out: &mut String) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&csv_cell(cell, self));
-        }
-        out.push_str(match self {
-            CsvFlavour::Excel => "\r\n",
-            CsvFlavour::Plain => "\n",
-        });
-    }
-}
-
-pub const FINDING_COLUMNS: [&str; 8] = [
-    "facility",
-    "file",
-    "checklist",
-    "heading",
-    "rule",
-    "status",
-    "item",
-    "message",
-];
-
-/// One facility's findings as CSV rows (`FINDING_COLUMNS`).
-pub fn csv_findings(facility: &str, report: &Report, flavour: CsvFlavour, out: &mut String) {
-    for f in &report.findings {
-        let row = [
-            facility,
-            &f.file,
-            f.checklist.as_deref().unwrap_or(""),
-            f.heading.as_deref().unwrap_or(""),
-            &f.rule,
-            status_word(f.status),
-            f.item.as_deref().unwrap_or(""),
-            &f.message,
-        ];
-        flavour.row(&row, out);
-    }
-}
-
-pub const ANSWER_COLUMNS: [&str; 15] = [
-    "facility",
-    "file",
-    "checklist",
-    "edition",
-    "vendor",
-    "item",
-    "label",
-    "phase",
-    "reference",
-    "round",
-    "answer",
-    "date",
-    "target_date",
-    "applicable",
-    "status",
-];
-
-/// One facility's answers as CSV rows (`ANSWER_COLUMNS`). Unanswered cells are empty, which
-/// DuckDB reads as NULL.
-pub fn csv_answers(facility: &str, report: &Report, flavour: CsvFlavour, out: &mut String) {
-    let flag = |b: bool| if b { "true" } else { "false" };
-    for a in &report.answers {
-        let row = [
-            facility,
-            &a.file,
-            &a.checklist,
-            &a.edition,
-            &a.vendor,
-            &a.item,
-            &a.label,
-            &a.phase,
-            flag(a.reference),
-            a.round,
-            a.answer.as_deref().unwrap_or(""),
-            a.date.as_deref().unwrap_or(""),
-            a.target_date.as_deref().unwrap_or(""),
-            flag(a.applicable),
-            status_word(a.status),
-        ];
-        flavour.row(&row, out);
-    }
-}
-
-/// Findings as CSV, one row each, for collecting many facilities' returns.
-pub fn to_csv(groups: &[(String, Report)], flavour: CsvFlavour) -> String {
-    let mut out = flavour.header(&FINDING_COLUMNS);
-    for (facility, report) in groups {
-        csv_findings(facility, report, flavour, &mut out);
-    }
-    out
-}
-
-/// One facility's findings as JSON lines, each with its facility: the form DuckDB's
-/// `read_json` and BigQuery load without holding the whole file.
-pub fn jsonl_findings(facility: &str, report: &Report, out: &mut String) {
-    #[derive(Serialize)]
-    struct Line<'a> {
-        facility: &'a str,
-        #[serde(flatten)]
-        finding: &'a Finding,
-    }
-    for finding in &report.findings {
-        if let Ok(line) = serde_json::to_string(&Line { facility, finding }) {
-            out.push_str(&line);
-            out.push('\n');
-        }
-    }
-}
-
-fn csv_cell(s: &str, flavour: CsvFlavour) -> String {
-    let formula = flavour == CsvFlavour::Excel && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let s = if formula {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 pub fn status_word(s: Status) -> &'static str {
     match s {
         Status::Error => "error",
@@ -1068,22 +898,6 @@ mod tests {
         assert_eq!(end.to_string(), "2024年3月31日");
         assert_eq!(reiwa(2023), "令和5年度");
         assert_eq!(reiwa(2019), "令和元年度");
-    }
-
-    #[test]
-    fn csv_quotes_cells_and_defuses_formulas_for_excel() {
-        assert_eq!(csv_cell("a,b", CsvFlavour::Plain), "\"a,b\"");
-        assert_eq!(
-            csv_cell("say \"x\"", CsvFlavour::Plain),
-            "\"say \"\"x\"\"\""
-        );
-        assert_eq!(csv_cell("plain", CsvFlavour::Excel), "plain");
-        assert_eq!(
-            csv_cell("=cmd|' /C calc'!A0", CsvFlavour::Excel),
-            "'=cmd|' /C calc'!A0"
-        );
-        assert_eq!(csv_cell("-1", CsvFlavour::Plain), "-1");
-        assert_eq!(csv_cell("@x,y", CsvFlavour::Excel), "\"'@x,y\"");
     }
 
     #[test]

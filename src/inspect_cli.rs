@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kensa::inspect::{self, CsvFlavour, Day, Report};
+use kensa::inspect::{Day, Report};
 use kensa::model::Checklist;
 use kensa::returns::{self, Summary};
+use kensa::tables::{self, CsvFlavour};
 
 use crate::InspectFormat;
 
@@ -100,7 +101,7 @@ impl Run<'_> {
     fn start_text(&self) -> String {
         match self.format {
             InspectFormat::Csv | InspectFormat::CsvPlain => {
-                self.flavour().header(&inspect::FINDING_COLUMNS)
+                self.flavour().header(&tables::FINDING_COLUMNS)
             }
             InspectFormat::Json => "[".into(),
             InspectFormat::Text | InspectFormat::Jsonl => String::new(),
@@ -110,7 +111,7 @@ impl Run<'_> {
     fn chunk(&self, facility: &str, report: &Report) -> Chunk {
         let mut findings = String::new();
         match self.format {
-            InspectFormat::Text => findings = inspect::to_text(facility, report),
+            InspectFormat::Text => findings = kensa::inspect::to_text(facility, report),
             InspectFormat::Json => {
                 let value = serde_json::json!({
                     "facility": facility,
@@ -119,14 +120,14 @@ impl Run<'_> {
                 });
                 findings = serde_json::to_string_pretty(&value).unwrap_or_default();
             }
-            InspectFormat::Jsonl => inspect::jsonl_findings(facility, report, &mut findings),
+            InspectFormat::Jsonl => tables::jsonl_findings(facility, report, &mut findings),
             InspectFormat::Csv | InspectFormat::CsvPlain => {
-                inspect::csv_findings(facility, report, self.flavour(), &mut findings)
+                tables::csv_findings(facility, report, self.flavour(), &mut findings)
             }
         }
         let mut answers = String::new();
         if self.answers.is_some() {
-            inspect::csv_answers(facility, report, self.flavour(), &mut answers);
+            tables::csv_answers(facility, report, self.flavour(), &mut answers);
         }
         Chunk { findings, answers }
     }
@@ -174,7 +175,7 @@ impl AnswersFile {
         }
         .map_err(fail)?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
-        out.write_all(flavour.header(&inspect::ANSWER_COLUMNS).as_bytes())
+        out.write_all(flavour.header(&tables::ANSWER_COLUMNS).as_bytes())
             .map_err(fail)?;
         Ok(AnswersFile {
             path: path.to_path_buf(),

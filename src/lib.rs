@@ -28,6 +28,7 @@ pub mod returns;
 pub mod scoring;
 pub mod search;
 pub mod serve;
+pub mod tables;
 pub mod theme;
 pub mod validate;
 pub mod weight;

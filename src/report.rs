@@ -13,9 +13,10 @@ use base64::Engine as _;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::inspect::{status_label, AnswerRow, Day, Report, Status};
+use crate::inspect::{status_label, Day, Report, Status};
 use crate::model::Checklist;
 use crate::returns::{self, Summary};
+use crate::tables::{sheet_rows, AnswerRow};
 
 const TEMPLATE: &str = include_str!("../themes/default/templates/report.html");
 const REPORT_CSS: &str = include_str!("../themes/default/static/css/report.css");
@@ -63,10 +64,13 @@ struct ItemCount {
     overdue: usize,
 }
 
+/// An item: its checklist's id and its index in `def.items`.
+type ItemKey<'c> = (&'c str, usize);
+
 /// What one facility adds to the report (computed in parallel, then merged in order).
-struct FacilityTally {
+struct FacilityTally<'c> {
     facility: String,
-    items: Vec<((String, String), ItemCount)>,
+    items: Vec<(ItemKey<'c>, ItemCount)>,
     /// (checklist, rule) → (heading, status) of each finding.
     findings: Vec<((String, String), Option<String>, Status)>,
     unreadable: Vec<String>,
@@ -74,8 +78,8 @@ struct FacilityTally {
     overdue: usize,
 }
 
-impl FacilityTally {
-    fn of(facility: &str, report: &Report, today: Day) -> Self {
+impl<'c> FacilityTally<'c> {
+    fn of(facility: &str, report: &Report<'c>, today: Day) -> Self {
         let mut t = FacilityTally {
             facility: facility.to_string(),
             items: Vec::new(),
@@ -93,18 +97,20 @@ impl FacilityTally {
             }
         }
         // Rows come item by item, 1回目 before 2回目.
-        let mut rows = report.answers.iter().peekable();
-        while let Some(r1) = rows.next() {
-            let r2 = rows.next_if(|r| r.round == "r2" && r.file == r1.file && r.item == r1.item);
-            t.add_item(r1, r2, today);
+        for sheet in &report.sheets {
+            let mut rows = sheet_rows(sheet).peekable();
+            while let Some(r1) = rows.next() {
+                let r2 = rows.next_if(|r| r.round == "r2" && r.index == r1.index);
+                t.add_item((&sheet.checklist.def.id, r1.index), &r1, r2.as_ref(), today);
+            }
         }
         t
     }
 
-    fn add_item(&mut self, r1: &AnswerRow, r2: Option<&AnswerRow>, today: Day) {
+    fn add_item(&mut self, key: ItemKey<'c>, r1: &AnswerRow, r2: Option<&AnswerRow>, today: Day) {
         let mut count = ItemCount::default();
-        let done_later = r2.and_then(|r| r.answer.as_deref()) == Some("yes");
-        match (r1.applicable, r1.answer.as_deref()) {
+        let done_later = r2.and_then(|r| r.answer) == Some("yes");
+        match (r1.applicable, r1.answer) {
             (false, _) => count.not_applicable = 1,
             (true, Some("yes")) => count.yes = 1,
             (true, Some(_)) => count.no = 1,
@@ -112,7 +118,6 @@ impl FacilityTally {
         }
         let passed = r1
             .target_date
-            .as_deref()
             .and_then(Day::parse)
             .is_some_and(|d| d < today);
         if count.no == 1 && passed && !done_later {
@@ -122,14 +127,13 @@ impl FacilityTally {
         if r1.applicable && !r1.reference && count.yes == 0 && !done_later {
             self.open += 1;
         }
-        self.items
-            .push(((r1.checklist.clone(), r1.item.clone()), count));
+        self.items.push((key, count));
     }
 }
 
 #[derive(Default)]
-struct Tally {
-    items: BTreeMap<(String, String), ItemCount>,
+struct Tally<'c> {
+    items: BTreeMap<ItemKey<'c>, ItemCount>,
     /// (checklist, rule) → heading and findings by status.
     rules: BTreeMap<(String, String), (Option<String>, [usize; 6])>,
     unreadable: BTreeMap<String, usize>,
@@ -138,8 +142,8 @@ struct Tally {
     facilities_overdue: usize,
 }
 
-impl Tally {
-    fn add(&mut self, one: FacilityTally) {
+impl<'c> Tally<'c> {
+    fn add(&mut self, one: FacilityTally<'c>) {
         for (key, c) in one.items {
             let slot = self.items.entry(key).or_default();
             slot.yes += c.yes;
@@ -270,7 +274,7 @@ struct RuleRow {
 fn sections(tally: &Tally, checklists: &[Checklist]) -> Vec<ChecklistSection> {
     checklists
         .iter()
-        .filter(|c| tally.items.keys().any(|(id, _)| id == &c.def.id))
+        .filter(|c| tally.items.keys().any(|(id, _)| *id == c.def.id))
         .map(|c| ChecklistSection {
             id: c.def.id.clone(),
             title: c.def.title.clone(),
@@ -280,10 +284,11 @@ fn sections(tally: &Tally, checklists: &[Checklist]) -> Vec<ChecklistSection> {
                 .def
                 .items
                 .iter()
-                .map(|item| {
+                .enumerate()
+                .map(|(index, item)| {
                     let n = tally
                         .items
-                        .get(&(c.def.id.clone(), item.id.clone()))
+                        .get(&(c.def.id.as_str(), index))
                         .copied()
                         .unwrap_or_default();
                     let answered = n.yes + n.no + n.blank;

@@ -90,12 +90,12 @@ const BATCH: usize = 512;
 /// Judges every return under `paths` (folders and files) and hands each facility's result to
 /// `consume`, in the order of the walk. `render` turns a facility's report into what
 /// `consume` writes; it runs in parallel, so formatting costs no more than judging.
-pub fn run<T: Send>(
+pub fn run<'c, T: Send>(
     paths: &[PathBuf],
-    checklists: &[Checklist],
+    checklists: &'c [Checklist],
     today: Day,
     answers: bool,
-    render: impl Fn(&str, &Report) -> T + Sync,
+    render: impl Fn(&str, &Report<'c>) -> T + Sync,
     mut consume: impl FnMut(T, usize) -> std::io::Result<()>,
 ) -> std::io::Result<Summary> {
     let mut summary = Summary::default();
@@ -133,7 +133,12 @@ pub fn run<T: Send>(
 }
 
 /// One facility's report: its skipped entries first, then what the engine found.
-pub fn judge(ret: &Return, checklists: &[Checklist], today: Day, answers: bool) -> Report {
+pub fn judge<'c>(
+    ret: &Return,
+    checklists: &'c [Checklist],
+    today: Day,
+    answers: bool,
+) -> Report<'c> {
     let mut skipped = Vec::new();
     let mut files = Vec::new();
     for (name, input) in &ret.files {
