@@ -9,7 +9,8 @@
 #   findings   kensa inspect DIR --site SITE --format csv-plain > findings.csv
 #   +answers   the same with --answers answers.csv (one row per file, item and round)
 #   report     kensa report DIR --site SITE --out report.html
-# each under `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS). Nothing is done to the machine
+# each under `/usr/bin/time -f '%e %M %U %S'` (wall seconds, peak RSS, CPU seconds: on a busy
+# machine the CPU time tells what the run costs when the wall time cannot). Nothing is done to the machine
 # between runs. Medians go to a table printed here and written to benches/out/returns.md.
 # Targets (issue 17): 250,000 files in under 30 s, peak memory under 150 MB.
 set -euo pipefail
@@ -42,18 +43,18 @@ fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 measure() { # name, command...
   local name=$1; shift
-  local secs=() kib=()
+  local secs=() kib=() cpu=() e k u s
   for run in $(seq "$RUNS"); do
-    local t
-    /usr/bin/time -o "$OUT/time.txt" -f '%e %M' "$@" >/dev/null 2>&1 || true
-    t=$(tail -1 "$OUT/time.txt")
-    secs+=("${t%% *}"); kib+=("${t##* }")
-    log "$name run $run: ${t%% *} s, ${t##* } KiB"
+    /usr/bin/time -o "$OUT/time.txt" -f '%e %M %U %S' "$@" >/dev/null 2>&1 || true
+    read -r e k u s < <(tail -1 "$OUT/time.txt")
+    secs+=("$e"); kib+=("$k"); cpu+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
+    log "$name run $run: $e s, $k KiB, $u + $s CPU s"
   done
-  local s m
-  s=$(printf '%s\n' "${secs[@]}" | median)
+  local w m c
+  w=$(printf '%s\n' "${secs[@]}" | median)
   m=$(printf '%s\n' "${kib[@]}" | median)
-  printf '| %s | %s | %.1f |\n' "$name" "$s" "$(awk -v m="$m" 'BEGIN {print m / 1024}')"
+  c=$(printf '%s\n' "${cpu[@]}" | median)
+  printf '| %s | %s | %s | %.1f |\n' "$name" "$w" "$c" "$(awk -v m="$m" 'BEGIN {print m / 1024}')"
 }
 
 today=2024-06-01
@@ -62,8 +63,8 @@ today=2024-06-01
   echo
   echo "$(nproc) cores, load at start: $(cut -d' ' -f1-3 /proc/loadavg), kensa: $KENSA_BIN, median of $RUNS runs"
   echo
-  echo "| run | seconds | peak MB |"
-  echo "| --- | --- | --- |"
+  echo "| run | seconds | CPU seconds | peak MB |"
+  echo "| --- | --- | --- | --- |"
   measure findings sh -c "'$KENSA_BIN' inspect '$RETURNS' --site '$SITE' --format csv-plain --today $today > '$OUT/findings.csv'"
   measure +answers sh -c "'$KENSA_BIN' inspect '$RETURNS' --site '$SITE' --format csv-plain --today $today --answers '$OUT/answers.csv' > '$OUT/findings.csv'"
   measure report "$KENSA_BIN" report "$RETURNS" --site "$SITE" --out "$OUT/report.html" --today $today
