@@ -7,6 +7,7 @@
 pub mod answers;
 pub mod assets;
 pub mod diag;
+pub mod edition;
 pub mod flowchart;
 pub mod guideline;
 pub mod http;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod inspect;
 pub mod inspect_page;
 pub mod jsmin;
+pub mod lineage;
 pub mod load;
 pub mod markdown;
 pub mod model;

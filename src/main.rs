@@ -62,10 +62,37 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         today: Option<kensa::inspect::Day>,
     },
+    /// Editions of the checklists (令和5年度版, 令和6年度版, …).
+    Edition {
+        #[command(subcommand)]
+        command: EditionCommand,
+    },
     /// Create a new site skeleton in DIR that builds at once.
     Init {
         /// Folder to create (must be empty or absent).
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum EditionCommand {
+    /// Start next year's edition: copy every checklist of edition FROM into
+    /// content/checklists/NEW/ and add NEW to content/site.yaml. Without --name and
+    /// --fiscal-year, placeholders are written that `kensa check` refuses until filled in.
+    New {
+        /// Id of the new edition (e.g. r6); also its folder under content/checklists/.
+        id: String,
+        /// The edition to copy (e.g. r5).
+        #[arg(long)]
+        from: String,
+        /// The edition's name as the ministry gives it (e.g. 令和6年度版).
+        #[arg(long)]
+        name: Option<String>,
+        /// The Western year its 年度 begins in (令和6年度: 2024).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2000..=2099))]
+        fiscal_year: Option<u32>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -184,6 +211,31 @@ fn inspect(
     }
 }
 
+fn edition_new(opts: kensa::edition::NewEdition, color: bool, quiet: bool) -> ExitCode {
+    match kensa::edition::new_edition(&opts) {
+        Ok(created) => {
+            if !quiet {
+                println!(
+                    "created edition {} from {}: {} checklist(s) in {}, and the edition in content/site.yaml",
+                    opts.id,
+                    opts.from,
+                    created.files.len(),
+                    opts.root.join("content/checklists").join(&opts.id).display()
+                );
+                if created.placeholders {
+                    println!("fill in the edition's name and fiscal_year in content/site.yaml: `kensa check` refuses the placeholders until then");
+                }
+                println!("next: edit the new checklists (name merged, split or renumbered items in `replaces:`, mark new wording `reworded: true`), then run kensa check");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, quiet);
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
@@ -268,6 +320,26 @@ fn main() -> ExitCode {
             let today = today.unwrap_or_else(kensa::inspect::Day::today);
             inspect(&root, &files, format, today, color)
         }
+        Command::Edition {
+            command:
+                EditionCommand::New {
+                    id,
+                    from,
+                    name,
+                    fiscal_year,
+                    root,
+                },
+        } => edition_new(
+            kensa::edition::NewEdition {
+                root,
+                id,
+                from,
+                name,
+                fiscal_year,
+            },
+            color,
+            cli.quiet,
+        ),
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {
