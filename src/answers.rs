@@ -127,6 +127,7 @@ pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, St
         "gate",
         "switches",
         "items",
+        "earlier",
     ];
     only_keys(top, "", &known_top)?;
     string(required(top, "", "generator")?, "generator")?;
@@ -174,7 +175,55 @@ pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, St
                 "このチェックリストにない項目です（別の版のファイルではないか確認してください）",
             ));
         }
-        check_item(value, &path)?;
+        check_item(value, &path, false)?;
+    }
+    if let Some(earlier) = top.get("earlier") {
+        check_earlier(earlier)?;
+    }
+    Ok(())
+}
+
+/// `earlier`: answers carried over from earlier editions that the file's edition has no place
+/// for (src/migrate.rs), one entry per carry-over, each naming the checklist they were given to.
+fn check_earlier(v: &Value) -> Result<(), (String, String)> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| wrong("earlier", "配列（[ … ]）"))?;
+    for (n, entry) in list.iter().enumerate() {
+        let path = format!("earlier.{n}");
+        let o = object(entry, &path)?;
+        only_keys(
+            o,
+            &path,
+            &["checklist", "fields", "gate", "switches", "items"],
+        )?;
+        let block = required(o, &path, "checklist")?;
+        check_checklist_block(block).map_err(|(p, w)| (format!("{path}.{p}"), w))?;
+        string(
+            required(object(block, "")?, &format!("{path}.checklist"), "id")?,
+            &format!("{path}.checklist.id"),
+        )?;
+        for (key, value) in sorted(object(
+            required(o, &path, "fields")?,
+            &format!("{path}.fields"),
+        )?) {
+            string(value, &format!("{path}.fields.{key}"))?;
+        }
+        if let Some(g) = o.get("gate") {
+            answer(g, &format!("{path}.gate"))?;
+        }
+        for (key, value) in sorted(object(
+            required(o, &path, "switches")?,
+            &format!("{path}.switches"),
+        )?) {
+            answer(value, &format!("{path}.switches.{key}"))?;
+        }
+        for (key, value) in sorted(object(
+            required(o, &path, "items")?,
+            &format!("{path}.items"),
+        )?) {
+            check_item(value, &format!("{path}.items.{key}"), true)?;
+        }
     }
     Ok(())
 }
@@ -208,9 +257,17 @@ fn check_checklist_block(v: &Value) -> Result<(), (String, String)> {
     Ok(())
 }
 
-fn check_item(v: &Value, path: &str) -> Result<(), (String, String)> {
+/// An item's answers; `kept` ones (under `earlier`) also carry the item's label and text.
+fn check_item(v: &Value, path: &str, kept: bool) -> Result<(), (String, String)> {
     let o = object(v, path)?;
-    only_keys(o, path, &["r1", "target", "r2", "note", "status"])?;
+    let keys: &[&str] = if kept {
+        &[
+            "r1", "target", "r2", "note", "status", "confirm", "label", "text",
+        ]
+    } else {
+        &["r1", "target", "r2", "note", "status", "confirm"]
+    };
+    only_keys(o, path, keys)?;
     check_round(required(o, path, "r1")?, &format!("{path}.r1"), true)?;
     if let Some(t) = o.get("target") {
         check_round(t, &format!("{path}.target"), false)?;
@@ -225,6 +282,14 @@ fn check_item(v: &Value, path: &str) -> Result<(), (String, String)> {
             &format!("{path}.status"),
             "\"applicable\" または \"not_applicable\"",
         ));
+    }
+    if o.get("confirm").is_some_and(|c| c != "reworded") {
+        return Err(wrong(&format!("{path}.confirm"), "\"reworded\""));
+    }
+    if kept {
+        for key in ["label", "text"] {
+            string(required(o, path, key)?, &format!("{path}.{key}"))?;
+        }
     }
     Ok(())
 }

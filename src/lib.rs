@@ -18,6 +18,7 @@ pub mod jsmin;
 pub mod lineage;
 pub mod load;
 pub mod markdown;
+pub mod migrate;
 pub mod model;
 pub mod offline;
 pub mod output;

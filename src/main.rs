@@ -62,6 +62,21 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         today: Option<kensa::inspect::Day>,
     },
+    /// Carry answer files of an earlier edition over to edition TO, with the rules the form's
+    /// import applies. Prints what each file's carry-over does; never overwrites a file.
+    Migrate {
+        /// Answer files (.json) of an earlier edition.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The edition to carry them over to (e.g. r6).
+        #[arg(long)]
+        to: String,
+        /// Where to write the carried files (default: beside each file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Editions of the checklists (令和5年度版, 令和6年度版, …).
     Edition {
         #[command(subcommand)]
@@ -211,6 +226,63 @@ fn inspect(
     }
 }
 
+fn migrate(
+    root: &std::path::Path,
+    files: &[PathBuf],
+    to: &str,
+    out: Option<&std::path::Path>,
+    color: bool,
+    quiet: bool,
+) -> ExitCode {
+    let site = match pipeline::load_site(root) {
+        Ok((site, _)) => site,
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, false);
+            return ExitCode::FAILURE;
+        }
+    };
+    if site.edition(to).is_none() {
+        let known: Vec<_> = site.config.editions.iter().map(|e| e.id.as_str()).collect();
+        eprintln!(
+            "error: there is no edition `{to}` (editions: {})",
+            known.join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    let inputs: Vec<kensa::migrate::Input> = files
+        .iter()
+        .map(|path| kensa::migrate::Input {
+            path: path.clone(),
+            bytes: read_answer_file(path),
+        })
+        .collect();
+    let mut failed = false;
+    for (input, outcome) in inputs
+        .iter()
+        .zip(kensa::migrate::run(&site, &inputs, to, out))
+    {
+        match outcome {
+            Ok((path, summary)) => {
+                if !quiet {
+                    println!("{} → {}", input.path.display(), path.display());
+                    for line in summary.lines() {
+                        println!("  {line}");
+                    }
+                }
+            }
+            Err(message) => {
+                failed = true;
+                eprintln!("error: {}: {message}", input.path.display());
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn edition_new(opts: kensa::edition::NewEdition, color: bool, quiet: bool) -> ExitCode {
     match kensa::edition::new_edition(&opts) {
         Ok(created) => {
@@ -320,6 +392,12 @@ fn main() -> ExitCode {
             let today = today.unwrap_or_else(kensa::inspect::Day::today);
             inspect(&root, &files, format, today, color)
         }
+        Command::Migrate {
+            files,
+            to,
+            out,
+            root,
+        } => migrate(&root, &files, &to, out.as_deref(), color, cli.quiet),
         Command::Edition {
             command:
                 EditionCommand::New {

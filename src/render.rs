@@ -121,6 +121,12 @@ pub fn render_site(
             bytes: checklist_json(site, c).into_bytes(),
         });
     }
+    if !site.checklists.is_empty() {
+        outputs.push(Output {
+            path: crate::migrate::DATA_URL.into(),
+            bytes: crate::migrate::data_script(site).into_bytes(),
+        });
+    }
     Ok(outputs)
 }
 
@@ -1097,15 +1103,20 @@ fn resolve_internal_links(site: &Site, from: &str, html: &str) -> String {
 /// The machine-readable copy of a checklist definition, for vendors' tools.
 pub fn checklist_json(site: &Site, c: &Checklist) -> String {
     let edition = site.edition(&c.def.edition);
-    serde_json::to_string_pretty(&json!({
+    let mut value = json!({
         "format": "kensa-checklist",
         "format_version": 1,
         "generator": format!("kensa {}", env!("CARGO_PKG_VERSION")),
         "definition_hash": c.definition_hash,
         "edition_name": edition.map(|e| &e.name),
         "checklist": c.def,
-    }))
-    .unwrap_or_default()
+    });
+    // How answer files of earlier editions are carried over to this one (src/migrate.rs).
+    let plans = crate::migrate::plans_to(site, c);
+    if !plans.is_empty() {
+        value["migrations"] = Value::Array(plans);
+    }
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
 /// sitemap.xml over every page the build writes, whichever module wrote it.

@@ -289,3 +289,317 @@ fn a_changed_text_without_reworded_is_a_warning_at_the_text() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------- carrying answers over
+
+/// An answer file of the fixture's r5 checklist: answers to the items that r6 keeps, rewords,
+/// merges, moves and removes.
+fn r5_file(site: &kensa::model::Site) -> serde_json::Value {
+    let c = site.checklist("r5-facility").unwrap();
+    let item = |a: Option<&str>, note: &str| {
+        serde_json::json!({
+            "r1": {"answer": a, "date": a.map(|_| "2023-10-01")},
+            "target": {"date": null},
+            "r2": {"answer": null, "date": null},
+            "note": note,
+            "status": "applicable"
+        })
+    };
+    let mut items = serde_json::Map::new();
+    for i in &c.def.items {
+        items.insert(i.id.clone(), item(None, ""));
+    }
+    for (id, a, note) in [
+        ("current-1-1", "yes", ""),
+        ("current-2-3", "no", "MDS未提出"),
+        ("current-2-4", "yes", ""),
+        ("current-2-5", "no", ""),
+        ("current-3-1", "yes", ""),
+        ("reference-3-2", "no", ""),
+    ] {
+        items.insert(id.into(), item(Some(a), note));
+    }
+    serde_json::json!({
+        "format": "kensa-answers", "format_version": 1, "generator": "kensa 0.1.0",
+        "checklist": {"id": "r5-facility", "edition": "r5", "definition_hash": c.definition_hash,
+                      "title": c.def.title, "form": c.def.form},
+        "copy": {"id": "c-1", "name": "控え1"},
+        "updated_at": "2023-10-01T09:00:00.000Z", "exported_at": "2023-10-01T09:05:00.000Z",
+        "fields": {"filled_by": "山田"}, "gate": "yes", "switches": {"vendor_contract": "yes"},
+        "items": items
+    })
+}
+
+#[test]
+fn migrate_carries_each_case_and_prints_the_summary() {
+    let (site, _) = kensa::pipeline::load_site(&fixture()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r5-facility_控え1_20231001.json");
+    std::fs::write(
+        &file,
+        serde_json::to_string_pretty(&r5_file(&site)).unwrap(),
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let root = fixture();
+    let args = [
+        "migrate",
+        file.to_str().unwrap(),
+        "--to",
+        "r6",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+    ];
+    let out = kensa(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for line in [
+        "令和5年度版の回答を令和6年度版の様式に引き継ぎます。",
+        "そのまま引き継ぐ回答：2項目",
+        "文言が変わりました。内容を確認してください（2項目、確認するまで回答済みに数えません）：２（３）　利用者の職種・担当業務別のアクセス利用権限を設定…／３（１）　インシデント発生時における組織内と外部関係機関（…",
+        "この版で新しい項目（未記入です）（1項目）：３（３）　サイバー攻撃を想定した事業継続計画（BCP）を策…",
+        "この版にない項目の回答は「以前の版の回答」としてファイルに残し、回答の確認に表示します（2項目）：２（３）　事業者から製造業者/サービス事業者による医療情報…／２（５）　退職者や使用していないアカウント等、不要なアカウ…",
+    ] {
+        assert!(stdout.contains(line), "missing {line}\n{stdout}");
+    }
+    let written = out_dir.join("r6-facility_控え1_20231001.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&written).unwrap()).unwrap();
+    let r6 = site.checklist("r6-facility").unwrap();
+    kensa::answers::check_shape(&doc, r6).unwrap();
+    assert_eq!(doc["checklist"]["definition_hash"], r6.definition_hash);
+    let items = &doc["items"];
+    assert_eq!(items["current-1-1"]["r1"]["answer"], "yes");
+    assert!(items["current-1-1"].get("confirm").is_none());
+    // The 参考項目 moved into the current phase under a new id: carried, no confirmation.
+    assert_eq!(items["current-3-2"]["r1"]["answer"], "no");
+    assert!(items["current-3-2"].get("confirm").is_none());
+    // Reworded, and merged (the first answered of the two merged items is carried).
+    assert_eq!(items["current-3-1"]["confirm"], "reworded");
+    assert_eq!(items["current-2-4"]["r1"]["answer"], "yes");
+    assert_eq!(items["current-2-4"]["confirm"], "reworded");
+    assert!(items["current-3-3"]["r1"]["answer"].is_null());
+    // The removed item and the second merged one are kept, with their label and text.
+    let kept = &doc["earlier"][0];
+    assert_eq!(kept["checklist"]["id"], "r5-facility");
+    assert_eq!(kept["items"]["current-2-3"]["note"], "MDS未提出");
+    assert_eq!(kept["items"]["current-2-3"]["label"], "２（３）");
+    assert_eq!(kept["items"]["current-2-5"]["r1"]["answer"], "no");
+    assert_eq!(
+        doc["fields"],
+        serde_json::json!({"filled_by": "山田", "contact": ""})
+    );
+
+    // Never over a file, and never a file of another checklist or edition.
+    let again = kensa(&args);
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("がすでにあるため、上書きせずに止めました"));
+    let out = kensa(&[
+        "migrate",
+        written.to_str().unwrap(),
+        "--to",
+        "r6",
+        "--root",
+        fixture().to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out.stderr).contains("すでに令和6年度版の回答ファイルです。"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = kensa(&[
+        "migrate",
+        file.to_str().unwrap(),
+        "--to",
+        "r9",
+        "--root",
+        fixture().to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out.stderr).contains("there is no edition `r9`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// xorshift64*: small and seeded, the same files on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, list: &'a [T]) -> &'a T {
+        &list[self.below(list.len())]
+    }
+}
+
+/// A random answer file of `c`, as any version of the form could have written it: rounds with
+/// or without dates and typed dates, notes, some items left out, some already carried over.
+fn random_file(rng: &mut Rng, c: &kensa::model::Checklist) -> serde_json::Value {
+    use serde_json::json;
+    let answers = [json!("yes"), json!("no"), json!(null), json!(null)];
+    let dates = [json!("2023-10-01"), json!("2024-03-31"), json!(null)];
+    let round = |rng: &mut Rng, answer: bool| {
+        let mut o = serde_json::Map::new();
+        if answer {
+            o.insert("answer".into(), rng.pick(&answers).clone());
+        }
+        if !answer || rng.below(5) > 0 {
+            o.insert("date".into(), rng.pick(&dates).clone());
+        }
+        if rng.below(8) == 0 {
+            o.insert(
+                "date_input".into(),
+                json!({"y": "2023", "m": "13", "d": ""}),
+            );
+        }
+        serde_json::Value::Object(o)
+    };
+    let mut items = serde_json::Map::new();
+    for i in &c.def.items {
+        if rng.below(10) == 0 {
+            continue;
+        }
+        let mut a = serde_json::Map::new();
+        a.insert("r1".into(), round(rng, true));
+        if rng.below(4) > 0 {
+            a.insert("target".into(), round(rng, false));
+        }
+        if rng.below(4) > 0 {
+            a.insert("r2".into(), round(rng, true));
+        }
+        a.insert("note".into(), json!(*rng.pick(&["", "", "備考あり"])));
+        a.insert(
+            "status".into(),
+            json!(*rng.pick(&["applicable", "not_applicable"])),
+        );
+        if rng.below(6) == 0 {
+            a.insert("confirm".into(), json!("reworded"));
+        }
+        items.insert(i.id.clone(), serde_json::Value::Object(a));
+    }
+    let mut fields = serde_json::Map::new();
+    for f in &c.def.form_fields {
+        if rng.below(3) > 0 {
+            fields.insert(f.id.clone(), json!(*rng.pick(&["", "山田", "A社"])));
+        }
+    }
+    let switches: serde_json::Map<String, serde_json::Value> = c
+        .def
+        .switches
+        .iter()
+        .map(|s| (s.id.clone(), rng.pick(&answers).clone()))
+        .collect();
+    let mut doc = json!({
+        "format": "kensa-answers", "format_version": 1, "generator": "kensa 0.1.0",
+        "checklist": {"id": c.def.id, "edition": c.def.edition, "definition_hash": c.definition_hash},
+        "updated_at": "2023-10-01T09:00:00.000Z",
+        "fields": fields, "gate": rng.pick(&answers).clone(), "switches": switches, "items": items
+    });
+    if rng.below(4) == 0 {
+        doc["earlier"] = json!([{
+            "checklist": {"id": "r4-facility", "edition": "r4", "definition_hash": "0".repeat(64)},
+            "fields": {"x": "y"}, "switches": {}, "items": {}
+        }]);
+    }
+    doc
+}
+
+/// An item's answers as the form reads them: what a carried item must hold.
+fn as_form_reads(item: &serde_json::Value) -> serde_json::Value {
+    let round = |r: &str, answer: bool| {
+        let o = &item[r];
+        let mut v = serde_json::json!({"date": o["date"].clone()});
+        if answer {
+            v["answer"] = o["answer"].clone();
+        }
+        if let Some(t) = o.get("date_input") {
+            v["date_input"] = t.clone();
+        }
+        v
+    };
+    serde_json::json!({
+        "r1": round("r1", true), "target": round("target", false), "r2": round("r2", true),
+        "note": item["note"].as_str().unwrap_or_default()
+    })
+}
+
+fn strip_to_answers(item: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "r1": item["r1"], "target": item["target"], "r2": item["r2"], "note": item["note"]
+    })
+}
+
+/// For random answer files of the earlier edition, every answer is in the carried file: carried
+/// to an item that descends from its item, or kept under `earlier` as it was.
+#[test]
+fn migration_loses_no_answer() {
+    let (site, _) = kensa::pipeline::load_site(&fixture()).unwrap();
+    let old = site.checklist("r5-facility").unwrap();
+    let new = site.checklist("r6-facility").unwrap();
+    let rel = kensa::lineage::relation(&site, old, new).unwrap();
+    let plan = kensa::migrate::plan(&site, &rel);
+    let seed = std::env::var("KENSA_MIGRATE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_240_401_u64);
+    let mut rng = Rng(seed);
+    for n in 0..2_000 {
+        let doc = random_file(&mut rng, old);
+        kensa::answers::check_shape(&doc, old).unwrap_or_else(|e| panic!("file {n}: {e:?}"));
+        let (carried, _) = kensa::migrate::apply(&plan, &doc, "kensa test");
+        let text = serde_json::to_string(&carried).unwrap();
+        let out: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let why = |what: &str| format!("seed {seed}, file {n}: {what}\n{doc:#}\n{out:#}");
+        kensa::answers::check_shape(&out, new)
+            .unwrap_or_else(|e| panic!("{}", why(&format!("{e:?}"))));
+        let kept = out["earlier"].as_array().unwrap().last().unwrap();
+        for (id, item) in doc["items"].as_object().unwrap() {
+            if !kensa::migrate::answered(item) {
+                continue;
+            }
+            let carried_to = rel.lines.iter().any(|l| {
+                l.from.iter().any(|f| &f.id == id)
+                    && strip_to_answers(&out["items"][&l.item.id]) == as_form_reads(item)
+            });
+            let kept_as_was = kept["items"].get(id).is_some_and(|k| {
+                ["r1", "target", "r2", "note", "status", "confirm"]
+                    .iter()
+                    .all(|key| k.get(*key) == item.get(*key))
+            });
+            assert!(
+                carried_to || kept_as_was,
+                "{}",
+                why(&format!("item {id} lost"))
+            );
+        }
+        for (group, blank) in [
+            ("fields", serde_json::json!("")),
+            ("switches", serde_json::Value::Null),
+        ] {
+            for (id, v) in doc[group].as_object().unwrap() {
+                if *v != blank {
+                    let there = out[group].get(id) == Some(v) || kept[group].get(id) == Some(v);
+                    assert!(there, "{}", why(&format!("{group}.{id} lost")));
+                }
+            }
+        }
+        assert!(doc["gate"].is_null() || out["gate"] == doc["gate"] || kept["gate"] == doc["gate"]);
+        if let Some(before) = doc["earlier"].as_array() {
+            assert_eq!(
+                &out["earlier"].as_array().unwrap()[..before.len()],
+                &before[..]
+            );
+        }
+    }
+}

@@ -73,6 +73,7 @@ const KEYWORDS: &[&str] = &[
     "pattern",
     "format",
     "minLength",
+    "items",
 ];
 
 fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
@@ -108,6 +109,9 @@ fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
     }
     if let Some(a) = o.get("additionalProperties").filter(|a| a.is_object()) {
         check_schema_shape(a, &format!("{at}.*"), names);
+    }
+    if let Some(i) = o.get("items") {
+        check_schema_shape(i, &format!("{at}[]"), names);
     }
     if let Some(p) = o.get("pattern") {
         assert!(
@@ -149,6 +153,11 @@ fn validate(v: &Value, s: &Value, at: &str, errors: &mut Vec<String>) {
         let integer_as_number = actual == "integer" && types.contains(&"number");
         if !(types.contains(&actual) || integer_as_number) {
             errors.push(format!("{at}: {actual} is not {types:?}"));
+        }
+    }
+    if let (Some(list), Some(each)) = (v.as_array(), o.get("items")) {
+        for (n, x) in list.iter().enumerate() {
+            validate(x, each, &format!("{at}[{n}]"), errors);
         }
     }
     let Some(obj) = v.as_object() else { return };
