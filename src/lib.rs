@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod assets;
+pub mod changes;
 pub mod diag;
 pub mod edition;
 pub mod flowchart;

@@ -27,7 +27,7 @@ pub const DATA_GLOBAL: &str = "KENSA_MIGRATIONS";
 pub const CONFIRM: &str = "reworded";
 
 /// An item as the forms label it: ２（４）（サーバ）, with 〔参考項目〕 for a reference phase.
-fn label(c: &Checklist, item: &Item) -> String {
+pub(crate) fn label(c: &Checklist, item: &Item) -> String {
     let reference = c
         .def
         .phases

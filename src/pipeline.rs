@@ -73,6 +73,7 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
                             let mut outputs = crate::guideline::outputs(site, &theme, &options)?;
                             outputs.extend(crate::flowchart::outputs(site, &theme)?);
                             outputs.extend(crate::inspect_page::outputs(site, &theme)?);
+                            outputs.extend(crate::changes::outputs(site, &theme, &options)?);
                             Ok(outputs)
                         },
                         || crate::search::outputs(site),

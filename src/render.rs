@@ -92,7 +92,7 @@ pub fn render_site(
     jobs.push(Job::NotFound);
 
     let neighbours = neighbours(site);
-    let backlinks = item_backlinks(site);
+    let backlinks = item_backlinks(site, crate::changes::has_page(theme));
     let shared = Shared {
         site,
         tera,
@@ -444,8 +444,15 @@ impl Shared<'_> {
                 "<ul class=\"item-backlinks\" aria-label=\"この項目を含むチェックリスト\">",
             );
             for l in list {
+                let changed = l["changed"]["url"].as_str().map_or(String::new(), |u| {
+                    format!(
+                        "（<a class=\"item-changed\" href=\"{root}{}\">{}</a>）",
+                        escape_attr(u),
+                        escape_attr(l["changed"]["text"].as_str().unwrap_or_default())
+                    )
+                });
                 block.push_str(&format!(
-                    "<li><a href=\"{root}{}\">{}</a></li>",
+                    "<li><a href=\"{root}{}\">{}</a>{changed}</li>",
                     escape_attr(l["url"].as_str().unwrap_or_default()),
                     escape_attr(l["label"].as_str().unwrap_or_default())
                 ));
@@ -475,7 +482,11 @@ impl Shared<'_> {
                     .iter()
                     .filter(|c| c.def.edition == e.id)
                     .map(|c| {
+                        let previous = crate::lineage::previous(site, c)
+                            .filter(|_| crate::changes::has_page(self.theme));
                         json!({
+                            "changes_url": previous.map(|_| c.changes_url()),
+                            "changes_from": previous.and_then(|p| site.edition(&p.def.edition)).map(|e| &e.name),
                             "title": c.def.title,
                             "form": c.def.form,
                             "url": c.url,
@@ -689,10 +700,16 @@ impl Shared<'_> {
                 "phases": phases,
                 "item_count": def.items.len(),
                 "score": (def.answer == AnswerKind::MaruBatsu).then(|| crate::scoring::blank_summary(def)),
-                "edition_note": edition_note(site, def, &root),
+                "edition_note": edition_note(site, c, &root),
                 "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
                 "guide": guide,
                 "about_url": about_url,
+                "changes": crate::lineage::previous(site, c)
+                    .filter(|_| crate::changes::has_page(self.theme))
+                    .map(|p| json!({
+                        "url": format!("{root}{}", c.changes_url()),
+                        "from": site.edition(&p.def.edition).map(|e| &e.name),
+                    })),
             }),
         );
         if about_url.is_none() {
@@ -752,7 +769,7 @@ fn has_about_page(theme: &Theme) -> bool {
 }
 
 /// A checklist's name as one phrase: the 2021 forms' names are their titles (or part of them).
-fn display_name(def: &ChecklistDef) -> String {
+pub(crate) fn display_name(def: &ChecklistDef) -> String {
     if def.title.contains(&def.form) {
         def.title.clone()
     } else {
@@ -897,18 +914,32 @@ fn about_title(def: &ChecklistDef) -> String {
     format!("{}の出典とガイドラインとの対応", display_name(def))
 }
 
-/// The edition's note and, for an edition that was superseded, links to the newer edition's
-/// checklists for the same kind of facility.
-fn edition_note(site: &Site, def: &ChecklistDef, root: &str) -> Option<Value> {
+/// The edition's note and, for an edition that was superseded, the current edition (the end
+/// of the `superseded_by` chain): the checklist's own successor there when it has one, else
+/// the current edition's checklists for the same kind of facility.
+fn edition_note(site: &Site, c: &Checklist, root: &str) -> Option<Value> {
+    let def = &c.def;
     let edition = site.edition(&def.edition)?;
-    let newer = edition
+    let mut newer = None;
+    let mut seen = vec![edition.id.as_str()];
+    while let Some(n) = newer
+        .unwrap_or(edition)
         .superseded_by
         .as_deref()
-        .and_then(|id| site.edition(id));
+        .and_then(|id| site.edition(id))
+        .filter(|n| !seen.contains(&n.id.as_str()))
+    {
+        seen.push(&n.id);
+        newer = Some(n);
+    }
     if edition.note.is_none() && newer.is_none() {
         return None;
     }
     let current = newer.map(|n| {
+        let successor = crate::lineage::descendants(site, c)
+            .into_iter()
+            .find(|d| d.def.edition == n.id)
+            .map(|d| json!({"url": format!("{root}{}", d.url)}));
         let of_edition = || site.checklists.iter().filter(|c| c.def.edition == n.id);
         let same_facility: Vec<&Checklist> = of_edition()
             .filter(|c| c.def.facility == def.facility)
@@ -925,7 +956,7 @@ fn edition_note(site: &Site, def: &ChecklistDef, root: &str) -> Option<Value> {
                 url: format!("{root}{}", c.url),
             })
             .collect();
-        json!({"name": n.name, "url": format!("{root}index.html#ed-{}", n.id), "links": links})
+        json!({"name": n.name, "url": format!("{root}index.html#ed-{}", n.id), "links": links, "successor": successor})
     });
     Some(json!({"text": edition.note, "current": current}))
 }
@@ -964,8 +995,24 @@ fn neighbours(site: &Site) -> Vec<(Option<Link>, Option<Link>)> {
 }
 
 /// (manual id, item key) → the checklist items that carry it, for manual → checklist links.
-fn item_backlinks(site: &Site) -> BTreeMap<(String, String), Vec<Value>> {
+fn item_backlinks(site: &Site, changes: bool) -> BTreeMap<(String, String), Vec<Value>> {
     let mut map: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    let several_editions = |m: &str| {
+        let mut editions = site
+            .checklists
+            .iter()
+            .filter(|c| c.def.manual.as_deref() == Some(m))
+            .map(|c| &c.def.edition);
+        editions
+            .next()
+            .is_some_and(|first| editions.any(|e| e != first))
+    };
+    // Items that changed since the previous edition say so, linking to the page of changes.
+    let changed = if changes {
+        crate::changes::changed_items(site)
+    } else {
+        BTreeMap::new()
+    };
     for c in &site.checklists {
         let Some(m) = &c.def.manual else { continue };
         if let Some(g) = &c.def.gate {
@@ -1002,11 +1049,21 @@ fn item_backlinks(site: &Site) -> BTreeMap<(String, String), Vec<Value>> {
             if let Some(p) = phase.filter(|p| p.reference) {
                 label.push_str(&format!("［{}］", p.label));
             }
+            // A manual that explains the lists of several editions names each link's edition.
+            if several_editions(m) {
+                if let Some(e) = site.edition(&c.def.edition) {
+                    label.push_str(&format!("（{}）", e.name));
+                }
+            }
+            let change = changed
+                .get(&(c.def.id.clone(), item.id.clone()))
+                .map(|(url, text)| json!({"url": url, "text": text}));
             map.entry((m.clone(), item.key.clone()))
                 .or_default()
                 .push(json!({
                     "url": format!("{}#{}", c.item_page_url(&item.id), item.id),
                     "label": label,
+                    "changed": change,
                 }));
         }
     }

@@ -60,6 +60,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/checklist_about.html"),
     ),
     (
+        "templates/checklist_changes.html",
+        include_str!("../themes/default/templates/checklist_changes.html"),
+    ),
+    (
         "templates/flowchart.html",
         include_str!("../themes/default/templates/flowchart.html"),
     ),

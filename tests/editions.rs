@@ -145,6 +145,24 @@ fn edition_new_on_the_real_site_builds_and_check_wants_the_placeholders_filled()
     let new = files_under(&site.path().join("public"));
     let lost: Vec<_> = old.difference(&new).collect();
     assert!(lost.is_empty(), "published files gone: {lost:?}");
+    for name in ["iryokikan", "yakkyoku"] {
+        assert!(new.contains(&format!("checklists/r6/{name}-changes.html")));
+    }
+    // An unchanged copy has nothing to list, and its old edition names the new one.
+    let changes = std::fs::read_to_string(
+        site.path()
+            .join("public/checklists/r6/yakkyoku-changes.html"),
+    )
+    .unwrap();
+    assert!(changes.contains("文言が変わった項目（0件）"), "{changes}");
+    let r5 =
+        std::fs::read_to_string(site.path().join("public/checklists/r5/yakkyoku.html")).unwrap();
+    assert!(
+        r5.contains(
+            "この様式は令和6年度版に改訂されています：<a href=../../checklists/r6/yakkyoku.html>"
+        ),
+        "{r5}"
+    );
 }
 
 #[test]
@@ -602,4 +620,48 @@ fn migration_loses_no_answer() {
             );
         }
     }
+}
+
+#[test]
+fn the_page_of_what_changed_lists_every_case_and_is_linked() {
+    let site = site_copy(&fixture());
+    let out = kensa(&["build", "--root", site.path().to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let public = site.path().join("public");
+    let read = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap();
+    let page = read("checklists/r6/facility-changes.html");
+    for wanted in [
+        "追加された項目（1件）",
+        "<li id=added-current-3-3><a href=../../checklists/r6/facility.html#current-3-3>３（３）</a>",
+        "削除された項目（1件）",
+        "<li id=removed-current-2-3><a href=../../checklists/r5/facility.html#current-2-3>２（３）</a>",
+        "文言が変わった項目（2件）",
+        // The changed characters, inside the sentence.
+        "連絡体制図<del><span class=visually-hidden>（削除：</span>があ<span class=visually-hidden>）</span></del><ins><span class=visually-hidden>（追加：</span>を作成してい<span class=visually-hidden>）</span></ins>る。",
+        "統合・分割された項目（1件）",
+        "令和5年度版の<a href=../../checklists/r5/facility.html#current-2-4>２（４）</a>・<a href=../../checklists/r5/facility.html#current-2-5>２（５）</a>から",
+        // The 参考項目 moved into the current phase.
+        "区分：参考項目（令和６年度中） → 令和6年度中",
+        "ガイドラインの参照先が変わった項目（1件）",
+        "追加：連絡先",
+    ] {
+        assert!(page.contains(wanted), "missing {wanted}");
+    }
+    let form = read("checklists/r6/facility.html");
+    assert!(form
+        .contains("<a href=../../checklists/r6/facility-changes.html>令和5年度版からの変更点</a>"));
+    assert!(form.contains("<p class=kicker>令和6年度版・医療機関</p>"));
+    let home = read("index.html");
+    assert!(
+        home.contains("<a href=checklists/r6/facility-changes.html>令和5年度版からの変更点</a>")
+    );
+    let old = read("checklists/r5/facility.html");
+    assert!(old.contains("この様式は令和6年度版に改訂されています：<a href=../../checklists/r6/facility.html>令和6年度版の様式</a>"));
+    assert!(
+        !old.contains("-changes.html"),
+        "the first edition has nothing to compare with"
+    );
+    let manual = read("manuals/m/10-items.html");
+    assert!(manual.contains("<a href=../../checklists/r6/facility.html#current-3-1>医療機関確認用 ３（１）（令和6年度版）</a>（<a class=item-changed href=../../checklists/r6/facility-changes.html#reworded-current-3-1>令和6年度版で変更（文言）</a>）"), "{manual}");
+    assert!(manual.contains("facility-changes.html#added-current-3-3>令和6年度版で追加</a>"));
 }
