@@ -220,6 +220,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/js/form-files.js"),
     ),
     (
+        "static/js/migrate.js",
+        include_str!("../themes/default/static/js/migrate.js"),
+    ),
+    (
         "static/js/sw.js",
         include_str!("../themes/default/static/js/sw.js"),
     ),
