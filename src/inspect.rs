@@ -219,6 +219,7 @@ pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -
         match read_sheet(site, name, bytes.as_ref()) {
             Ok((sheet, notes)) => {
                 findings.extend(notes);
+                findings.extend(older_edition(site, &sheet, today));
                 sheets.push(sheet);
             }
             Err(f) => findings.push(f),
@@ -265,6 +266,28 @@ pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -
         }
     }
     Report { findings }
+}
+
+/// A file of an earlier edition than the one in force on `today` (its checklist's newest later
+/// edition whose 年度 has begun): judged by its own edition's rules, and said so.
+fn older_edition(site: &Site, sheet: &Sheet, today: Day) -> Option<Finding> {
+    let c = sheet.checklist;
+    let (newer, name, _) = crate::lineage::newer_editions(site, c)
+        .into_iter()
+        .rfind(|(_, _, year)| Day::fiscal_year(*year).0 <= today)?;
+    let own = site
+        .edition(&c.def.edition)
+        .map_or(c.def.edition.as_str(), |e| e.name.as_str());
+    let message = format!(
+        "このファイルは{own}の様式（{}）で記入されています。{today}の時点で有効なのは{name}の様式（{}）です。このファイルは{own}の基準で確認しました。{name}の様式で記入し直すよう求めてください（{name}の様式のページでこのファイルを読み込むと、回答を引き継げます）。",
+        c.def.id, newer.def.id
+    );
+    Some(file_finding(
+        &sheet.name,
+        Some(&c.def.id),
+        Status::Advice,
+        message,
+    ))
 }
 
 fn several_facilities_finding(sheet: &Sheet, names: &[&str]) -> Finding {

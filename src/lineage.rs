@@ -50,6 +50,23 @@ pub fn descendants<'a>(site: &'a Site, c: &Checklist) -> Vec<&'a Checklist> {
     found.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The later editions of `c` that have a fiscal year, nearest first: (checklist, edition name,
+/// the Western year its 年度 begins in). An edition is in force from April 1 of that year.
+pub fn newer_editions<'a>(site: &'a Site, c: &Checklist) -> Vec<(&'a Checklist, &'a str, i32)> {
+    descendants(site, c)
+        .into_iter()
+        .filter_map(|d| {
+            let e = site.edition(&d.def.edition)?;
+            let year = i32::try_from(e.fiscal_year).ok()?;
+            (e.fiscal_year != crate::edition::YEAR_PLACEHOLDER).then_some((
+                d,
+                e.name.as_str(),
+                year,
+            ))
+        })
+        .collect()
+}
+
 /// The items of `old` that `item` descends from: the one with its own id, then those it
 /// `replaces`, each once.
 pub fn predecessors<'a>(old: &'a ChecklistDef, item: &Item) -> Vec<&'a Item> {

@@ -665,3 +665,66 @@ fn the_page_of_what_changed_lists_every_case_and_is_linked() {
     assert!(manual.contains("<a href=../../checklists/r6/facility.html#current-3-1>医療機関確認用 ３（１）（令和6年度版）</a>（<a class=item-changed href=../../checklists/r6/facility-changes.html#reworded-current-3-1>令和6年度版で変更（文言）</a>）"), "{manual}");
     assert!(manual.contains("facility-changes.html#added-current-3-3>令和6年度版で追加</a>"));
 }
+
+/// A return is judged by its own edition's rules; a file of an older edition than the one in
+/// force on the day of the inspection says so, naming both.
+#[test]
+fn inspection_judges_each_edition_by_its_rules_and_names_an_older_one() {
+    use kensa::inspect::{inspect, Day, Status};
+    let (site, _) = kensa::pipeline::load_site(&fixture()).unwrap();
+    let r5 = r5_file(&site);
+    let bytes = serde_json::to_vec(&r5).unwrap();
+    let files = [("r5.json".to_string(), bytes)];
+    let day = |s: &str| Day::parse(s).unwrap();
+    let older = |findings: &[kensa::inspect::Finding]| {
+        findings
+            .iter()
+            .filter(|f| f.message.contains("の時点で有効なのは"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let before = inspect(&site, &files, day("2024-03-31"));
+    assert!(
+        older(&before.findings).is_empty(),
+        "r6 is not in force before April 2024"
+    );
+    let after = inspect(&site, &files, day("2024-04-01"));
+    let found = older(&after.findings);
+    assert_eq!(found.len(), 1, "{:#?}", after.findings);
+    assert_eq!(found[0].status, Status::Advice);
+    assert_eq!(
+        found[0].message,
+        "このファイルは令和5年度版の様式（r5-facility）で記入されています。2024年4月1日の時点で有効なのは令和6年度版の様式（r6-facility）です。このファイルは令和5年度版の基準で確認しました。令和6年度版の様式で記入し直すよう求めてください（令和6年度版の様式のページでこのファイルを読み込むと、回答を引き継げます）。"
+    );
+    // The 参考項目 ３（２） is not inspected in r5, and is in r6, where it became required.
+    let mut blank = r5.clone();
+    blank["items"]["reference-3-2"]["r1"] = serde_json::json!({"answer": null, "date": null});
+    let r5_findings = inspect(
+        &site,
+        &[("r5.json".to_string(), serde_json::to_vec(&blank).unwrap())],
+        day("2024-04-01"),
+    );
+    assert!(!r5_findings
+        .findings
+        .iter()
+        .any(|f| f.message.contains("３（２）")));
+    let old = site.checklist("r5-facility").unwrap();
+    let new = site.checklist("r6-facility").unwrap();
+    let plan = kensa::migrate::plan(&site, &kensa::lineage::relation(&site, old, new).unwrap());
+    let (carried, _) = kensa::migrate::apply(&plan, &blank, "kensa test");
+    let r6_bytes = serde_json::to_vec(&carried).unwrap();
+    let r6_findings = inspect(
+        &site,
+        &[("r6.json".to_string(), r6_bytes)],
+        day("2024-06-01"),
+    );
+    assert!(older(&r6_findings.findings).is_empty());
+    assert!(
+        r6_findings
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.message.contains("３（２）")),
+        "{:#?}",
+        r6_findings.findings
+    );
+}

@@ -268,3 +268,36 @@ test('on random earlier files, migrate.js and kensa migrate write the same file 
     assert.deepEqual(M.lines(js.summary), blocks[n], `summary of file ${n}`);
   });
 });
+
+test('inspect.js and kensa inspect agree on a file of an older edition than the one in force', () => {
+  const sandbox = {};
+  vm.runInNewContext(fs.readFileSync(path.join(site, 'assets/inspection-data.js'), 'utf8'), sandbox);
+  const engine = require(path.join(REPO, 'themes/default/static/js/inspect.js'));
+  const plan = (() => {
+    const s = {};
+    vm.runInNewContext(fs.readFileSync(path.join(site, 'assets/migrations-data.js'), 'utf8'), s);
+    return s.KENSA_MIGRATIONS['r6-facility'][0];
+  })();
+  const items = {};
+  for (const [id] of plan.from.items) items[id] = { r1: { answer: 'yes', date: '2023-10-01' }, target: { date: null }, r2: { answer: null, date: null }, note: '', status: 'applicable' };
+  const doc = {
+    format: 'kensa-answers', format_version: 1, generator: 'kensa 0.1.0',
+    checklist: { id: 'r5-facility', edition: 'r5', definition_hash: plan.from.checklist.definition_hash },
+    updated_at: '2023-10-01T09:00:00.000Z', fields: {}, gate: 'yes', switches: { vendor_contract: 'yes' }, items,
+  };
+  const dir = fs.mkdtempSync(path.join(tmp, 'inspect-'));
+  const file = path.join(dir, 'r5.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  for (const today of ['2024-03-31', '2024-04-01', '2025-06-01']) {
+    let out;
+    try {
+      out = execFileSync(bin, ['inspect', '--root', path.join(REPO, 'tests/fixtures/editions'), '--format', 'json', '--today', today, file], { encoding: 'utf8' });
+    } catch (e) {
+      out = e.stdout;
+    }
+    const rust = JSON.parse(out)[0].findings;
+    const js = engine.inspect(sandbox.KENSA_INSPECTION, [{ name: 'r5.json', text: JSON.stringify(doc) }], today).findings;
+    assert.deepEqual(JSON.parse(JSON.stringify(js)), rust, today);
+    assert.equal(rust.some((f) => /の時点で有効なのは令和6年度版の様式（r6-facility）です/.test(f.message)), today !== '2024-03-31', today);
+  }
+});
