@@ -301,3 +301,24 @@ test('inspect.js and kensa inspect agree on a file of an older edition than the 
     assert.equal(rust.some((f) => /の時点で有効なのは令和6年度版の様式（r6-facility）です/.test(f.message)), today !== '2024-03-31', today);
   }
 });
+
+test('the page of what changed and the carry-over summary pass axe', async () => {
+  const context = await browser.newContext({ acceptDownloads: true, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/checklists/r6/facility-changes.html`, { waitUntil: 'load' });
+  let violations = await h.axeCheck(page);
+  assert.equal(violations.length, 0, h.formatViolations(violations));
+  const r5 = await openForm(context, R5);
+  await answer(r5, 'current-3-1', 'yes', '2023-10-05');
+  const exported = await exportFile(r5);
+  const r6 = await openForm(context, R6);
+  await r6.setInputFiles('#import-file', exported.file);
+  await r6.waitForSelector('.carry-summary');
+  violations = await h.axeCheck(r6);
+  assert.equal(violations.length, 0, h.formatViolations(violations));
+  await r6.click('text=この内容で読み込む');
+  await r6.waitForSelector('#current-3-1 .confirm-note');
+  violations = await h.axeCheck(r6);
+  assert.equal(violations.length, 0, h.formatViolations(violations));
+  await context.close();
+});
