@@ -172,6 +172,16 @@ test('an r5 file imported on the r6 form: summary first, answers carried, remove
   await r6.waitForSelector('#current-2-4 .confirm-note');
   assert.equal(await r6.locator('#current-3-1 .confirm-note').count(), 0);
   assert.equal(await progress(r6), '必須の回答 5／9');
+
+  // Carried over again into the same copy: it is replaced, and what it held is the backup.
+  await r6.setInputFiles('#import-file', exported.file);
+  await r6.click('text=この内容で読み込む');
+  await r6.waitForSelector('#import-message.ok');
+  await r6.waitForSelector('[data-action="copy-restore"]:not([hidden])');
+  assert.equal(await progress(r6), '必須の回答 4／9');
+  await r6.click('[data-action="copy-restore"]');
+  await r6.waitForFunction(() => !document.querySelector('#current-3-1 .confirm-note'));
+  assert.equal(await progress(r6), '必須の回答 5／9');
   assert.deepEqual(r6.kensaErrors, []);
   assert.deepEqual(r5.kensaErrors, []);
   await context.close();
