@@ -728,3 +728,68 @@ fn inspection_judges_each_edition_by_its_rules_and_names_an_older_one() {
         r6_findings.findings
     );
 }
+
+/// Two editions on: a file of r5 is carried straight over to r7 (made from r6 by `edition
+/// new`), along the chain, with r6's reword still waiting for confirmation.
+#[test]
+fn migrate_follows_the_chain_over_several_editions() {
+    let site = site_copy(&fixture());
+    let root = site.path().to_str().unwrap().to_string();
+    let out = kensa(&[
+        "edition",
+        "new",
+        "r7",
+        "--from",
+        "r6",
+        "--name",
+        "令和7年度版",
+        "--fiscal-year",
+        "2025",
+        "--root",
+        &root,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (loaded, _) = kensa::pipeline::load_site(site.path()).unwrap();
+    let file = site.path().join("r5-facility_控え1_20231001.json");
+    std::fs::write(&file, serde_json::to_string(&r5_file(&loaded)).unwrap()).unwrap();
+    let out = kensa(&[
+        "migrate",
+        file.to_str().unwrap(),
+        "--to",
+        "r7",
+        "--root",
+        &root,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("令和5年度版の回答を令和7年度版の様式に引き継ぎます。"));
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.path().join("r7-facility_控え1_20231001.json")).unwrap(),
+    )
+    .unwrap();
+    kensa::answers::check_shape(&doc, loaded.checklist("r7-facility").unwrap()).unwrap();
+    assert_eq!(doc["checklist"]["id"], "r7-facility");
+    assert_eq!(doc["items"]["current-3-2"]["r1"]["answer"], "no");
+    assert_eq!(doc["items"]["current-3-1"]["confirm"], "reworded");
+    assert!(doc["items"]["current-1-1"].get("confirm").is_none());
+    assert_eq!(
+        doc["earlier"][0]["items"]["current-2-3"]["note"],
+        "MDS未提出"
+    );
+    // The r7 form can take files of r6 and of r5.
+    let yaml =
+        std::fs::read_to_string(site.path().join("content/checklists/r7/facility.yaml")).unwrap();
+    assert!(yaml.contains("previous: r6-facility"));
+    let built = kensa(&["build", "--root", &root, "-q"]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let r7: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.path().join("public/checklists/r7/facility.json")).unwrap(),
+    )
+    .unwrap();
+    let from: Vec<&str> = r7["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["from"]["checklist"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, ["r6-facility", "r5-facility"]);
+}
