@@ -700,14 +700,14 @@ impl Shared<'_> {
                 "phases": phases,
                 "item_count": def.items.len(),
                 "score": (def.answer == AnswerKind::MaruBatsu).then(|| crate::scoring::blank_summary(def)),
-                "edition_note": edition_note(site, c, &root),
+                "edition_note": edition_note(site, c, &url),
                 "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
                 "guide": guide,
                 "about_url": about_url,
                 "changes": crate::lineage::previous(site, c)
                     .filter(|_| crate::changes::has_page(self.theme))
                     .map(|p| json!({
-                        "url": format!("{root}{}", c.changes_url()),
+                        "url": relative_link(&url, &c.changes_url()),
                         "from": site.edition(&p.def.edition).map(|e| &e.name),
                     })),
             }),
@@ -831,6 +831,26 @@ fn file_name(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or(url)
 }
 
+/// The shortest relative link from page `from` to `to` (both relative to the site root):
+/// `checklists/r5/a.html` → `checklists/r6/a.html` is `../r6/a.html`. Form pages are weighed to
+/// the byte, and links between editions' forms are on every form of a superseded edition.
+fn relative_link(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from
+        .rsplit_once('/')
+        .map_or(Vec::new(), |(dir, _)| dir.split('/').collect());
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    format!(
+        "{}{}",
+        "../".repeat(from_dirs.len() - common),
+        to_parts[common..].join("/")
+    )
+}
+
 /// The pages of a split form, for the page list and the previous/next links (none when the
 /// form is one page).
 fn form_parts(c: &Checklist, part: usize) -> Vec<Value> {
@@ -917,7 +937,8 @@ fn about_title(def: &ChecklistDef) -> String {
 /// The edition's note and, for an edition that was superseded, the current edition (the end
 /// of the `superseded_by` chain): the checklist's own successor there when it has one, else
 /// the current edition's checklists for the same kind of facility.
-fn edition_note(site: &Site, c: &Checklist, root: &str) -> Option<Value> {
+fn edition_note(site: &Site, c: &Checklist, url: &str) -> Option<Value> {
+    let root = &root_prefix(url);
     let def = &c.def;
     let edition = site.edition(&def.edition)?;
     let mut newer = None;
@@ -939,7 +960,7 @@ fn edition_note(site: &Site, c: &Checklist, root: &str) -> Option<Value> {
         let successor = crate::lineage::descendants(site, c)
             .into_iter()
             .find(|d| d.def.edition == n.id)
-            .map(|d| json!({"url": format!("{root}{}", d.url)}));
+            .map(|d| json!({"url": relative_link(url, &d.url)}));
         let of_edition = || site.checklists.iter().filter(|c| c.def.edition == n.id);
         let same_facility: Vec<&Checklist> = of_edition()
             .filter(|c| c.def.facility == def.facility)
@@ -1248,6 +1269,26 @@ mod tests {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("guides/a.html"), "../");
         assert_eq!(root_prefix("checklists/r5/a.html"), "../../");
+    }
+
+    #[test]
+    fn relative_links_climb_only_as_far_as_needed() {
+        assert_eq!(
+            relative_link("checklists/r5/a.html", "checklists/r6/a.html"),
+            "../r6/a.html"
+        );
+        assert_eq!(
+            relative_link("checklists/r6/a.html", "checklists/r6/a-changes.html"),
+            "a-changes.html"
+        );
+        assert_eq!(
+            relative_link("index.html", "checklists/r6/a.html"),
+            "checklists/r6/a.html"
+        );
+        assert_eq!(
+            relative_link("checklists/r6/a.html", "index.html"),
+            "../../index.html"
+        );
     }
 
     #[test]
