@@ -213,11 +213,12 @@
         if (f.labels[0] && f.labels[0].querySelector('.required')) need(f.value.trim(), '#' + f.id, f.labels[0].firstChild.textContent);
       });
       items.forEach(function (el) {
-        var id = el.dataset.itemId, a = s.items[id], na = naReason(el, s), link = { href: (el.off || '') + '#' + id, label: el.kLabel, text: el.kText };
+        // An answer carried to a reworded item counts once the user has confirmed it.
+        var id = el.dataset.itemId, a = s.items[id], na = naReason(el, s), link = { href: (el.off || '') + '#' + id, label: el.kLabel, text: el.kText }, answer = !a.confirm && a.r1.answer;
         if (!el.off) setNa(el, na);
         el.kIssue = false;
         el.kStarted = !!(a.note || ROUNDS.some(function (r) { return a[r].answer || a[r].date || a[r].date_input; }));
-        el.kDone = !!(!a.confirm && a.r1.answer && (!DATED || a.r1.date));
+        el.kDone = !!(answer && (!DATED || a.r1.date));
         if (DATED) {
           var needTarget = !na && a.r1.answer === 'no' && !a.target.date;
           if (!el.off) {
@@ -233,7 +234,7 @@
             if (ROUNDS.some(function (r) { return a[r].date_input; })) { sum.badDate.push(link); el.kIssue = true; }
           }
         }
-        if (!na && !el.dataset.reference) need(!a.confirm && a.r1.answer, link.href, link.label, link.text);
+        if (!na && !el.dataset.reference) need(answer, link.href, link.label, link.text);
       });
       renderProgress(s, sum);
       if (K.more && $('review').open) K.more.review(s);
@@ -466,7 +467,7 @@
       renderCopies();
       exportStatus();
       // A copy carried over from an earlier edition: its marks and kept answers are shown.
-      if (doc && doc.earlier) later(function (m) { m.carried(); });
+      if ((doc || 0).earlier) later(function (m) { m.carried(); });
       status(doc ? '控え「' + cur.name + '」を表示しています（最終更新 ' + time(doc.updated_at) + '）。' : '控え「' + cur.name + '」を表示しています（まだ入力はありません）。');
     }
     document.addEventListener('click', function (e) {
