@@ -93,6 +93,17 @@ pub fn answers_schema() -> Value {
         "additionalProperties": false
     });
     let fields = json!({ "type": "object", "additionalProperties": { "type": "string" } });
+    let items = |required: &[&str], properties: &Value| {
+        json!({
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": required,
+                "properties": properties,
+                "additionalProperties": false
+            }
+        })
+    };
     let switches = json!({ "type": "object", "additionalProperties": answer });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -119,15 +130,7 @@ pub fn answers_schema() -> Value {
             "fields": fields,
             "gate": answer,
             "switches": switches,
-            "items": {
-                "type": "object",
-                "additionalProperties": {
-                    "type": "object",
-                    "required": ["r1", "note", "status"],
-                    "properties": item_properties,
-                    "additionalProperties": false
-                }
-            },
+            "items": items(&["r1", "note", "status"], &item_properties),
             "earlier": {
                 "type": "array",
                 "description": "answers carried over from earlier editions that this edition has no place for, one entry per carry-over",
@@ -139,15 +142,7 @@ pub fn answers_schema() -> Value {
                         "fields": fields,
                         "gate": answer,
                         "switches": switches,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": {
-                                "type": "object",
-                                "required": ["r1", "note", "status", "label", "text"],
-                                "properties": kept_properties,
-                                "additionalProperties": false
-                            }
-                        }
+                        "items": items(&["r1", "note", "status", "label", "text"], &kept_properties)
                     },
                     "additionalProperties": false
                 }

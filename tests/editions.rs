@@ -234,40 +234,35 @@ fn lineage_that_points_nowhere_is_an_error_at_its_place() {
     let site = site_copy(&fixture());
     let root = site.path().to_str().unwrap();
     let rel = "content/checklists/r6/facility.yaml";
-    edit(site.path(), rel, |t| {
-        t.replace("replaces: [current-2-5]", "replaces: [current-2-6]")
-    });
-    let out = kensa(&["check", "--root", root]);
-    assert!(!out.status.success());
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains(&format!("{rel}:67:16: item `current-2-4` replaces `current-2-6`, which is not an item of `r5-facility`; did you mean `current-2-1`?")),
-        "{stderr}"
-    );
-    edit(site.path(), rel, |t| {
-        t.replace("previous: r5-facility", "previous: r5-facilty")
-    });
-    let stderr = text(&kensa(&["check", "--root", root]).stderr);
-    assert!(
-        stderr.contains(&format!("{rel}:3:1: previous names checklist `r5-facilty`, which does not exist; did you mean `r5-facility`?")),
-        "{stderr}"
-    );
-    edit(site.path(), rel, |t| {
-        t.replace("previous: r5-facilty", "previous: r6-facility")
-    });
-    let stderr = text(&kensa(&["check", "--root", root]).stderr);
-    assert!(
-        stderr.contains(&format!("{rel}:3:1: previous names `r6-facility` of edition `r6`, which is not an earlier edition than `r6`")),
-        "{stderr}"
-    );
-    edit(site.path(), rel, |t| {
-        t.replace("previous: r6-facility\n", "")
-    });
-    let stderr = text(&kensa(&["check", "--root", root]).stderr);
-    assert!(
-        stderr.contains(&format!("{rel}:66:5: item `current-2-4` replaces earlier items, but the checklist names no `previous:` checklist")),
-        "{stderr}"
-    );
+    // Each edit is made on top of the ones before it.
+    for (from, to, wanted) in [
+        (
+            "replaces: [current-2-5]",
+            "replaces: [current-2-6]",
+            "67:16: item `current-2-4` replaces `current-2-6`, which is not an item of `r5-facility`; did you mean `current-2-1`?",
+        ),
+        (
+            "previous: r5-facility",
+            "previous: r5-facilty",
+            "3:1: previous names checklist `r5-facilty`, which does not exist; did you mean `r5-facility`?",
+        ),
+        (
+            "previous: r5-facilty",
+            "previous: r6-facility",
+            "3:1: previous names `r6-facility` of edition `r6`, which is not an earlier edition than `r6`",
+        ),
+        (
+            "previous: r6-facility\n",
+            "",
+            "66:5: item `current-2-4` replaces earlier items, but the checklist names no `previous:` checklist",
+        ),
+    ] {
+        edit(site.path(), rel, |t| t.replace(from, to));
+        let out = kensa(&["check", "--root", root]);
+        assert!(!out.status.success());
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(&format!("error: {rel}:{wanted}")), "{stderr}");
+    }
 }
 
 #[test]
