@@ -408,32 +408,22 @@ fn migrate_carries_each_case_and_prints_the_summary() {
     let again = kensa(&args);
     assert!(!again.status.success());
     assert!(text(&again.stderr).contains("がすでにあるため、上書きせずに止めました"));
-    let out = kensa(&[
-        "migrate",
-        written.to_str().unwrap(),
-        "--to",
-        "r6",
-        "--root",
-        fixture().to_str().unwrap(),
-    ]);
-    assert!(
-        text(&out.stderr).contains("すでに令和6年度版の回答ファイルです。"),
-        "{}",
-        text(&out.stderr)
-    );
-    let out = kensa(&[
-        "migrate",
-        file.to_str().unwrap(),
-        "--to",
-        "r9",
-        "--root",
-        fixture().to_str().unwrap(),
-    ]);
-    assert!(
-        text(&out.stderr).contains("there is no edition `r9`"),
-        "{}",
-        text(&out.stderr)
-    );
+    for (path, to, wanted) in [
+        (&written, "r6", "すでに令和6年度版の回答ファイルです。"),
+        (&file, "r9", "there is no edition `r9`"),
+    ] {
+        let root = fixture();
+        let args = [
+            "migrate",
+            path.to_str().unwrap(),
+            "--to",
+            to,
+            "--root",
+            root.to_str().unwrap(),
+        ];
+        let stderr = text(&kensa(&args).stderr);
+        assert!(stderr.contains(wanted), "{stderr}");
+    }
 }
 
 /// xorshift64*: small and seeded, the same files on every machine.
