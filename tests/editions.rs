@@ -200,10 +200,9 @@ fn edition_new_refuses_what_would_overwrite_and_writes_nothing() {
     );
 }
 
-#[test]
-fn edition_new_twice_drops_the_earlier_lineage_from_the_copy() {
-    let site = site_copy(&fixture());
-    let root = site.path().to_str().unwrap();
+/// `kensa edition new r7 --from r6` on a copy of the fixture.
+fn fixture_r7(root: &Path) {
+    let root = root.to_str().unwrap();
     let out = kensa(&[
         "edition",
         "new",
@@ -218,6 +217,13 @@ fn edition_new_twice_drops_the_earlier_lineage_from_the_copy() {
         root,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn edition_new_twice_drops_the_earlier_lineage_from_the_copy() {
+    let site = site_copy(&fixture());
+    let root = site.path().to_str().unwrap();
+    fixture_r7(site.path());
     let copy =
         std::fs::read_to_string(site.path().join("content/checklists/r7/facility.yaml")).unwrap();
     let body: String = copy.lines().filter(|l| !l.starts_with('#')).collect();
@@ -717,20 +723,7 @@ fn inspection_judges_each_edition_by_its_rules_and_names_an_older_one() {
 fn migrate_follows_the_chain_over_several_editions() {
     let site = site_copy(&fixture());
     let root = site.path().to_str().unwrap().to_string();
-    let out = kensa(&[
-        "edition",
-        "new",
-        "r7",
-        "--from",
-        "r6",
-        "--name",
-        "令和7年度版",
-        "--fiscal-year",
-        "2025",
-        "--root",
-        &root,
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    fixture_r7(site.path());
     let (loaded, _) = kensa::pipeline::load_site(site.path()).unwrap();
     let file = site.path().join("r5-facility_控え1_20231001.json");
     std::fs::write(&file, serde_json::to_string(&r5_file(&loaded)).unwrap()).unwrap();
