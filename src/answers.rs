@@ -126,6 +126,7 @@ pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, St
         "gate",
         "switches",
         "items",
+        "earlier",
     ];
     only_keys(top, &root, &known_top)?;
     string(required(top, &root, "generator")?, &root.key("generator"))?;
@@ -160,7 +161,49 @@ pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, St
                 "このチェックリストにない項目です（別の版のファイルではないか確認してください）",
             ));
         }
-        check_item(value, &at.key(key))?;
+        check_item(value, &at.key(key), false)?;
+    }
+    if let Some(earlier) = top.get("earlier") {
+        check_earlier(earlier, &root.key("earlier"))?;
+    }
+    Ok(())
+}
+
+/// `earlier`: answers carried over from earlier editions that the file's edition has no place
+/// for (src/migrate.rs), one entry per carry-over, each naming the checklist they were given to.
+fn check_earlier(v: &Value, at: &At) -> Result<(), (String, String)> {
+    let list = v.as_array().ok_or_else(|| wrong(at, "配列（[ … ]）"))?;
+    for (n, entry) in list.iter().enumerate() {
+        let n = n.to_string();
+        let at = at.key(&n);
+        let o = object(entry, &at)?;
+        only_keys(
+            o,
+            &at,
+            &["checklist", "fields", "gate", "switches", "items"],
+        )?;
+        let block = required(o, &at, "checklist")?;
+        let block_at = at.key("checklist");
+        check_checklist_block(block, &block_at)?;
+        string(
+            required(object(block, &block_at)?, &block_at, "id")?,
+            &block_at.key("id"),
+        )?;
+        let fields = at.key("fields");
+        for (key, value) in sorted(object(required(o, &at, "fields")?, &fields)?) {
+            string(value, &fields.key(key))?;
+        }
+        if let Some(g) = o.get("gate") {
+            answer(g, &at.key("gate"))?;
+        }
+        let switches = at.key("switches");
+        for (key, value) in sorted(object(required(o, &at, "switches")?, &switches)?) {
+            answer(value, &switches.key(key))?;
+        }
+        let items = at.key("items");
+        for (key, value) in sorted(object(required(o, &at, "items")?, &items)?) {
+            check_item(value, &items.key(key), true)?;
+        }
     }
     Ok(())
 }
@@ -230,9 +273,17 @@ fn check_checklist_block(v: &Value, at: &At) -> Result<(), (String, String)> {
     Ok(())
 }
 
-fn check_item(v: &Value, at: &At) -> Result<(), (String, String)> {
+/// An item's answers; `kept` ones (under `earlier`) also carry the item's label and text.
+fn check_item(v: &Value, at: &At, kept: bool) -> Result<(), (String, String)> {
     let o = object(v, at)?;
-    only_keys(o, at, &["r1", "target", "r2", "note", "status"])?;
+    let keys: &[&str] = if kept {
+        &[
+            "r1", "target", "r2", "note", "status", "confirm", "label", "text",
+        ]
+    } else {
+        &["r1", "target", "r2", "note", "status", "confirm"]
+    };
+    only_keys(o, at, keys)?;
     check_round(required(o, at, "r1")?, &at.key("r1"), true)?;
     if let Some(t) = o.get("target") {
         check_round(t, &at.key("target"), false)?;
@@ -247,6 +298,14 @@ fn check_item(v: &Value, at: &At) -> Result<(), (String, String)> {
             &at.key("status"),
             "\"applicable\" または \"not_applicable\"",
         ));
+    }
+    if o.get("confirm").is_some_and(|c| c != "reworded") {
+        return Err(wrong(&at.key("confirm"), "\"reworded\""));
+    }
+    if kept {
+        for key in ["label", "text"] {
+            string(required(o, at, key)?, &at.key(key))?;
+        }
     }
     Ok(())
 }

@@ -244,16 +244,16 @@ impl Sheet<'_> {
 /// Several facility forms of one kind are several facilities: each is judged alone, and their
 /// vendor forms, which cannot be told apart, are judged without help from any other sheet.
 pub fn inspect<'c, B: AsRef<[u8]>>(
-    checklists: &'c [Checklist],
+    defs: &'c dyn Definitions,
     files: &[(String, B)],
     today: Day,
 ) -> Report<'c> {
-    inspect_with(checklists, files, today, false)
+    inspect_with(defs, files, today, false)
 }
 
 /// `inspect`, and with `answers` the table of every answer of the sheets read.
 pub fn inspect_with<'c, B: AsRef<[u8]>>(
-    checklists: &'c [Checklist],
+    defs: &'c dyn Definitions,
     files: &[(String, B)],
     today: Day,
     answers: bool,
@@ -261,9 +261,10 @@ pub fn inspect_with<'c, B: AsRef<[u8]>>(
     let mut findings = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
     for (name, bytes) in files {
-        match read_sheet(checklists, name, bytes.as_ref()) {
+        match read_sheet(defs, name, bytes.as_ref()) {
             Ok((sheet, notes)) => {
                 findings.extend(notes);
+                findings.extend(older_edition(defs, &sheet, today));
                 sheets.push(sheet);
             }
             Err(f) => findings.push(f),
@@ -344,6 +345,28 @@ fn sheet_answers<'c>(sheet: Sheet<'c>, findings: &[Finding]) -> SheetAnswers<'c>
     }
 }
 
+/// A file of an earlier edition than the one in force on `today` (its checklist's newest later
+/// edition whose 年度 has begun): judged by its own edition's rules, and said so.
+fn older_edition(site: &dyn Definitions, sheet: &Sheet, today: Day) -> Option<Finding> {
+    let c = sheet.checklist;
+    let (newer, name, _) = crate::lineage::newer_editions(site, c)
+        .into_iter()
+        .rfind(|(_, _, year)| Day::fiscal_year(*year).0 <= today)?;
+    let own = site
+        .edition(&c.def.edition)
+        .map_or(c.def.edition.as_str(), |e| e.name.as_str());
+    let message = format!(
+        "このファイルは{own}の様式（{}）で記入されています。{today}の時点で有効なのは{name}の様式（{}）です。このファイルは{own}の基準で確認しました。{name}の様式で記入し直すよう求めてください（{name}の様式のページでこのファイルを読み込むと、回答を引き継げます）。",
+        c.def.id, newer.def.id
+    );
+    Some(file_finding(
+        &sheet.name,
+        Some(&c.def.id),
+        Status::Advice,
+        message,
+    ))
+}
+
 fn several_facilities_finding(sheet: &Sheet, names: &[&str]) -> Finding {
     let form = names_form(sheet);
     let list = names
@@ -397,15 +420,18 @@ pub fn unreadable_file(file: &str, message: String) -> Finding {
 }
 
 fn read_sheet<'a>(
-    checklists: &'a [Checklist],
+    defs: &'a dyn Definitions,
     name: &str,
     bytes: &[u8],
 ) -> Result<(Sheet<'a>, Vec<Finding>), Finding> {
     let err = |id: Option<&str>, m: String| file_finding(name, id, Status::Error, m);
     let answers = answers::parse(bytes).map_err(|e| err(None, e.message))?;
     let id = answers::checklist_id(&answers).map_err(|e| err(None, e.message))?;
-    let Some(checklist) = checklists.iter().find(|c| c.def.id == id) else {
-        return Err(err(None, unknown_checklist(checklists, &answers, id)));
+    let Some(checklist) = defs.checklist(id) else {
+        return Err(err(
+            None,
+            unknown_checklist(defs.checklists(), &answers, id),
+        ));
     };
     if checklist.def.inspection.is_none() {
         return Err(err(

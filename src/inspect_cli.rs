@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kensa::inspect::{Day, Report};
-use kensa::model::Checklist;
+use kensa::model::Definitions;
 use kensa::returns::{self, Summary};
 use kensa::tables::{self, CsvFlavour};
 
@@ -17,7 +17,7 @@ use crate::InspectFormat;
 
 pub struct Run<'a> {
     pub paths: &'a [PathBuf],
-    pub checklists: &'a [Checklist],
+    pub defs: &'a dyn Definitions,
     pub today: Day,
     pub format: InspectFormat,
     pub answers: Option<&'a Path>,
@@ -45,7 +45,7 @@ impl Run<'_> {
         let mut first = true;
         let summary = returns::run(
             self.paths,
-            self.checklists,
+            self.defs,
             self.today,
             answers.is_some(),
             |facility, report| self.chunk(facility, report),

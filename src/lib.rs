@@ -6,7 +6,9 @@
 
 pub mod answers;
 pub mod assets;
+pub mod changes;
 pub mod diag;
+pub mod edition;
 pub mod flowchart;
 pub mod guideline;
 pub mod http;
@@ -14,8 +16,10 @@ pub mod init;
 pub mod inspect;
 pub mod inspect_page;
 pub mod jsmin;
+pub mod lineage;
 pub mod load;
 pub mod markdown;
+pub mod migrate;
 pub mod model;
 pub mod offline;
 pub mod output;

@@ -87,6 +87,26 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         today: Option<kensa::inspect::Day>,
     },
+    /// Carry answer files of an earlier edition over to edition TO, with the rules the form's
+    /// import applies. Prints what each file's carry-over does; never overwrites a file.
+    Migrate {
+        /// Answer files (.json) of an earlier edition.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The edition to carry them over to (e.g. r6).
+        #[arg(long)]
+        to: String,
+        /// Where to write the carried files (default: beside each file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Editions of the checklists (令和5年度版, 令和6年度版, …).
+    Edition {
+        #[command(subcommand)]
+        command: EditionCommand,
+    },
     /// Create a new site skeleton in DIR that builds at once.
     Init {
         /// Folder to create (must be empty or absent).
@@ -106,10 +126,13 @@ struct DefinitionSource {
 }
 
 impl DefinitionSource {
-    fn load(&self, color: bool) -> Option<(Vec<kensa::model::Checklist>, Option<String>)> {
+    fn load(&self, color: bool) -> Option<(Box<dyn kensa::model::Definitions>, Option<String>)> {
         if let Some(site) = &self.site {
             return match kensa::published::load(site) {
-                Ok(p) => Some((p.checklists, p.site_css)),
+                Ok(p) => {
+                    let css = p.site_css.clone();
+                    Some((Box::new(p), css))
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     None
@@ -117,7 +140,7 @@ impl DefinitionSource {
             };
         }
         match pipeline::load_site(&self.root) {
-            Ok((site, _)) => Some((site.checklists, None)),
+            Ok((site, _)) => Some((Box::new(site), None)),
             Err(diags) => {
                 pipeline::print_diagnostics(diags, color, false);
                 eprintln!("help: to inspect without the sources, give the published site with --site PATH");
@@ -125,6 +148,28 @@ impl DefinitionSource {
             }
         }
     }
+}
+
+#[derive(Subcommand)]
+enum EditionCommand {
+    /// Start next year's edition: copy every checklist of edition FROM into
+    /// content/checklists/NEW/ and add NEW to content/site.yaml. Without --name and
+    /// --fiscal-year, placeholders are written that `kensa check` refuses until filled in.
+    New {
+        /// Id of the new edition (e.g. r6); also its folder under content/checklists/.
+        id: String,
+        /// The edition to copy (e.g. r5).
+        #[arg(long)]
+        from: String,
+        /// The edition's name as the ministry gives it (e.g. 令和6年度版).
+        #[arg(long)]
+        name: Option<String>,
+        /// The Western year its 年度 begins in (令和6年度: 2024).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2000..=2099))]
+        fiscal_year: Option<u32>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -143,13 +188,13 @@ fn parse_day(s: &str) -> Result<kensa::inspect::Day, String> {
 
 fn report_cli(
     paths: &[PathBuf],
-    checklists: &[kensa::model::Checklist],
+    defs: &dyn kensa::model::Definitions,
     site_css: Option<String>,
     out: &std::path::Path,
     today: kensa::inspect::Day,
     quiet: bool,
 ) -> ExitCode {
-    match kensa::report::write(paths, checklists, site_css.as_deref(), out, today) {
+    match kensa::report::write(paths, defs, site_css.as_deref(), out, today) {
         Ok(summary) => {
             if !quiet {
                 eprintln!("{}", summary.line());
@@ -160,6 +205,88 @@ fn report_cli(
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn migrate(
+    root: &std::path::Path,
+    files: &[PathBuf],
+    to: &str,
+    out: Option<&std::path::Path>,
+    color: bool,
+    quiet: bool,
+) -> ExitCode {
+    let site = match pipeline::load_site(root) {
+        Ok((site, _)) => site,
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, false);
+            return ExitCode::FAILURE;
+        }
+    };
+    if site.edition(to).is_none() {
+        let known: Vec<_> = site.config.editions.iter().map(|e| e.id.as_str()).collect();
+        eprintln!(
+            "error: there is no edition `{to}` (editions: {})",
+            known.join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    let inputs: Vec<kensa::migrate::Input> = files
+        .iter()
+        .map(|path| kensa::migrate::Input {
+            path: path.clone(),
+            bytes: kensa::returns::read_answer_file(path),
+        })
+        .collect();
+    let mut failed = false;
+    for (input, outcome) in inputs
+        .iter()
+        .zip(kensa::migrate::run(&site, &inputs, to, out))
+    {
+        match outcome {
+            Ok((path, summary)) => {
+                if !quiet {
+                    println!("{} → {}", input.path.display(), path.display());
+                    for line in summary.lines() {
+                        println!("  {line}");
+                    }
+                }
+            }
+            Err(message) => {
+                failed = true;
+                eprintln!("error: {}: {message}", input.path.display());
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn edition_new(opts: kensa::edition::NewEdition, color: bool, quiet: bool) -> ExitCode {
+    match kensa::edition::new_edition(&opts) {
+        Ok(created) => {
+            if !quiet {
+                println!(
+                    "created edition {} from {}: {} checklist(s) in {}, and the edition in content/site.yaml",
+                    opts.id,
+                    opts.from,
+                    created.files.len(),
+                    opts.root.join("content/checklists").join(&opts.id).display()
+                );
+                if created.placeholders {
+                    println!("fill in the edition's name and fiscal_year in content/site.yaml: `kensa check` refuses the placeholders until then");
+                }
+                println!("next: edit the new checklists (name merged, split or renumbered items in `replaces:`, mark new wording `reworded: true`), then run kensa check");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, quiet);
+            ExitCode::FAILURE
         }
     }
 }
@@ -247,12 +374,12 @@ fn main() -> ExitCode {
             today,
         } => {
             let today = today.unwrap_or_else(kensa::inspect::Day::today);
-            let Some((checklists, _)) = source.load(color) else {
+            let Some((defs, _)) = source.load(color) else {
                 return ExitCode::from(2);
             };
             let run = inspect_cli::Run {
                 paths: &paths,
-                checklists: &checklists,
+                defs: defs.as_ref(),
                 today,
                 format,
                 answers: answers.as_deref(),
@@ -267,11 +394,37 @@ fn main() -> ExitCode {
             today,
         } => {
             let today = today.unwrap_or_else(kensa::inspect::Day::today);
-            let Some((checklists, css)) = source.load(color) else {
+            let Some((defs, css)) = source.load(color) else {
                 return ExitCode::from(2);
             };
-            report_cli(&paths, &checklists, css, &out, today, cli.quiet)
+            report_cli(&paths, defs.as_ref(), css, &out, today, cli.quiet)
         }
+        Command::Migrate {
+            files,
+            to,
+            out,
+            root,
+        } => migrate(&root, &files, &to, out.as_deref(), color, cli.quiet),
+        Command::Edition {
+            command:
+                EditionCommand::New {
+                    id,
+                    from,
+                    name,
+                    fiscal_year,
+                    root,
+                },
+        } => edition_new(
+            kensa::edition::NewEdition {
+                root,
+                id,
+                from,
+                name,
+                fiscal_year,
+            },
+            color,
+            cli.quiet,
+        ),
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {

@@ -349,6 +349,13 @@ pub struct Item {
     pub viewpoint: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Items of the previous edition's checklist (`previous`) that this one takes the place of,
+    /// besides the item with its own id: merged, split or renumbered items. Answers follow it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
+    /// The text differs from the earlier item's on purpose (`kensa check` warns otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reworded: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -356,6 +363,10 @@ pub struct Item {
 pub struct ChecklistDef {
     pub id: String,
     pub edition: String,
+    /// The checklist of an earlier edition this one revises (its id): items with the same id
+    /// are the same item, `replaces` names the others. Answer files of it can be carried over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
     pub title: String,
     pub form: String,
     pub audience: Audience,
@@ -542,7 +553,16 @@ impl Checklist {
         let mut urls: Vec<String> = (0..self.part_count()).map(|p| self.part_url(p)).collect();
         urls.push(self.about_url());
         urls.push(self.json_url());
+        if self.def.previous.is_some() {
+            urls.push(self.changes_url());
+        }
         urls
+    }
+
+    /// The page of what changed since the previous edition (`yakkyoku.html` →
+    /// `yakkyoku-changes.html`), for checklists that name one.
+    pub fn changes_url(&self) -> String {
+        self.url.trim_end_matches(".html").to_string() + "-changes.html"
     }
 
     pub fn json_url(&self) -> String {
@@ -582,6 +602,28 @@ pub fn anchor(prefix: &str, key: &str) -> String {
 }
 
 // ---------------------------------------------------------------- the whole site
+
+/// The checklists of a site and their editions: what lineage and the inspection read, whether
+/// they come from the sources (`Site`) or from a published site (`published::PublishedSite`).
+pub trait Definitions: Sync {
+    fn checklists(&self) -> &[Checklist];
+    fn edition(&self, id: &str) -> Option<&Edition>;
+    fn checklist(&self, id: &str) -> Option<&Checklist> {
+        self.checklists().iter().find(|c| c.def.id == id)
+    }
+}
+
+impl Definitions for Site {
+    fn checklists(&self) -> &[Checklist] {
+        &self.checklists
+    }
+    fn edition(&self, id: &str) -> Option<&Edition> {
+        Site::edition(self, id)
+    }
+    fn checklist(&self, id: &str) -> Option<&Checklist> {
+        Site::checklist(self, id)
+    }
+}
 
 #[derive(Debug)]
 pub struct Site {

@@ -12,12 +12,14 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diag::SourceFile;
-use crate::model::{Checklist, ChecklistDef};
+use crate::model::{Checklist, ChecklistDef, Definitions, Edition};
 
 /// The checklist definitions of a published site, and its stylesheet (for `kensa report`).
 #[derive(Debug)]
 pub struct PublishedSite {
     pub checklists: Vec<Checklist>,
+    /// The editions the checklists belong to, as published with them.
+    pub editions: Vec<Edition>,
     /// `assets/site.css`, when the site has one: the report page wears the site's own theme.
     pub site_css: Option<String>,
 }
@@ -28,6 +30,8 @@ struct ChecklistJson {
     format: String,
     format_version: u64,
     definition_hash: String,
+    #[serde(default)]
+    edition: Option<Edition>,
     checklist: ChecklistDef,
 }
 
@@ -48,13 +52,18 @@ pub fn load(path: &Path) -> Result<PublishedSite, String> {
         zip_files(path)?
     };
     let mut checklists = Vec::new();
+    let mut editions: Vec<Edition> = Vec::new();
     let mut site_css = None;
     for (rel, bytes) in files {
         if rel == SITE_CSS {
             site_css = Some(String::from_utf8_lossy(&bytes).into_owned());
-        } else {
-            checklists.push(checklist(path, &rel, &bytes)?);
+            continue;
         }
+        let (c, edition) = checklist(path, &rel, &bytes)?;
+        if let Some(e) = edition.filter(|e| !editions.iter().any(|x| x.id == e.id)) {
+            editions.push(e);
+        }
+        checklists.push(c);
     }
     if checklists.is_empty() {
         return Err(format!(
@@ -74,6 +83,7 @@ pub fn load(path: &Path) -> Result<PublishedSite, String> {
     }
     Ok(PublishedSite {
         checklists,
+        editions,
         site_css,
     })
 }
@@ -155,7 +165,7 @@ fn zip_files(path: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
 }
 
 /// One published checklist JSON as the model's checklist, as `parse` makes it from YAML.
-fn checklist(site: &Path, rel: &str, bytes: &[u8]) -> Result<Checklist, String> {
+fn checklist(site: &Path, rel: &str, bytes: &[u8]) -> Result<(Checklist, Option<Edition>), String> {
     let at = || format!("{}: {rel}", site.display());
     let doc: ChecklistJson = serde_json::from_slice(bytes).map_err(|e| {
         format!("{}: not a checklist definition kensa can read ({e}). Was the site built by another version of kensa?", at())
@@ -168,10 +178,20 @@ fn checklist(site: &Path, rel: &str, bytes: &[u8]) -> Result<Checklist, String> 
             doc.format_version
         ));
     }
-    Ok(Checklist::new(
+    let c = Checklist::new(
         doc.checklist,
         SourceFile::new(rel, ""),
         rel.trim_end_matches(".json").to_string() + ".html",
         doc.definition_hash,
-    ))
+    );
+    Ok((c, doc.edition))
+}
+
+impl Definitions for PublishedSite {
+    fn checklists(&self) -> &[Checklist] {
+        &self.checklists
+    }
+    fn edition(&self, id: &str) -> Option<&Edition> {
+        self.editions.iter().find(|e| e.id == id)
+    }
 }

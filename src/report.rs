@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::inspect::{status_label, Day, Report, Status};
-use crate::model::Checklist;
+use crate::model::{Checklist, Definitions};
 use crate::returns::{self, Summary};
 use crate::tables::{sheet_rows, AnswerRow};
 
@@ -29,7 +29,7 @@ const TOP: usize = 20;
 /// Judges the returns under `paths` and writes the report page to `out`.
 pub fn write(
     paths: &[PathBuf],
-    checklists: &[Checklist],
+    defs: &dyn Definitions,
     site_css: Option<&str>,
     out: &Path,
     today: Day,
@@ -37,7 +37,7 @@ pub fn write(
     let mut tally = Tally::default();
     let summary = returns::run(
         paths,
-        checklists,
+        defs,
         today,
         true,
         |facility, report| FacilityTally::of(facility, report, today),
@@ -47,7 +47,7 @@ pub fn write(
         },
     )
     .map_err(|e| format!("cannot read the returns ({e})"))?;
-    let html = page(&tally, &summary, checklists, site_css, paths, today)?;
+    let html = page(&tally, &summary, defs.checklists(), site_css, paths, today)?;
     crate::output::write_file_atomically(out, html.as_bytes())
         .map_err(|e| format!("{}: cannot write ({e})", out.display()))?;
     Ok(summary)

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::answers;
 use crate::inspect::{self, Day, Finding, Report, Status};
-use crate::model::Checklist;
+use crate::model::Definitions;
 
 /// One facility's return as found on disk: its folder and its files (or why one is skipped).
 #[derive(Debug)]
@@ -92,7 +92,7 @@ const BATCH: usize = 512;
 /// `consume` writes; it runs in parallel, so formatting costs no more than judging.
 pub fn run<'c, T: Send>(
     paths: &[PathBuf],
-    checklists: &'c [Checklist],
+    defs: &'c dyn Definitions,
     today: Day,
     answers: bool,
     render: impl Fn(&str, &Report<'c>) -> T + Sync,
@@ -104,7 +104,7 @@ pub fn run<'c, T: Send>(
         let done: Vec<(T, Summary, usize)> = batch
             .par_iter()
             .map(|ret| {
-                let report = judge(ret, checklists, today, answers);
+                let report = judge(ret, defs, today, answers);
                 let mut one = Summary::default();
                 one.add(ret, &report);
                 (render(&ret.facility, &report), one, ret.files.len())
@@ -133,12 +133,7 @@ pub fn run<'c, T: Send>(
 }
 
 /// One facility's report: its skipped entries first, then what the engine found.
-pub fn judge<'c>(
-    ret: &Return,
-    checklists: &'c [Checklist],
-    today: Day,
-    answers: bool,
-) -> Report<'c> {
+pub fn judge<'c>(ret: &Return, defs: &'c dyn Definitions, today: Day, answers: bool) -> Report<'c> {
     let mut skipped = Vec::new();
     let mut files = Vec::new();
     for (name, input) in &ret.files {
@@ -151,7 +146,7 @@ pub fn judge<'c>(
             Err((status, message)) => skipped.push(skipped_finding(name, status, message)),
         }
     }
-    let mut report = inspect::inspect_with(checklists, &files, today, answers);
+    let mut report = inspect::inspect_with(defs, &files, today, answers);
     skipped.append(&mut report.findings);
     report.findings = skipped;
     report

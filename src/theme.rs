@@ -60,6 +60,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/checklist_about.html"),
     ),
     (
+        "templates/checklist_changes.html",
+        include_str!("../themes/default/templates/checklist_changes.html"),
+    ),
+    (
         "templates/flowchart.html",
         include_str!("../themes/default/templates/flowchart.html"),
     ),
@@ -214,6 +218,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/js/form-files.js",
         include_str!("../themes/default/static/js/form-files.js"),
+    ),
+    (
+        "static/js/migrate.js",
+        include_str!("../themes/default/static/js/migrate.js"),
     ),
     (
         "static/js/sw.js",

@@ -74,7 +74,7 @@ impl Site {
 }
 
 /// ", did you mean `x`?" for the closest candidate, or nothing when none is close.
-fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     candidates
         .map(|c| (edit_distance(wanted, c), c))
         .filter(|(d, c)| *d <= wanted.chars().count().max(c.chars().count()) / 2)
@@ -162,7 +162,7 @@ fn validate_config(site: &Site, diags: &mut Diagnostics) {
 
 /// Ids reach the pages as element ids, form control names and storage keys, and answer files
 /// as keys: letters, digits, `_` and `-` only, so that no id can carry markup or break a name.
-fn safe_id(id: &str) -> bool {
+pub(crate) fn safe_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && id.len() <= 64
@@ -215,6 +215,7 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
     for c in &site.checklists {
         validate_ids(c, diags);
     }
+    crate::lineage::validate(site, diags);
     let mut urls: HashMap<String, &Checklist> = HashMap::new();
     for c in &site.checklists {
         for url in c.output_urls() {

@@ -298,7 +298,7 @@ fn answer_files() {
             ("a.json".to_string(), b.to_vec()),
             ("b.json".to_string(), b.to_vec()),
         ];
-        let report = kensa::inspect::inspect(&site.checklists, &files, today);
+        let report = kensa::inspect::inspect(&site, &files, today);
         let _ = kensa::inspect::to_text("x", &report);
     });
 }

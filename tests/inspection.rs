@@ -74,7 +74,7 @@ fn engine_matches_every_vector() {
     assert!(vectors.len() >= 30);
     for v in &vectors {
         let files = vector_files(v, &site);
-        let report = kensa::inspect::inspect(&site.checklists, &files, today(v));
+        let report = kensa::inspect::inspect(&site, &files, today(v));
         let mut got: Vec<String> = report
             .findings
             .iter()
@@ -123,8 +123,7 @@ fn messages_name_the_sheet_and_the_reason() {
     let v = vectors();
     let messages = |name: &str| -> Vec<String> {
         let case = v.iter().find(|c| c["name"] == name).unwrap();
-        let report =
-            kensa::inspect::inspect(&site.checklists, &vector_files(case, &site), today(case));
+        let report = kensa::inspect::inspect(&site, &vector_files(case, &site), today(case));
         report.findings.into_iter().map(|f| f.message).collect()
     };
     let all = |name: &str| messages(name).join("\n");

@@ -73,6 +73,7 @@ const KEYWORDS: &[&str] = &[
     "pattern",
     "format",
     "minLength",
+    "items",
 ];
 
 fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
@@ -108,6 +109,9 @@ fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
     }
     if let Some(a) = o.get("additionalProperties").filter(|a| a.is_object()) {
         check_schema_shape(a, &format!("{at}.*"), names);
+    }
+    if let Some(i) = o.get("items") {
+        check_schema_shape(i, &format!("{at}[]"), names);
     }
     if let Some(p) = o.get("pattern") {
         assert!(

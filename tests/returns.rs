@@ -344,3 +344,21 @@ fn answers_go_straight_into_a_pipe_and_through_a_link() {
         .is_symlink());
     assert_eq!(std::fs::read_to_string(&real).unwrap(), table);
 }
+
+/// The published site carries what inspection per edition needs: each checklist's edition with
+/// its name and fiscal year (a file of an older edition than the one in force is said so).
+#[test]
+fn a_published_site_names_its_editions_and_their_years() {
+    use kensa::model::Definitions;
+    let w = world();
+    let published = kensa::published::load(&w.site).unwrap();
+    let r5 = published.edition("r5").expect("r5 is published");
+    assert_eq!(r5.fiscal_year, 2023);
+    assert_eq!(r5.name, "令和5年度版");
+    let (site, _) = kensa::pipeline::load_site(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert_eq!(published.checklists().len(), site.checklists.len());
+    for c in &site.checklists {
+        let p = published.checklist(&c.def.id).unwrap();
+        assert_eq!(p.definition_hash, c.definition_hash, "{}", c.def.id);
+    }
+}

@@ -108,6 +108,15 @@
     return { sheet: new Sheet(name, checklist, doc), notes: notes };
   }
 
+  // A file of an earlier edition than the one in force on `today` (src/inspect.rs).
+  function olderEdition(data, sheet, today) {
+    var c = sheet.checklist, inForce = (c.newer || []).filter(function (n) { return n.fiscal_year * 10000 + 401 <= today.num; }).pop();
+    if (!inForce) return null;
+    var own = c.edition_name || c.edition, name = inForce.edition_name;
+    return fileFinding(sheet.name, c.id, 'advice', 'このファイルは' + own + 'の様式（' + c.id + '）で記入されています。' + today + 'の時点で有効なのは' + name + 'の様式（' + inForce.id +
+      '）です。このファイルは' + own + 'の基準で確認しました。' + name + 'の様式で記入し直すよう求めてください（' + name + 'の様式のページでこのファイルを読み込むと、回答を引き継げます）。');
+  }
+
   /** Label of an item as the forms print it (`２（４）（サーバ）`), computed by the build. */
   function itemLabel(c, item) { return item.label; }
 
@@ -130,6 +139,8 @@
         findings.push(r.error);
       } else {
         findings.push.apply(findings, r.notes);
+        var older = olderEdition(data, r.sheet, today);
+        if (older) findings.push(older);
         sheets.push(r.sheet);
       }
     });
