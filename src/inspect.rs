@@ -188,6 +188,9 @@ pub fn valid_date(s: &str) -> bool {
     Day::parse(s).is_some()
 }
 
+/// What a reworded item's carried-over answer needs before it counts (inspect.js says the same).
+const UNCONFIRMED: &str = "前の版から引き継いだ回答ですが、項目の文言が変わったあと、まだ確認されていません。様式のページで内容を確かめて「確認しました」を押すよう求めてください。";
+
 /// 令和N年度 for a fiscal year that starts in `year`.
 fn reiwa(year: i32) -> String {
     match year - 2018 {
@@ -214,6 +217,14 @@ impl Sheet<'_> {
     /// for the rule to say).
     fn day(&self, id: &str, round: &str) -> Option<Day> {
         Day::parse(self.item(id)?.get(round)?.get("date")?.as_str()?)
+    }
+    /// An answer carried over from an earlier edition whose item was reworded, not yet confirmed
+    /// on the form (`confirm: "reworded"`): it does not count as answered (issue 16).
+    fn awaiting_confirmation(&self, id: &str) -> bool {
+        self.item(id)
+            .and_then(|i| i.get("confirm"))
+            .and_then(Value::as_str)
+            == Some("reworded")
     }
     fn switch(&self, id: &str) -> Option<&str> {
         self.answers.get("switches")?.get(id)?.as_str()
@@ -651,6 +662,11 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
         let Some(rule) = self.rule(RuleKind::FirstRoundAnswered) else {
             return FirstRound::Answered;
         };
+        if self.sheet.awaiting_confirmation(&item.id) {
+            let m = format!("{}：{UNCONFIRMED}", self.about(item));
+            self.push(rule, Status::Fail, Some(item), m);
+            return FirstRound::Missing;
+        }
         let answer = self.sheet.answer(&item.id, "r1");
         let day = self.sheet.day(&item.id, "r1");
         let what = match (answer, day) {

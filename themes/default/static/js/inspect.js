@@ -264,6 +264,10 @@
   function firstRound(j, item) {
     var rule = j.ruleOf('first_round_answered');
     if (!rule) return 'answered';
+    if (get(j.sheet.item(item.id), 'confirm') === 'reworded') {
+      j.push(rule, 'fail', item, j.about(item) + '：前の版から引き継いだ回答ですが、項目の文言が変わったあと、まだ確認されていません。様式のページで内容を確かめて「確認しました」を押すよう求めてください。');
+      return 'missing';
+    }
     var answer = j.sheet.answer(item.id, 'r1'), day = j.sheet.day(item.id, 'r1'), what;
     if (answer !== null && day !== null) {
       if (day.num <= j.today.num) return 'answered';
