@@ -76,6 +76,10 @@ impl Run<'_> {
 
     pub fn exit_code(&self, result: Result<Summary, String>) -> ExitCode {
         match result {
+            Ok(summary) if summary.facilities == 0 => {
+                eprintln!("error: no files found under {}: give the answer files (.json) or the folders that hold them", shown(self.paths));
+                ExitCode::from(2)
+            }
             Ok(summary) => {
                 if !self.quiet {
                     eprintln!("{}", summary.line());
@@ -146,6 +150,15 @@ impl Run<'_> {
         }
         bar
     }
+}
+
+/// The paths a run was given, for a message.
+pub fn shown(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn stdout_error(e: std::io::Error) -> String {

@@ -195,6 +195,13 @@ fn report_cli(
     quiet: bool,
 ) -> ExitCode {
     match kensa::report::write(paths, defs, site_css.as_deref(), out, today) {
+        Ok(summary) if summary.facilities == 0 => {
+            eprintln!(
+                "error: no files found under {}: give the answer files (.json) or the folders that hold them",
+                inspect_cli::shown(paths)
+            );
+            ExitCode::from(2)
+        }
         Ok(summary) => {
             if !quiet {
                 eprintln!("{}", summary.line());

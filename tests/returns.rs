@@ -227,6 +227,20 @@ fn a_site_that_is_not_one_stops_the_run_with_status_2() {
         "{}",
         text(&out.stderr)
     );
+    // Returns that hold nothing: a mistaken folder, not a clean bill.
+    let empty = tempfile::tempdir().unwrap();
+    let out = kensa(&[
+        "inspect",
+        empty.path().to_str().unwrap(),
+        "--site",
+        world().site.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no files found under"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = inspect(&dir.path().join("notes.txt"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not a folder and not a site ZIP"));
