@@ -6,6 +6,7 @@
 # - Debian packages (apt-get, only the missing ones; `apt-get update` first when installing):
 #   chromium, chromium-driver, fonts-noto-cjk, hugo, time (for /usr/bin/time), a C toolchain,
 #   pkg-config, python3, node + npm (only if missing).
+# - DuckDB for Python in .venv/ (the test that loads `kensa inspect`'s tables).
 # - The JS test dependencies: `npm ci` in the repo root (skipped when node_modules already matches
 #   package-lock.json). No browser is ever downloaded: the tests use Debian's /usr/bin/chromium.
 #
@@ -76,6 +77,22 @@ if [ -f package.json ]; then
     log "npm install (no package-lock.json)"
     npm install --no-audit --no-fund --loglevel=error
   fi
+fi
+
+# ---------------------------------------------------------------- Python test dependencies
+# DuckDB reads `kensa inspect`'s tables in tests/duckdb/check_tables.py, as a prefecture would.
+# A virtualenv in .venv/ keeps it off the system Python (Debian's is externally managed).
+DUCKDB_VERSION=2.0.1
+if [ -x .venv/bin/python ] && .venv/bin/python -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB_VERSION')" 2>/dev/null; then
+  log "duckdb $DUCKDB_VERSION: present"
+else
+  if ! python3 -m venv .venv 2>/dev/null; then
+    log "installing python3-venv"
+    "${SUDO[@]}" apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    python3 -m venv .venv
+  fi
+  log "pip install duckdb==$DUCKDB_VERSION"
+  .venv/bin/pip install --quiet --disable-pip-version-check "duckdb==$DUCKDB_VERSION"
 fi
 
 log "ok"

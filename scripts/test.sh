@@ -8,6 +8,7 @@
 # 3. cargo build (the debug binary cargo test already compiled most of), then build the site from
 #    content/ + themes/ into a temp dir
 # 4. node --test tests/browser/  with KENSA_SITE_DIR pointing at that built site
+# 5. tests/duckdb/check_tables.py: DuckDB loads `kensa inspect`'s tables of generated returns
 #
 # Exits non-zero if anything fails.
 # KENSA_TEST_PROFILE=release builds and tests the release binary instead (a from-scratch release
@@ -50,6 +51,9 @@ echo "$(find "$site" -name '*.html' | wc -l) html pages in $site"
 
 step "browser tests: node --test tests/browser/"
 KENSA_SITE_DIR="$site" node --test tests/browser/ || failures+=("browser tests")
+
+step "DuckDB reads kensa inspect's tables: tests/duckdb/check_tables.py"
+.venv/bin/python tests/duckdb/check_tables.py "$site" "$bin" || failures+=("duckdb tables")
 
 if [ "${#failures[@]}" -gt 0 ]; then
   step "FAILED: ${failures[*]}"

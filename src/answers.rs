@@ -7,8 +7,6 @@
 //! inspection page); a differential test (tests/browser/inspect-differential.test.js) proves the
 //! two agree on thousands of files.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value};
 
 use crate::model::Checklist;
@@ -114,7 +112,8 @@ pub fn checklist_id(doc: &Value) -> Result<&str, Unreadable> {
 
 /// The first place where `doc` breaks the schema for `checklist`, as (path, what is wrong).
 pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, String)> {
-    let top = object(doc, "")?;
+    let root = At::Root;
+    let top = object(doc, &root)?;
     let known_top = [
         "format",
         "format_version",
@@ -127,192 +126,260 @@ pub fn check_shape(doc: &Value, checklist: &Checklist) -> Result<(), (String, St
         "gate",
         "switches",
         "items",
+        "earlier",
     ];
-    only_keys(top, "", &known_top)?;
-    string(required(top, "", "generator")?, "generator")?;
-    check_checklist_block(required(top, "", "checklist")?)?;
+    only_keys(top, &root, &known_top)?;
+    string(required(top, &root, "generator")?, &root.key("generator"))?;
+    check_checklist_block(required(top, &root, "checklist")?, &root.key("checklist"))?;
     if let Some(copy) = top.get("copy") {
-        let o = object(copy, "copy")?;
-        only_keys(o, "copy", &["id", "name"])?;
-        let id = string(required(o, "copy", "id")?, "copy.id")?;
-        let id_ok = (1..=64).contains(&id.len())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !id_ok {
-            return Err(wrong("copy.id", "英数字・_・- の64文字以内"));
-        }
-        string(required(o, "copy", "name")?, "copy.name")?;
+        check_copy(copy, &root.key("copy"))?;
     }
-    timestamp(required(top, "", "updated_at")?, "updated_at")?;
+    timestamp(required(top, &root, "updated_at")?, &root.key("updated_at"))?;
     if let Some(t) = top.get("exported_at") {
-        timestamp(t, "exported_at")?;
+        timestamp(t, &root.key("exported_at"))?;
     }
-    let fields = object(required(top, "", "fields")?, "fields")?;
-    for (key, value) in sorted(fields) {
-        let path = format!("fields.{key}");
+    let at = root.key("fields");
+    for (key, value) in sorted(object(required(top, &root, "fields")?, &at)?) {
         if !checklist.def.form_fields.iter().any(|f| &f.id == key) {
-            return Err(wrong(&path, UNKNOWN_KEY));
+            return Err(wrong(&at.key(key), UNKNOWN_KEY));
         }
-        string(value, &path)?;
+        string(value, &at.key(key))?;
     }
-    answer(required(top, "", "gate")?, "gate")?;
-    let switches = object(required(top, "", "switches")?, "switches")?;
-    for (key, value) in sorted(switches) {
-        let path = format!("switches.{key}");
+    answer(required(top, &root, "gate")?, &root.key("gate"))?;
+    let at = root.key("switches");
+    for (key, value) in sorted(object(required(top, &root, "switches")?, &at)?) {
         if !checklist.def.switches.iter().any(|s| &s.id == key) {
-            return Err(wrong(&path, UNKNOWN_KEY));
+            return Err(wrong(&at.key(key), UNKNOWN_KEY));
         }
-        answer(value, &path)?;
+        answer(value, &at.key(key))?;
     }
-    let items = object(required(top, "", "items")?, "items")?;
-    for (key, value) in sorted(items) {
-        let path = format!("items.{key}");
+    let at = root.key("items");
+    for (key, value) in sorted(object(required(top, &root, "items")?, &at)?) {
         if !checklist.def.items.iter().any(|i| &i.id == key) {
             return Err(wrong(
-                &path,
+                &at.key(key),
                 "このチェックリストにない項目です（別の版のファイルではないか確認してください）",
             ));
         }
-        check_item(value, &path)?;
+        check_item(value, &at.key(key), false)?;
+    }
+    if let Some(earlier) = top.get("earlier") {
+        check_earlier(earlier, &root.key("earlier"))?;
+    }
+    Ok(())
+}
+
+/// `earlier`: answers carried over from earlier editions that the file's edition has no place
+/// for (src/migrate.rs), one entry per carry-over, each naming the checklist they were given to.
+fn check_earlier(v: &Value, at: &At) -> Result<(), (String, String)> {
+    let list = v.as_array().ok_or_else(|| wrong(at, "配列（[ … ]）"))?;
+    for (n, entry) in list.iter().enumerate() {
+        let n = n.to_string();
+        let at = at.key(&n);
+        let o = object(entry, &at)?;
+        only_keys(
+            o,
+            &at,
+            &["checklist", "fields", "gate", "switches", "items"],
+        )?;
+        let block = required(o, &at, "checklist")?;
+        let block_at = at.key("checklist");
+        check_checklist_block(block, &block_at)?;
+        string(
+            required(object(block, &block_at)?, &block_at, "id")?,
+            &block_at.key("id"),
+        )?;
+        let fields = at.key("fields");
+        for (key, value) in sorted(object(required(o, &at, "fields")?, &fields)?) {
+            string(value, &fields.key(key))?;
+        }
+        if let Some(g) = o.get("gate") {
+            answer(g, &at.key("gate"))?;
+        }
+        let switches = at.key("switches");
+        for (key, value) in sorted(object(required(o, &at, "switches")?, &switches)?) {
+            answer(value, &switches.key(key))?;
+        }
+        let items = at.key("items");
+        for (key, value) in sorted(object(required(o, &at, "items")?, &items)?) {
+            check_item(value, &items.key(key), true)?;
+        }
     }
     Ok(())
 }
 
 const UNKNOWN_KEY: &str = "この形式にないキーです";
 
-fn check_checklist_block(v: &Value) -> Result<(), (String, String)> {
-    let o = object(v, "checklist")?;
+/// Where in the file a check is, as it descends: written out (`items.current-1-1.r1`) only
+/// for a message, so that a valid file costs no string per key.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+}
+
+impl<'a> At<'a> {
+    fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+    fn shown(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Key(At::Root, key) => key.to_string(),
+            At::Key(parent, key) => format!("{}.{key}", parent.shown()),
+        }
+    }
+}
+
+fn check_copy(v: &Value, at: &At) -> Result<(), (String, String)> {
+    let o = object(v, at)?;
+    only_keys(o, at, &["id", "name"])?;
+    let id = string(required(o, at, "id")?, &at.key("id"))?;
+    let id_ok = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !id_ok {
+        return Err(wrong(&at.key("id"), "英数字・_・- の64文字以内"));
+    }
+    string(required(o, at, "name")?, &at.key("name"))?;
+    Ok(())
+}
+
+fn check_checklist_block(v: &Value, at: &At) -> Result<(), (String, String)> {
+    let o = object(v, at)?;
     only_keys(
         o,
-        "checklist",
+        at,
         &["id", "edition", "definition_hash", "title", "form"],
     )?;
-    string(required(o, "checklist", "edition")?, "checklist.edition")?;
+    string(required(o, at, "edition")?, &at.key("edition"))?;
     let hash = string(
-        required(o, "checklist", "definition_hash")?,
-        "checklist.definition_hash",
+        required(o, at, "definition_hash")?,
+        &at.key("definition_hash"),
     )?;
     let hex = hash.len() == 64
         && hash
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if !hex {
-        return Err(wrong("checklist.definition_hash", "64桁の16進数の文字列"));
+        return Err(wrong(&at.key("definition_hash"), "64桁の16進数の文字列"));
     }
     for key in ["title", "form"] {
         if let Some(t) = o.get(key) {
-            string(t, &format!("checklist.{key}"))?;
+            string(t, &at.key(key))?;
         }
     }
     Ok(())
 }
 
-fn check_item(v: &Value, path: &str) -> Result<(), (String, String)> {
-    let o = object(v, path)?;
-    only_keys(o, path, &["r1", "target", "r2", "note", "status"])?;
-    check_round(required(o, path, "r1")?, &format!("{path}.r1"), true)?;
+/// An item's answers; `kept` ones (under `earlier`) also carry the item's label and text.
+fn check_item(v: &Value, at: &At, kept: bool) -> Result<(), (String, String)> {
+    let o = object(v, at)?;
+    let keys: &[&str] = if kept {
+        &[
+            "r1", "target", "r2", "note", "status", "confirm", "label", "text",
+        ]
+    } else {
+        &["r1", "target", "r2", "note", "status", "confirm"]
+    };
+    only_keys(o, at, keys)?;
+    check_round(required(o, at, "r1")?, &at.key("r1"), true)?;
     if let Some(t) = o.get("target") {
-        check_round(t, &format!("{path}.target"), false)?;
+        check_round(t, &at.key("target"), false)?;
     }
     if let Some(r) = o.get("r2") {
-        check_round(r, &format!("{path}.r2"), true)?;
+        check_round(r, &at.key("r2"), true)?;
     }
-    string(required(o, path, "note")?, &format!("{path}.note"))?;
-    let status = required(o, path, "status")?;
+    string(required(o, at, "note")?, &at.key("note"))?;
+    let status = required(o, at, "status")?;
     if !matches!(status.as_str(), Some("applicable" | "not_applicable")) {
         return Err(wrong(
-            &format!("{path}.status"),
+            &at.key("status"),
             "\"applicable\" または \"not_applicable\"",
         ));
+    }
+    if o.get("confirm").is_some_and(|c| c != "reworded") {
+        return Err(wrong(&at.key("confirm"), "\"reworded\""));
+    }
+    if kept {
+        for key in ["label", "text"] {
+            string(required(o, at, key)?, &at.key(key))?;
+        }
     }
     Ok(())
 }
 
 /// A round (`r1`, `r2`: an answer and maybe a date) or the 目標日 (`target`: a date only).
-fn check_round(v: &Value, path: &str, has_answer: bool) -> Result<(), (String, String)> {
-    let o = object(v, path)?;
+fn check_round(v: &Value, at: &At, has_answer: bool) -> Result<(), (String, String)> {
+    let o = object(v, at)?;
     let keys: &[&str] = if has_answer {
         &["answer", "date", "date_input"]
     } else {
         &["date", "date_input"]
     };
-    only_keys(o, path, keys)?;
+    only_keys(o, at, keys)?;
     if has_answer {
-        answer(required(o, path, "answer")?, &format!("{path}.answer"))?;
+        answer(required(o, at, "answer")?, &at.key("answer"))?;
     }
     let date = if has_answer {
         o.get("date")
     } else {
-        Some(required(o, path, "date")?)
+        Some(required(o, at, "date")?)
     };
     if let Some(d) = date {
         if !(d.is_null() || d.as_str().is_some_and(date_shape)) {
-            return Err(wrong(
-                &format!("{path}.date"),
-                "\"YYYY-MM-DD\" の形の日付か null",
-            ));
+            return Err(wrong(&at.key("date"), "\"YYYY-MM-DD\" の形の日付か null"));
         }
     }
     if let Some(typed) = o.get("date_input") {
-        let p = format!("{path}.date_input");
-        let t = object(typed, &p)?;
-        only_keys(t, &p, &["y", "m", "d"])?;
+        let at = at.key("date_input");
+        let t = object(typed, &at)?;
+        only_keys(t, &at, &["y", "m", "d"])?;
         for (key, value) in sorted(t) {
-            string(value, &format!("{p}.{key}"))?;
+            string(value, &at.key(key))?;
         }
     }
     Ok(())
 }
 
-fn wrong(path: &str, what: &str) -> (String, String) {
-    (path.to_string(), what.to_string())
+fn wrong(at: &At, what: &str) -> (String, String) {
+    (at.shown(), what.to_string())
 }
 
-fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, (String, String)> {
-    v.as_object()
-        .ok_or_else(|| wrong(shown_path(path), "オブジェクト（{ … }）"))
-}
-
-fn shown_path(path: &str) -> &str {
-    if path.is_empty() {
-        "ファイル全体"
-    } else {
-        path
-    }
+fn object<'a>(v: &'a Value, at: &At) -> Result<&'a Map<String, Value>, (String, String)> {
+    v.as_object().ok_or_else(|| match at {
+        At::Root => ("ファイル全体".into(), "オブジェクト（{ … }）".into()),
+        _ => wrong(at, "オブジェクト（{ … }）"),
+    })
 }
 
 fn required<'a>(
     o: &'a Map<String, Value>,
-    path: &str,
+    at: &At,
     key: &str,
 ) -> Result<&'a Value, (String, String)> {
-    let full = if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    };
     o.get(key)
-        .ok_or_else(|| wrong(&full, "必要ですが、ありません"))
+        .ok_or_else(|| wrong(&at.key(key), "必要ですが、ありません"))
 }
 
-fn string<'a>(v: &'a Value, path: &str) -> Result<&'a str, (String, String)> {
-    v.as_str().ok_or_else(|| wrong(path, "文字列"))
+fn string<'a>(v: &'a Value, at: &At) -> Result<&'a str, (String, String)> {
+    v.as_str().ok_or_else(|| wrong(at, "文字列"))
 }
 
-fn answer(v: &Value, path: &str) -> Result<(), (String, String)> {
+fn answer(v: &Value, at: &At) -> Result<(), (String, String)> {
     match v {
         Value::Null => Ok(()),
         Value::String(s) if s == "yes" || s == "no" => Ok(()),
-        _ => Err(wrong(path, "\"yes\"・\"no\"・null のいずれか")),
+        _ => Err(wrong(at, "\"yes\"・\"no\"・null のいずれか")),
     }
 }
 
-fn timestamp(v: &Value, path: &str) -> Result<(), (String, String)> {
+fn timestamp(v: &Value, at: &At) -> Result<(), (String, String)> {
     if v.as_str().is_some_and(timestamp_shape) {
         Ok(())
     } else {
-        Err(wrong(path, "\"2023-10-01T09:00:00.000Z\" の形の日時"))
+        Err(wrong(at, "\"2023-10-01T09:00:00.000Z\" の形の日時"))
     }
 }
 
@@ -323,14 +390,10 @@ fn sorted(o: &Map<String, Value>) -> Vec<(&String, &Value)> {
     v
 }
 
-fn only_keys(o: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), (String, String)> {
-    let unknown: BTreeSet<&String> = o
-        .keys()
-        .filter(|k| !allowed.contains(&k.as_str()))
-        .collect();
-    match unknown.first() {
-        Some(k) if path.is_empty() => Err(wrong(k, UNKNOWN_KEY)),
-        Some(k) => Err(wrong(&format!("{path}.{k}"), UNKNOWN_KEY)),
+fn only_keys(o: &Map<String, Value>, at: &At, allowed: &[&str]) -> Result<(), (String, String)> {
+    let unknown = o.keys().filter(|k| !allowed.contains(&k.as_str())).min();
+    match unknown {
+        Some(k) => Err(wrong(&at.key(k), UNKNOWN_KEY)),
         None => Ok(()),
     }
 }

@@ -117,113 +117,11 @@ pub fn theme_assets(
 ) -> Result<Vec<Output>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut outputs = Vec::new();
-    let provider = MemoryProvider {
-        files: &theme.assets,
-    };
-    // css/main.css is on every page (assets/site.css); css/pages/<kind>.css are the extra
-    // styles of one page kind (assets/css/<kind>.css), so a page loads only what it uses.
-    let entries: Vec<(String, String)> = theme
-        .assets
-        .keys()
-        .filter_map(|k| {
-            if k == "css/main.css" {
-                Some((k.clone(), "assets/site.css".to_string()))
-            } else {
-                k.strip_prefix("css/pages/")
-                    .filter(|n| n.ends_with(".css") && !n.contains('/'))
-                    .map(|n| (k.clone(), format!("assets/css/{n}")))
-            }
-        })
-        .collect();
-    // Each bundle on its own thread, like the scripts below.
-    let sheets: Vec<Result<Output, Diagnostic>> = entries
-        .par_iter()
-        .map(|(entry, out_path)| {
-            let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
-            match bundler.bundle(Path::new(entry.as_str())) {
-                Ok(mut sheet) => {
-                    let targets = targets(css_targets);
-                    let printed = sheet
-                        .minify(MinifyOptions {
-                            targets,
-                            ..MinifyOptions::default()
-                        })
-                        .map_err(|e| e.to_string())
-                        .and_then(|_| {
-                            sheet
-                                .to_css(PrinterOptions {
-                                    minify: true,
-                                    targets,
-                                    ..PrinterOptions::default()
-                                })
-                                .map_err(|e| e.to_string())
-                        });
-                    match printed {
-                        Ok(css) => Ok(Output {
-                            path: out_path.clone(),
-                            bytes: css.code.into_bytes(),
-                        }),
-                        Err(e) => Err(Diagnostic::error(format!("CSS error: {e}"))
-                            .in_file(&theme.dir.join("static").join(entry))),
-                    }
-                }
-                Err(e) => {
-                    let loc = e.loc.as_ref();
-                    let file = loc
-                        .map(|l| theme.dir.join("static").join(&l.filename))
-                        .unwrap_or_else(|| theme.dir.join("static").join(entry));
-                    let mut d = Diagnostic::error(format!("CSS error: {}", e.kind));
-                    d = match (
-                        loc,
-                        theme
-                            .assets
-                            .get(loc.map(|l| l.filename.as_str()).unwrap_or("")),
-                    ) {
-                        (Some(l), Some(bytes)) => {
-                            let src = crate::diag::SourceFile::new(
-                                file,
-                                String::from_utf8_lossy(bytes).to_string(),
-                            );
-                            d.at_line_col(&src, l.line as usize + 1, l.column as usize)
-                        }
-                        _ => d.in_file(&file),
-                    };
-                    Err(d.with_help(
-                        "fix the stylesheet; @import paths are relative to the importing file",
-                    ))
-                }
-            }
-        })
-        .collect();
-    for sheet in sheets {
-        match sheet {
-            Ok(output) => outputs.push(output),
-            Err(d) => diags.push(d),
-        }
-    }
-    // Scripts are minified (in parallel: inspect.js and form.js are the larger part of the
-    // work); a script that does not parse fails the build, naming its file, line and column.
-    let scripts: Vec<Result<Output, Diagnostic>> = theme
-        .assets
-        .par_iter()
-        .filter(|(path, _)| path.ends_with(".js"))
-        .map(|(path, bytes)| {
-            let file = theme.dir.join("static").join(path);
-            let file = file.to_string_lossy().replace('\\', "/");
-            let source = std::str::from_utf8(bytes).map_err(|e| {
-                Diagnostic::error(format!("script is not UTF-8: {e}"))
-                    .in_file(Path::new(&file))
-                    .with_help("save the file as UTF-8")
-            })?;
-            let code = crate::jsmin::minify_js(&file, source)?;
-            Ok(Output {
-                path: format!("assets/{path}"),
-                bytes: code.into_bytes(),
-            })
-        })
-        .collect();
-    for script in scripts {
-        match script {
+    for result in stylesheets(theme, css_targets)
+        .into_iter()
+        .chain(scripts(theme))
+    {
+        match result {
             Ok(output) => outputs.push(output),
             Err(d) => diags.push(d),
         }
@@ -242,6 +140,114 @@ pub fn theme_assets(
     } else {
         Ok(outputs)
     }
+}
+
+/// css/main.css is on every page (assets/site.css); css/pages/<kind>.css are the extra styles
+/// of one page kind (assets/css/<kind>.css), so a page loads only what it uses. Each bundle is
+/// made on its own thread, like the scripts.
+fn stylesheets(theme: &Theme, css_targets: Option<&CssTargets>) -> Vec<Result<Output, Diagnostic>> {
+    let entries: Vec<(&str, String)> = theme
+        .assets
+        .keys()
+        .filter_map(|k| {
+            if k == "css/main.css" {
+                Some((k.as_str(), "assets/site.css".to_string()))
+            } else {
+                k.strip_prefix("css/pages/")
+                    .filter(|n| n.ends_with(".css") && !n.contains('/'))
+                    .map(|n| (k.as_str(), format!("assets/css/{n}")))
+            }
+        })
+        .collect();
+    entries
+        .par_iter()
+        .map(|(entry, out_path)| {
+            let css = bundle(theme, entry, targets(css_targets))?;
+            Ok(Output {
+                path: out_path.clone(),
+                bytes: css.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// One stylesheet with its `@import`s, minified for the site's browser targets.
+fn bundle(theme: &Theme, entry: &str, targets: Targets) -> Result<String, Diagnostic> {
+    let provider = MemoryProvider {
+        files: &theme.assets,
+    };
+    let mut bundler = Bundler::new(&provider, None, ParserOptions::default());
+    let mut sheet = bundler
+        .bundle(Path::new(entry))
+        .map_err(|e| bundle_error(theme, entry, &e))?;
+    sheet
+        .minify(MinifyOptions {
+            targets,
+            ..MinifyOptions::default()
+        })
+        .map_err(|e| e.to_string())
+        .and_then(|_| {
+            sheet
+                .to_css(PrinterOptions {
+                    minify: true,
+                    targets,
+                    ..PrinterOptions::default()
+                })
+                .map_err(|e| e.to_string())
+        })
+        .map(|css| css.code)
+        .map_err(|e| {
+            Diagnostic::error(format!("CSS error: {e}"))
+                .in_file(&theme.dir.join("static").join(entry))
+        })
+}
+
+/// A stylesheet that does not parse, at its file, line and column (an imported file's, when
+/// the mistake is there).
+fn bundle_error<E: std::fmt::Display>(
+    theme: &Theme,
+    entry: &str,
+    e: &lightningcss::error::Error<E>,
+) -> Diagnostic {
+    let loc = e.loc.as_ref();
+    let file = loc
+        .map(|l| theme.dir.join("static").join(&l.filename))
+        .unwrap_or_else(|| theme.dir.join("static").join(entry));
+    let d = Diagnostic::error(format!("CSS error: {}", e.kind));
+    let source = loc.and_then(|l| theme.assets.get(l.filename.as_str()).map(|b| (l, b)));
+    let d = match source {
+        Some((l, bytes)) => {
+            let src =
+                crate::diag::SourceFile::new(file, String::from_utf8_lossy(bytes).to_string());
+            d.at_line_col(&src, l.line as usize + 1, l.column as usize)
+        }
+        None => d.in_file(&file),
+    };
+    d.with_help("fix the stylesheet; @import paths are relative to the importing file")
+}
+
+/// Scripts are minified (in parallel: inspect.js and form.js are the larger part of the
+/// work); a script that does not parse fails the build, naming its file, line and column.
+fn scripts(theme: &Theme) -> Vec<Result<Output, Diagnostic>> {
+    theme
+        .assets
+        .par_iter()
+        .filter(|(path, _)| path.ends_with(".js"))
+        .map(|(path, bytes)| {
+            let file = theme.dir.join("static").join(path);
+            let file = file.to_string_lossy().replace('\\', "/");
+            let source = std::str::from_utf8(bytes).map_err(|e| {
+                Diagnostic::error(format!("script is not UTF-8: {e}"))
+                    .in_file(Path::new(&file))
+                    .with_help("save the file as UTF-8")
+            })?;
+            let code = crate::jsmin::minify_js(&file, source)?;
+            Ok(Output {
+                path: format!("assets/{path}"),
+                bytes: code.into_bytes(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

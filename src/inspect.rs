@@ -42,11 +42,42 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct Report<'c> {
     pub findings: Vec<Finding>,
+    /// Every sheet that could be read, with its answers, when asked for (`inspect_with`): the
+    /// rows of the answers table (`tables::csv_answers`).
+    #[serde(skip)]
+    pub sheets: Vec<SheetAnswers<'c>>,
 }
 
-impl Report {
+/// One sheet read, kept for the answers table: its parsed file and the verdict on each item.
+#[derive(Debug, Clone)]
+pub struct SheetAnswers<'c> {
+    pub file: String,
+    pub checklist: &'c Checklist,
+    /// The vendor's 事業者名 on vendor forms, else empty.
+    pub vendor: String,
+    /// The gravest finding about each item (as `def.items`), `Pass` when none.
+    pub status: Vec<Status>,
+    doc: Value,
+}
+
+impl SheetAnswers<'_> {
+    /// What the file holds for `item`'s `round` (`r1`, `r2`, `target`), if anything.
+    pub fn round(&self, item: &Item, round: &str) -> Option<&Value> {
+        self.doc.get("items")?.get(&item.id)?.get(round)
+    }
+    /// Whether the form shows the item (the gate or a switch hides it: `not_applicable`).
+    pub fn applicable(&self, item: &Item) -> bool {
+        let status = self
+            .doc
+            .get("items")
+            .and_then(|i| i.get(&item.id)?.get("status"));
+        status.and_then(Value::as_str) != Some("not_applicable")
+    }
+}
+
+impl Report<'_> {
     pub fn failed(&self) -> bool {
         self.findings
             .iter()
@@ -157,6 +188,9 @@ pub fn valid_date(s: &str) -> bool {
     Day::parse(s).is_some()
 }
 
+/// What a reworded item's carried-over answer needs before it counts (inspect.js says the same).
+const UNCONFIRMED: &str = "前の版から引き継いだ回答ですが、項目の文言が変わったあと、まだ確認されていません。様式のページで内容を確かめて「確認しました」を押すよう求めてください。";
+
 /// 令和N年度 for a fiscal year that starts in `year`.
 fn reiwa(year: i32) -> String {
     match year - 2018 {
@@ -183,6 +217,14 @@ impl Sheet<'_> {
     /// for the rule to say).
     fn day(&self, id: &str, round: &str) -> Option<Day> {
         Day::parse(self.item(id)?.get(round)?.get("date")?.as_str()?)
+    }
+    /// An answer carried over from an earlier edition whose item was reworded, not yet confirmed
+    /// on the form (`confirm: "reworded"`): it does not count as answered (issue 16).
+    fn awaiting_confirmation(&self, id: &str) -> bool {
+        self.item(id)
+            .and_then(|i| i.get("confirm"))
+            .and_then(Value::as_str)
+            == Some("reworded")
     }
     fn switch(&self, id: &str) -> Option<&str> {
         self.answers.get("switches")?.get(id)?.as_str()
@@ -212,13 +254,28 @@ impl Sheet<'_> {
 /// judged only with the facility form of the same kind (医療機関 with 医療機関, 薬局 with 薬局).
 /// Several facility forms of one kind are several facilities: each is judged alone, and their
 /// vendor forms, which cannot be told apart, are judged without help from any other sheet.
-pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -> Report {
+pub fn inspect<'c, B: AsRef<[u8]>>(
+    defs: &'c dyn Definitions,
+    files: &[(String, B)],
+    today: Day,
+) -> Report<'c> {
+    inspect_with(defs, files, today, false)
+}
+
+/// `inspect`, and with `answers` the table of every answer of the sheets read.
+pub fn inspect_with<'c, B: AsRef<[u8]>>(
+    defs: &'c dyn Definitions,
+    files: &[(String, B)],
+    today: Day,
+    answers: bool,
+) -> Report<'c> {
     let mut findings = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
     for (name, bytes) in files {
-        match read_sheet(site, name, bytes.as_ref()) {
+        match read_sheet(defs, name, bytes.as_ref()) {
             Ok((sheet, notes)) => {
                 findings.extend(notes);
+                findings.extend(older_edition(defs, &sheet, today));
                 sheets.push(sheet);
             }
             Err(f) => findings.push(f),
@@ -264,7 +321,61 @@ pub fn inspect<B: AsRef<[u8]>>(site: &Site, files: &[(String, B)], today: Day) -
             judge(sheet, &ret, today, &mut findings);
         }
     }
-    Report { findings }
+    let sheets = if answers {
+        sheets
+            .into_iter()
+            .map(|s| sheet_answers(s, &findings))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Report { findings, sheets }
+}
+
+fn sheet_answers<'c>(sheet: Sheet<'c>, findings: &[Finding]) -> SheetAnswers<'c> {
+    let status = sheet
+        .checklist
+        .def
+        .items
+        .iter()
+        .map(|item| {
+            findings
+                .iter()
+                .filter(|f| f.file == sheet.name && f.item.as_deref() == Some(item.id.as_str()))
+                .map(|f| f.status)
+                .min()
+                .unwrap_or(Status::Pass)
+        })
+        .collect();
+    SheetAnswers {
+        vendor: sheet.vendor_name().unwrap_or_default(),
+        file: sheet.name,
+        checklist: sheet.checklist,
+        status,
+        doc: sheet.answers,
+    }
+}
+
+/// A file of an earlier edition than the one in force on `today` (its checklist's newest later
+/// edition whose 年度 has begun): judged by its own edition's rules, and said so.
+fn older_edition(site: &dyn Definitions, sheet: &Sheet, today: Day) -> Option<Finding> {
+    let c = sheet.checklist;
+    let (newer, name, _) = crate::lineage::newer_editions(site, c)
+        .into_iter()
+        .rfind(|(_, _, year)| Day::fiscal_year(*year).0 <= today)?;
+    let own = site
+        .edition(&c.def.edition)
+        .map_or(c.def.edition.as_str(), |e| e.name.as_str());
+    let message = format!(
+        "このファイルは{own}の様式（{}）で記入されています。{today}の時点で有効なのは{name}の様式（{}）です。このファイルは{own}の基準で確認しました。{name}の様式で記入し直すよう求めてください（{name}の様式のページでこのファイルを読み込むと、回答を引き継げます）。",
+        c.def.id, newer.def.id
+    );
+    Some(file_finding(
+        &sheet.name,
+        Some(&c.def.id),
+        Status::Advice,
+        message,
+    ))
 }
 
 fn several_facilities_finding(sheet: &Sheet, names: &[&str]) -> Finding {
@@ -320,20 +431,17 @@ pub fn unreadable_file(file: &str, message: String) -> Finding {
 }
 
 fn read_sheet<'a>(
-    site: &'a Site,
+    defs: &'a dyn Definitions,
     name: &str,
     bytes: &[u8],
 ) -> Result<(Sheet<'a>, Vec<Finding>), Finding> {
     let err = |id: Option<&str>, m: String| file_finding(name, id, Status::Error, m);
     let answers = answers::parse(bytes).map_err(|e| err(None, e.message))?;
     let id = answers::checklist_id(&answers).map_err(|e| err(None, e.message))?;
-    let Some(checklist) = site.checklist(id) else {
+    let Some(checklist) = defs.checklist(id) else {
         return Err(err(
             None,
-            format!(
-                "チェックリスト「{}」はこのサイトにありません。",
-                printable(id)
-            ),
+            unknown_checklist(defs.checklists(), &answers, id),
         ));
     };
     if checklist.def.inspection.is_none() {
@@ -360,6 +468,25 @@ fn read_sheet<'a>(
         answers,
     };
     Ok((sheet, notes))
+}
+
+/// Why a file's checklist is not one of this site's: the checklist, or its whole edition (a
+/// file from a newer year than the site, which a collection gathers before the site is updated).
+fn unknown_checklist(checklists: &[Checklist], doc: &Value, id: &str) -> String {
+    let edition = doc["checklist"]["edition"].as_str().unwrap_or("");
+    if edition.is_empty() || checklists.iter().any(|c| c.def.edition == edition) {
+        return format!(
+            "チェックリスト「{}」はこのサイトにありません。",
+            printable(id)
+        );
+    }
+    let known: std::collections::BTreeSet<&str> =
+        checklists.iter().map(|c| c.def.edition.as_str()).collect();
+    format!(
+        "版「{}」のチェックリストはこのサイトにありません（このサイトの版：{}）。その版を載せたサイトで確認してください。",
+        printable(edition),
+        known.into_iter().collect::<Vec<_>>().join("、")
+    )
 }
 
 /// `２（４）（サーバ）`: section number, item number and target, as the forms print them.
@@ -535,6 +662,11 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
         let Some(rule) = self.rule(RuleKind::FirstRoundAnswered) else {
             return FirstRound::Answered;
         };
+        if self.sheet.awaiting_confirmation(&item.id) {
+            let m = format!("{}：{UNCONFIRMED}", self.about(item));
+            self.push(rule, Status::Fail, Some(item), m);
+            return FirstRound::Missing;
+        }
         let answer = self.sheet.answer(&item.id, "r1");
         let day = self.sheet.day(&item.id, "r1");
         let what = match (answer, day) {
@@ -723,58 +855,6 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
     }
 }
 
-/// How `to_csv` writes its table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CsvFlavour {
-    /// For Excel on a Japanese Windows PC, which reads a double-clicked .csv as Shift_JIS unless
-    /// it starts with a UTF-8 BOM: BOM, CRLF line ends, and cells that Excel would run as a
-    /// formula (starting with = + - @, a tab or CR) prefixed with an apostrophe.
-    Excel,
-    /// Plain UTF-8 with LF line ends and cells as they are, for DuckDB and scripts.
-    Plain,
-}
-
-/// Findings as CSV, one row each, for collecting many facilities' returns.
-pub fn to_csv(groups: &[(String, Report)], flavour: CsvFlavour) -> String {
-    let (bom, eol) = match flavour {
-        CsvFlavour::Excel => ("\u{FEFF}", "\r\n"),
-        CsvFlavour::Plain => ("", "\n"),
-    };
-    let mut out = format!("{bom}facility,file,checklist,heading,rule,status,item,message{eol}");
-    for (facility, report) in groups {
-        for f in &report.findings {
-            let row = [
-                facility.as_str(),
-                &f.file,
-                f.checklist.as_deref().unwrap_or(""),
-                f.heading.as_deref().unwrap_or(""),
-                &f.rule,
-                status_word(f.status),
-                f.item.as_deref().unwrap_or(""),
-                &f.message,
-            ];
-            let cells: Vec<String> = row.iter().map(|c| csv_cell(c, flavour)).collect();
-            out.push_str(&cells.join(","));
-            out.push_str(eol);
-        }
-    }
-    out
-}
-
-fn csv_cell(s: &str, flavour: CsvFlavour) -> String {
-    let formula = flavour == CsvFlavour::Excel && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let s = if formula {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 pub fn status_word(s: Status) -> &'static str {
     match s {
         Status::Error => "error",
@@ -860,22 +940,6 @@ mod tests {
         assert_eq!(end.to_string(), "2024年3月31日");
         assert_eq!(reiwa(2023), "令和5年度");
         assert_eq!(reiwa(2019), "令和元年度");
-    }
-
-    #[test]
-    fn csv_quotes_cells_and_defuses_formulas_for_excel() {
-        assert_eq!(csv_cell("a,b", CsvFlavour::Plain), "\"a,b\"");
-        assert_eq!(
-            csv_cell("say \"x\"", CsvFlavour::Plain),
-            "\"say \"\"x\"\"\""
-        );
-        assert_eq!(csv_cell("plain", CsvFlavour::Excel), "plain");
-        assert_eq!(
-            csv_cell("=cmd|' /C calc'!A0", CsvFlavour::Excel),
-            "'=cmd|' /C calc'!A0"
-        );
-        assert_eq!(csv_cell("-1", CsvFlavour::Plain), "-1");
-        assert_eq!(csv_cell("@x,y", CsvFlavour::Excel), "\"'@x,y\"");
     }
 
     #[test]

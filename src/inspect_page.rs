@@ -53,7 +53,7 @@ pub fn data(site: &Site) -> Value {
         .checklists
         .iter()
         .filter(|c| c.def.inspection.is_none())
-        .map(|c| json!({"id": c.def.id, "title": c.def.title, "form": c.def.form}))
+        .map(|c| json!({"id": c.def.id, "edition": c.def.edition, "title": c.def.title, "form": c.def.form}))
         .collect();
     json!({
         "format_version": 1,
@@ -112,6 +112,9 @@ fn checklist_data(site: &Site, c: &Checklist) -> Value {
         "targets": def.targets,
         "items": items,
         "inspection": def.inspection,
+        // Later editions (nearest first) and the year each comes into force: a file of this
+        // checklist inspected after that is of an older edition than the one in force.
+        "newer": crate::lineage::newer_editions(site, c).into_iter().map(|(d, name, year)| json!({"id": d.def.id, "edition_name": name, "fiscal_year": year})).collect::<Vec<_>>(),
     })
 }
 

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use kensa::diag::Diagnostics;
 use kensa::pipeline::{self, BuildOptions};
 
+mod inspect_cli;
+
 /// Builds the website of MHLW's cybersecurity checklists, manuals and inspectors' guides.
 #[derive(Parser)]
 #[command(name = "kensa", version, about, long_about = None)]
@@ -46,21 +48,64 @@ enum Command {
         port: u16,
     },
     /// Check filled answer files against the 立入検査の手引き. Files in one folder are one
-    /// facility's return (its own form and its vendors' forms). Exit status 1 when anything fails.
+    /// facility's return (its own form and its vendors' forms); folders are walked. Exit status:
+    /// 0 when nothing fails, 1 when a finding is 不足 or a file cannot be read, 2 when the run
+    /// cannot start or its output cannot be written.
     Inspect {
-        /// Answer files (.json) exported from the checklist pages.
+        /// Answer files (.json) exported from the checklist pages, or folders of them (walked:
+        /// each folder holding files is one facility).
         #[arg(required = true)]
-        files: Vec<PathBuf>,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output format: text for one facility, json or csv for many. csv is for Excel (UTF-8
-        /// with a BOM, CRLF, formulas defused); csv-plain is plain UTF-8 for DuckDB and scripts.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        source: DefinitionSource,
+        /// Output format: text for one facility; json, jsonl or csv for many. csv is for Excel
+        /// (UTF-8 with a BOM, CRLF, formulas defused); csv-plain is plain UTF-8 for DuckDB and
+        /// scripts; jsonl is one finding per line.
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
+        /// Also write every answer (one row per facility, file, item and round) to FILE as CSV,
+        /// for DuckDB, Spark or BigQuery: Excel's flavour with --format csv, plain otherwise.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
         /// The day the inspection is made (YYYY-MM-DD): 確認日 after it are errors. Default:
         /// today, in local time.
         #[arg(long, value_parser = parse_day)]
         today: Option<kensa::inspect::Day>,
+    },
+    /// Write one page (HTML, no script, prints on A4) of how a collection of returns stands:
+    /// answers per item as bar charts with their tables, findings by rule, open items.
+    Report {
+        /// Answer files or folders of them, as for inspect.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        source: DefinitionSource,
+        /// The page to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The day the report is made (YYYY-MM-DD): 目標日 before it have passed. Default: today.
+        #[arg(long, value_parser = parse_day)]
+        today: Option<kensa::inspect::Day>,
+    },
+    /// Carry answer files of an earlier edition over to edition TO, with the rules the form's
+    /// import applies. Prints what each file's carry-over does; never overwrites a file.
+    Migrate {
+        /// Answer files (.json) of an earlier edition.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The edition to carry them over to (e.g. r6).
+        #[arg(long)]
+        to: String,
+        /// Where to write the carried files (default: beside each file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Editions of the checklists (令和5年度版, 令和6年度版, …).
+    Edition {
+        #[command(subcommand)]
+        command: EditionCommand,
     },
     /// Create a new site skeleton in DIR that builds at once.
     Init {
@@ -69,10 +114,69 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+/// Where the checklist definitions come from: a published site, or the sources.
+#[derive(clap::Args)]
+struct DefinitionSource {
+    /// The published site: its public/ folder, an unzipped copy, or kensa-site.zip itself.
+    #[arg(long, value_name = "PATH", conflicts_with = "root")]
+    site: Option<PathBuf>,
+    /// The site's sources (the folder holding content/), when there is no --site.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+impl DefinitionSource {
+    fn load(&self, color: bool) -> Option<(Box<dyn kensa::model::Definitions>, Option<String>)> {
+        if let Some(site) = &self.site {
+            return match kensa::published::load(site) {
+                Ok(p) => {
+                    let css = p.site_css.clone();
+                    Some((Box::new(p), css))
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    None
+                }
+            };
+        }
+        match pipeline::load_site(&self.root) {
+            Ok((site, _)) => Some((Box::new(site), None)),
+            Err(diags) => {
+                pipeline::print_diagnostics(diags, color, false);
+                eprintln!("help: to inspect without the sources, give the published site with --site PATH");
+                None
+            }
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum EditionCommand {
+    /// Start next year's edition: copy every checklist of edition FROM into
+    /// content/checklists/NEW/ and add NEW to content/site.yaml. Without --name and
+    /// --fiscal-year, placeholders are written that `kensa check` refuses until filled in.
+    New {
+        /// Id of the new edition (e.g. r6); also its folder under content/checklists/.
+        id: String,
+        /// The edition to copy (e.g. r5).
+        #[arg(long)]
+        from: String,
+        /// The edition's name as the ministry gives it (e.g. 令和6年度版).
+        #[arg(long)]
+        name: Option<String>,
+        /// The Western year its 年度 begins in (令和6年度: 2024).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2000..=2099))]
+        fiscal_year: Option<u32>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum InspectFormat {
     Text,
     Json,
+    Jsonl,
     Csv,
     CsvPlain,
 }
@@ -82,33 +186,43 @@ fn parse_day(s: &str) -> Result<kensa::inspect::Day, String> {
         .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD between 2000 and 2099"))
 }
 
-type AnswerInput = Result<Vec<u8>, String>;
-
-/// One answer file's bytes, or why it was not read: a special file (a FIFO would block for
-/// ever), one over the size limit, or a read error. One bad path never stops the others.
-fn read_answer_file(path: &std::path::Path) -> AnswerInput {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("読めません（{e}）。"))?;
-    if !meta.is_file() {
-        return Err("通常のファイルではないため、読み飛ばしました（フォルダ・名前付きパイプ・デバイスなど）。".into());
+fn report_cli(
+    paths: &[PathBuf],
+    defs: &dyn kensa::model::Definitions,
+    site_css: Option<String>,
+    out: &std::path::Path,
+    today: kensa::inspect::Day,
+    quiet: bool,
+) -> ExitCode {
+    match kensa::report::write(paths, defs, site_css.as_deref(), out, today) {
+        Ok(summary) if summary.facilities == 0 => {
+            eprintln!(
+                "error: no files found under {}: give the answer files (.json) or the folders that hold them",
+                inspect_cli::shown(paths)
+            );
+            ExitCode::from(2)
+        }
+        Ok(summary) => {
+            if !quiet {
+                eprintln!("{}", summary.line());
+                eprintln!("wrote {}", out.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
-    let limit = kensa::answers::MAX_FILE_BYTES as u64;
-    if meta.len() > limit {
-        return Err(kensa::answers::too_large_message(meta.len()));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("読めません（{e}）。"))?;
-    Ok(bytes)
 }
 
-fn inspect(
+fn migrate(
     root: &std::path::Path,
     files: &[PathBuf],
-    format: InspectFormat,
-    today: kensa::inspect::Day,
+    to: &str,
+    out: Option<&std::path::Path>,
     color: bool,
+    quiet: bool,
 ) -> ExitCode {
     let site = match pipeline::load_site(root) {
         Ok((site, _)) => site,
@@ -117,70 +231,70 @@ fn inspect(
             return ExitCode::FAILURE;
         }
     };
-    // Files in one folder belong to one facility.
-    let mut groups: std::collections::BTreeMap<String, Vec<(String, AnswerInput)>> =
-        Default::default();
-    for f in files {
-        let facility = f
-            .parent()
-            .map(|p| p.display().to_string())
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| ".".into());
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| f.display().to_string());
-        groups
-            .entry(facility)
-            .or_default()
-            .push((name, read_answer_file(f)));
+    if site.edition(to).is_none() {
+        let known: Vec<_> = site.config.editions.iter().map(|e| e.id.as_str()).collect();
+        eprintln!(
+            "error: there is no edition `{to}` (editions: {})",
+            known.join(", ")
+        );
+        return ExitCode::FAILURE;
     }
-    let reports: Vec<(String, kensa::inspect::Report)> = groups
-        .into_iter()
-        .map(|(facility, inputs)| {
-            let mut problems = Vec::new();
-            let mut files = Vec::new();
-            for (name, input) in inputs {
-                match input {
-                    Ok(bytes) => files.push((name, bytes)),
-                    Err(message) => problems.push(kensa::inspect::unreadable_file(&name, message)),
-                }
-            }
-            let mut report = kensa::inspect::inspect(&site, &files, today);
-            problems.append(&mut report.findings);
-            report.findings = problems;
-            (facility, report)
+    let inputs: Vec<kensa::migrate::Input> = files
+        .iter()
+        .map(|path| kensa::migrate::Input {
+            path: path.clone(),
+            bytes: kensa::returns::read_answer_file(path),
         })
         .collect();
-    match format {
-        InspectFormat::Text => {
-            for (facility, report) in &reports {
-                print!("{}", kensa::inspect::to_text(facility, report));
+    let mut failed = false;
+    for (input, outcome) in inputs
+        .iter()
+        .zip(kensa::migrate::run(&site, &inputs, to, out))
+    {
+        match outcome {
+            Ok((path, summary)) => {
+                if !quiet {
+                    println!("{} → {}", input.path.display(), path.display());
+                    for line in summary.lines() {
+                        println!("  {line}");
+                    }
+                }
+            }
+            Err(message) => {
+                failed = true;
+                eprintln!("error: {}: {message}", input.path.display());
             }
         }
-        InspectFormat::Json => {
-            let value: Vec<_> = reports
-                .iter()
-                .map(|(facility, r)| serde_json::json!({"facility": facility, "failed": r.failed(), "findings": r.findings}))
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
-        }
-        InspectFormat::Csv => print!(
-            "{}",
-            kensa::inspect::to_csv(&reports, kensa::inspect::CsvFlavour::Excel)
-        ),
-        InspectFormat::CsvPlain => print!(
-            "{}",
-            kensa::inspect::to_csv(&reports, kensa::inspect::CsvFlavour::Plain)
-        ),
     }
-    if reports.iter().any(|(_, r)| r.failed()) {
+    if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn edition_new(opts: kensa::edition::NewEdition, color: bool, quiet: bool) -> ExitCode {
+    match kensa::edition::new_edition(&opts) {
+        Ok(created) => {
+            if !quiet {
+                println!(
+                    "created edition {} from {}: {} checklist(s) in {}, and the edition in content/site.yaml",
+                    opts.id,
+                    opts.from,
+                    created.files.len(),
+                    opts.root.join("content/checklists").join(&opts.id).display()
+                );
+                if created.placeholders {
+                    println!("fill in the edition's name and fiscal_year in content/site.yaml: `kensa check` refuses the placeholders until then");
+                }
+                println!("next: edit the new checklists (name merged, split or renumbered items in `replaces:`, mark new wording `reworded: true`), then run kensa check");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, quiet);
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -260,14 +374,64 @@ fn main() -> ExitCode {
             }
         }
         Command::Inspect {
-            files,
-            root,
+            paths,
+            source,
             format,
+            answers,
             today,
         } => {
             let today = today.unwrap_or_else(kensa::inspect::Day::today);
-            inspect(&root, &files, format, today, color)
+            let Some((defs, _)) = source.load(color) else {
+                return ExitCode::from(2);
+            };
+            let run = inspect_cli::Run {
+                paths: &paths,
+                defs: defs.as_ref(),
+                today,
+                format,
+                answers: answers.as_deref(),
+                quiet: cli.quiet,
+            };
+            run.exit_code(run.start())
         }
+        Command::Report {
+            paths,
+            source,
+            out,
+            today,
+        } => {
+            let today = today.unwrap_or_else(kensa::inspect::Day::today);
+            let Some((defs, css)) = source.load(color) else {
+                return ExitCode::from(2);
+            };
+            report_cli(&paths, defs.as_ref(), css, &out, today, cli.quiet)
+        }
+        Command::Migrate {
+            files,
+            to,
+            out,
+            root,
+        } => migrate(&root, &files, &to, out.as_deref(), color, cli.quiet),
+        Command::Edition {
+            command:
+                EditionCommand::New {
+                    id,
+                    from,
+                    name,
+                    fiscal_year,
+                    root,
+                },
+        } => edition_new(
+            kensa::edition::NewEdition {
+                root,
+                id,
+                from,
+                name,
+                fiscal_year,
+            },
+            color,
+            cli.quiet,
+        ),
         Command::Init { dir } => match kensa::init::init(&dir) {
             Ok(()) => {
                 if !cli.quiet {

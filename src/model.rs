@@ -416,6 +416,13 @@ pub struct Item {
     /// the others are this site's and are marked so.
     #[serde(default)]
     pub paper_rounds: Vec<String>,
+    /// Items of the previous edition's checklist (`previous`) that this one takes the place of,
+    /// besides the item with its own id: merged, split or renumbered items. Answers follow it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
+    /// The text differs from the earlier item's on purpose (`kensa check` warns otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reworded: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -423,6 +430,10 @@ pub struct Item {
 pub struct ChecklistDef {
     pub id: String,
     pub edition: String,
+    /// The checklist of an earlier edition this one revises (its id): items with the same id
+    /// are the same item, `replaces` names the others. Answer files of it can be carried over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
     pub title: String,
     pub form: String,
     pub audience: Audience,
@@ -446,8 +457,9 @@ pub struct ChecklistDef {
     /// Written for this site (what the list is for, on the home page and above the form).
     #[serde(default)]
     pub description: Option<String>,
-    /// Always `editorial`: published so that a reader of the JSON knows the description is ours.
-    #[serde(default = "editorial", skip_deserializing)]
+    /// Always `editorial` (validated): published so that a reader of the JSON knows the
+    /// description is ours, and read back with it.
+    #[serde(default = "editorial")]
     pub description_provenance: Provenance,
     pub answer: AnswerKind,
     /// Whether the paper form has a 備考 column; where it has none, the form's 備考 is marked
@@ -567,6 +579,23 @@ pub struct Checklist {
 }
 
 impl Checklist {
+    /// A checklist from its definition, read from YAML (`parse`) or from a published site's JSON
+    /// (`published`).
+    pub fn new(def: ChecklistDef, file: SourceFile, url: String, definition_hash: String) -> Self {
+        let part_starts = def
+            .split_at
+            .iter()
+            .filter_map(|id| def.items.iter().position(|i| &i.id == id))
+            .collect();
+        Checklist {
+            def,
+            file,
+            url,
+            definition_hash,
+            part_starts,
+        }
+    }
+
     /// How many pages the form is filled on.
     pub fn part_count(&self) -> usize {
         self.part_starts.len() + 1
@@ -611,7 +640,16 @@ impl Checklist {
         urls.extend(self.print_url());
         urls.push(self.about_url());
         urls.push(self.json_url());
+        if self.def.previous.is_some() {
+            urls.push(self.changes_url());
+        }
         urls
+    }
+
+    /// The page of what changed since the previous edition (`yakkyoku.html` →
+    /// `yakkyoku-changes.html`), for checklists that name one.
+    pub fn changes_url(&self) -> String {
+        self.url.trim_end_matches(".html").to_string() + "-changes.html"
     }
 
     pub fn json_url(&self) -> String {
@@ -651,6 +689,28 @@ pub fn anchor(prefix: &str, key: &str) -> String {
 }
 
 // ---------------------------------------------------------------- the whole site
+
+/// The checklists of a site and their editions: what lineage and the inspection read, whether
+/// they come from the sources (`Site`) or from a published site (`published::PublishedSite`).
+pub trait Definitions: Sync {
+    fn checklists(&self) -> &[Checklist];
+    fn edition(&self, id: &str) -> Option<&Edition>;
+    fn checklist(&self, id: &str) -> Option<&Checklist> {
+        self.checklists().iter().find(|c| c.def.id == id)
+    }
+}
+
+impl Definitions for Site {
+    fn checklists(&self) -> &[Checklist] {
+        &self.checklists
+    }
+    fn edition(&self, id: &str) -> Option<&Edition> {
+        Site::edition(self, id)
+    }
+    fn checklist(&self, id: &str) -> Option<&Checklist> {
+        Site::checklist(self, id)
+    }
+}
 
 #[derive(Debug)]
 pub struct Site {

@@ -66,6 +66,45 @@ pub fn answers_schema() -> Value {
         "format": "date-time",
         "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
     });
+    let item_properties = json!({
+        "r1": round,
+        "target": target,
+        "r2": round,
+        "note": { "type": "string" },
+        "status": { "enum": ["applicable", "not_applicable"] },
+        "confirm": {
+            "const": "reworded",
+            "description": "carried over from an earlier edition whose wording differs: not answered until the user confirms it"
+        }
+    });
+    let mut kept_properties = item_properties.clone();
+    kept_properties["label"] = json!({ "type": "string" });
+    kept_properties["text"] = json!({ "type": "string" });
+    let checklist_block = json!({
+        "type": "object",
+        "required": ["id", "edition", "definition_hash"],
+        "properties": {
+            "id": { "type": "string", "minLength": 1 },
+            "edition": { "type": "string" },
+            "definition_hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+            "title": { "type": "string" },
+            "form": { "type": "string" }
+        },
+        "additionalProperties": false
+    });
+    let fields = json!({ "type": "object", "additionalProperties": { "type": "string" } });
+    let items = |required: &[&str], properties: &Value| {
+        json!({
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": required,
+                "properties": properties,
+                "additionalProperties": false
+            }
+        })
+    };
+    let switches = json!({ "type": "object", "additionalProperties": answer });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "kensa answers file (format_version 1)",
@@ -76,18 +115,7 @@ pub fn answers_schema() -> Value {
             "format": { "const": "kensa-answers" },
             "format_version": { "const": 1 },
             "generator": { "type": "string" },
-            "checklist": {
-                "type": "object",
-                "required": ["id", "edition", "definition_hash"],
-                "properties": {
-                    "id": { "type": "string", "minLength": 1 },
-                    "edition": { "type": "string" },
-                    "definition_hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
-                    "title": { "type": "string" },
-                    "form": { "type": "string" }
-                },
-                "additionalProperties": false
-            },
+            "checklist": checklist_block,
             "copy": {
                 "type": "object",
                 "required": ["id", "name"],
@@ -99,20 +127,22 @@ pub fn answers_schema() -> Value {
             },
             "updated_at": timestamp,
             "exported_at": timestamp,
-            "fields": { "type": "object", "additionalProperties": { "type": "string" } },
+            "fields": fields,
             "gate": answer,
-            "switches": { "type": "object", "additionalProperties": answer },
-            "items": {
-                "type": "object",
-                "additionalProperties": {
+            "switches": switches,
+            "items": items(&["r1", "note", "status"], &item_properties),
+            "earlier": {
+                "type": "array",
+                "description": "answers carried over from earlier editions that this edition has no place for, one entry per carry-over",
+                "items": {
                     "type": "object",
-                    "required": ["r1", "note", "status"],
+                    "required": ["checklist", "fields", "switches", "items"],
                     "properties": {
-                        "r1": round,
-                        "target": target,
-                        "r2": round,
-                        "note": { "type": "string" },
-                        "status": { "enum": ["applicable", "not_applicable"] }
+                        "checklist": checklist_block,
+                        "fields": fields,
+                        "gate": answer,
+                        "switches": switches,
+                        "items": items(&["r1", "note", "status", "label", "text"], &kept_properties)
                     },
                     "additionalProperties": false
                 }

@@ -366,6 +366,47 @@ pub fn remove_killed_builds(out_dir: &Path) {
     }
 }
 
+/// Writes one file whole or not at all: into a hidden sibling first, renamed over `path` once
+/// written and synced, so that a reader (or a crash) never sees half a report. A path that is
+/// not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is written straight: renaming over
+/// it would replace the device with a file.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let Some(target) = rename_target(path)? else {
+        return std::fs::write(path, bytes);
+    };
+    let partial = partial_path(&target)?;
+    let written = std::fs::File::create(&partial).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&partial, &target)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// The file a whole-or-nothing write renames into place: `path`, or the file a link at `path`
+/// leads to (the link stays). None when `path` exists and is not a regular file.
+pub fn rename_target(path: &Path) -> std::io::Result<Option<PathBuf>> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Ok(None),
+        Ok(_) => Ok(Some(std::fs::canonicalize(path)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Some(path.to_path_buf())),
+        Err(e) => Err(e),
+    }
+}
+
+/// The hidden sibling a whole-or-nothing write goes into first.
+pub fn partial_path(target: &Path) -> std::io::Result<PathBuf> {
+    let name = target
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    Ok(target.with_file_name(format!(".{}.kensa-partial", name.to_string_lossy())))
+}
+
 pub fn write_atomically(
     out_dir: &Path,
     outputs: &[Output],

@@ -219,18 +219,12 @@ fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
                     .to_string()
                     + ".html";
                 let definition_hash = hex(&Sha256::digest(file.text.as_bytes()));
-                let part_starts = def
-                    .split_at
-                    .iter()
-                    .filter_map(|id| def.items.iter().position(|i| &i.id == id))
-                    .collect();
-                Parsed::Checklist(Box::new(Checklist {
+                Parsed::Checklist(Box::new(Checklist::new(
                     def,
-                    file: file.clone(),
+                    file.clone(),
                     url,
                     definition_hash,
-                    part_starts,
-                }))
+                )))
             }
             Err(d) => Parsed::Problem(d),
         },

@@ -41,6 +41,13 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
 /// `kensa check` finds every mistake a build would.
 pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let (site, mut warnings) = load_site(root)?;
+    // What `kensa edition new` left to fill in may be previewed, never published.
+    let placeholders = crate::edition::placeholders(&site, true);
+    if !placeholders.is_empty() {
+        let mut items = placeholders;
+        items.append(&mut warnings);
+        return Err(Diagnostics { items });
+    }
     let outputs = render_all(&site, root, false)?;
     warnings.extend(crate::weight::form_page_warnings(&site, &outputs));
     Ok((site, warnings))
@@ -66,6 +73,7 @@ fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>
                             let mut outputs = crate::guideline::outputs(site, &theme, &options)?;
                             outputs.extend(crate::flowchart::outputs(site, &theme)?);
                             outputs.extend(crate::inspect_page::outputs(site, &theme)?);
+                            outputs.extend(crate::changes::outputs(site, &theme, &options)?);
                             Ok(outputs)
                         },
                         || crate::search::outputs(site),
@@ -119,6 +127,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     output::check_out_dir(&opts.root, &opts.out)?;
     output::remove_killed_builds(&opts.out);
     let (site, mut warnings) = load_site(&opts.root)?;
+    warnings.extend(crate::edition::placeholders(&site, false));
     timer.lap("load, parse, validate");
     let outputs = render_all(&site, &opts.root, opts.live_reload)?;
     warnings.extend(crate::weight::form_page_warnings(&site, &outputs));

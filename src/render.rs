@@ -104,7 +104,7 @@ pub fn render_site(
     jobs.push(Job::NotFound);
 
     let neighbours = neighbours(site);
-    let backlinks = item_backlinks(site);
+    let backlinks = item_backlinks(site, crate::changes::has_page(theme));
     let shared = Shared {
         site,
         tera,
@@ -131,6 +131,12 @@ pub fn render_site(
         outputs.push(Output {
             path: c.json_url(),
             bytes: checklist_json(site, c).into_bytes(),
+        });
+    }
+    if !site.checklists.is_empty() {
+        outputs.push(Output {
+            path: crate::migrate::DATA_URL.into(),
+            bytes: crate::migrate::data_script(site).into_bytes(),
         });
     }
     Ok(outputs)
@@ -474,8 +480,15 @@ impl Shared<'_> {
                 "<ul class=\"item-backlinks\" aria-label=\"この項目を含むチェックリスト\">",
             );
             for l in list {
+                let changed = l["changed"]["url"].as_str().map_or(String::new(), |u| {
+                    format!(
+                        "（<a class=\"item-changed\" href=\"{root}{}\">{}</a>）",
+                        escape_attr(u),
+                        escape_attr(l["changed"]["text"].as_str().unwrap_or_default())
+                    )
+                });
                 block.push_str(&format!(
-                    "<li><a href=\"{root}{}\">{}</a></li>",
+                    "<li><a href=\"{root}{}\">{}</a>{changed}</li>",
                     escape_attr(l["url"].as_str().unwrap_or_default()),
                     escape_attr(l["label"].as_str().unwrap_or_default())
                 ));
@@ -505,7 +518,11 @@ impl Shared<'_> {
                     .iter()
                     .filter(|c| c.def.edition == e.id)
                     .map(|c| {
+                        let previous = crate::lineage::previous(site, c)
+                            .filter(|_| crate::changes::has_page(self.theme));
                         json!({
+                            "changes_url": previous.map(|_| c.changes_url()),
+                            "changes_from": previous.and_then(|p| site.edition(&p.def.edition)).map(|e| &e.name),
                             "title": c.def.title,
                             "form": c.def.form,
                             "url": c.url,
@@ -727,10 +744,16 @@ impl Shared<'_> {
                 "phases": phases,
                 "item_count": def.items.len(),
                 "score": (def.answer == AnswerKind::MaruBatsu).then(|| crate::scoring::blank_summary(def)),
-                "edition_note": edition_note(site, def, &root),
+                "edition_note": edition_note(site, c, &url),
                 "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
                 "guide": guide,
                 "about_url": about_url,
+                "changes": crate::lineage::previous(site, c)
+                    .filter(|_| crate::changes::has_page(self.theme))
+                    .map(|p| json!({
+                        "url": relative_link(&url, &c.changes_url()),
+                        "from": site.edition(&p.def.edition).map(|e| &e.name),
+                    })),
             }),
         );
         if about_url.is_none() {
@@ -861,7 +884,7 @@ fn has_about_page(theme: &Theme) -> bool {
 }
 
 /// A checklist's name as one phrase: the 2021 forms' names are their titles (or part of them).
-fn display_name(def: &ChecklistDef) -> String {
+pub(crate) fn display_name(def: &ChecklistDef) -> String {
     if def.title.contains(&def.form) {
         def.title.clone()
     } else {
@@ -921,6 +944,26 @@ fn part_label(c: &Checklist, part: usize) -> String {
 /// The last part of a path: a split form's pages sit side by side, so they link by file name.
 fn file_name(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or(url)
+}
+
+/// The shortest relative link from page `from` to `to` (both relative to the site root):
+/// `checklists/r5/a.html` → `checklists/r6/a.html` is `../r6/a.html`. Form pages are weighed to
+/// the byte, and links between editions' forms are on every form of a superseded edition.
+fn relative_link(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from
+        .rsplit_once('/')
+        .map_or(Vec::new(), |(dir, _)| dir.split('/').collect());
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    format!(
+        "{}{}",
+        "../".repeat(from_dirs.len() - common),
+        to_parts[common..].join("/")
+    )
 }
 
 /// The pages of a split form, for the page list and the previous/next links (none when the
@@ -1014,18 +1057,33 @@ fn about_title(def: &ChecklistDef) -> String {
     format!("{}の出典とガイドラインとの対応", display_name(def))
 }
 
-/// The edition's note and, for an edition that was superseded, links to the newer edition's
-/// checklists for the same kind of facility.
-fn edition_note(site: &Site, def: &ChecklistDef, root: &str) -> Option<Value> {
+/// The edition's note and, for an edition that was superseded, the current edition (the end
+/// of the `superseded_by` chain): the checklist's own successor there when it has one, else
+/// the current edition's checklists for the same kind of facility.
+fn edition_note(site: &Site, c: &Checklist, url: &str) -> Option<Value> {
+    let root = &root_prefix(url);
+    let def = &c.def;
     let edition = site.edition(&def.edition)?;
-    let newer = edition
+    let mut newer = None;
+    let mut seen = vec![edition.id.as_str()];
+    while let Some(n) = newer
+        .unwrap_or(edition)
         .superseded_by
         .as_deref()
-        .and_then(|id| site.edition(id));
+        .and_then(|id| site.edition(id))
+        .filter(|n| !seen.contains(&n.id.as_str()))
+    {
+        seen.push(&n.id);
+        newer = Some(n);
+    }
     if edition.note.is_none() && newer.is_none() {
         return None;
     }
     let current = newer.map(|n| {
+        let successor = crate::lineage::descendants(site, c)
+            .into_iter()
+            .find(|d| d.def.edition == n.id)
+            .map(|d| json!({"url": relative_link(url, &d.url)}));
         let of_edition = || site.checklists.iter().filter(|c| c.def.edition == n.id);
         let same_facility: Vec<&Checklist> = of_edition()
             .filter(|c| c.def.facility == def.facility)
@@ -1050,7 +1108,7 @@ fn edition_note(site: &Site, def: &ChecklistDef, root: &str) -> Option<Value> {
                 url: format!("{root}{}", c.url),
             })
             .collect();
-        json!({"name": n.name, "title": title.unwrap_or_else(|| "チェックリスト".into()), "url": format!("{root}index.html#ed-{}", n.id), "links": links})
+        json!({"name": n.name, "title": title.unwrap_or_else(|| "チェックリスト".into()), "url": format!("{root}index.html#ed-{}", n.id), "links": links, "successor": successor})
     });
     Some(json!({"text": edition.note, "current": current}))
 }
@@ -1089,8 +1147,24 @@ fn neighbours(site: &Site) -> Vec<(Option<Link>, Option<Link>)> {
 }
 
 /// (manual id, item key) → the checklist items that carry it, for manual → checklist links.
-fn item_backlinks(site: &Site) -> BTreeMap<(String, String), Vec<Value>> {
+fn item_backlinks(site: &Site, changes: bool) -> BTreeMap<(String, String), Vec<Value>> {
     let mut map: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    let several_editions = |m: &str| {
+        let mut editions = site
+            .checklists
+            .iter()
+            .filter(|c| c.def.manual.as_deref() == Some(m))
+            .map(|c| &c.def.edition);
+        editions
+            .next()
+            .is_some_and(|first| editions.any(|e| e != first))
+    };
+    // Items that changed since the previous edition say so, linking to the page of changes.
+    let changed = if changes {
+        crate::changes::changed_items(site)
+    } else {
+        BTreeMap::new()
+    };
     for c in &site.checklists {
         let Some(m) = &c.def.manual else { continue };
         if let Some(g) = &c.def.gate {
@@ -1127,11 +1201,21 @@ fn item_backlinks(site: &Site) -> BTreeMap<(String, String), Vec<Value>> {
             if let Some(p) = phase.filter(|p| p.reference) {
                 label.push_str(&format!("［{}］", p.label));
             }
+            // A manual that explains the lists of several editions names each link's edition.
+            if several_editions(m) {
+                if let Some(e) = site.edition(&c.def.edition) {
+                    label.push_str(&format!("（{}）", e.name));
+                }
+            }
+            let change = changed
+                .get(&(c.def.id.clone(), item.id.clone()))
+                .map(|(url, text)| json!({"url": url, "text": text}));
             map.entry((m.clone(), item.key.clone()))
                 .or_default()
                 .push(json!({
                     "url": format!("{}#{}", c.item_page_url(&item.id), item.id),
                     "label": label,
+                    "changed": change,
                 }));
         }
     }
@@ -1228,15 +1312,22 @@ fn resolve_internal_links(site: &Site, from: &str, html: &str) -> String {
 /// The machine-readable copy of a checklist definition, for vendors' tools.
 pub fn checklist_json(site: &Site, c: &Checklist) -> String {
     let edition = site.edition(&c.def.edition);
-    serde_json::to_string_pretty(&json!({
+    let mut value = json!({
         "format": "kensa-checklist",
         "format_version": 1,
         "generator": format!("kensa {}", env!("CARGO_PKG_VERSION")),
         "definition_hash": c.definition_hash,
         "edition_name": edition.map(|e| &e.name),
+        // The edition whole (its fiscal year too): `kensa inspect --site` reads it back.
+        "edition": edition,
         "checklist": c.def,
-    }))
-    .unwrap_or_default()
+    });
+    // How answer files of earlier editions are carried over to this one (src/migrate.rs).
+    let plans = crate::migrate::plans_to(site, c);
+    if !plans.is_empty() {
+        value["migrations"] = Value::Array(plans);
+    }
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
 /// sitemap.xml over every page the build writes, whichever module wrote it.
@@ -1311,6 +1402,26 @@ mod tests {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("guides/a.html"), "../");
         assert_eq!(root_prefix("checklists/r5/a.html"), "../../");
+    }
+
+    #[test]
+    fn relative_links_climb_only_as_far_as_needed() {
+        assert_eq!(
+            relative_link("checklists/r5/a.html", "checklists/r6/a.html"),
+            "../r6/a.html"
+        );
+        assert_eq!(
+            relative_link("checklists/r6/a.html", "checklists/r6/a-changes.html"),
+            "a-changes.html"
+        );
+        assert_eq!(
+            relative_link("index.html", "checklists/r6/a.html"),
+            "checklists/r6/a.html"
+        );
+        assert_eq!(
+            relative_link("checklists/r6/a.html", "index.html"),
+            "../../index.html"
+        );
     }
 
     #[test]

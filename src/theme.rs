@@ -68,6 +68,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/checklist_about.html"),
     ),
     (
+        "templates/checklist_changes.html",
+        include_str!("../themes/default/templates/checklist_changes.html"),
+    ),
+    (
         "templates/flowchart.html",
         include_str!("../themes/default/templates/flowchart.html"),
     ),
@@ -226,6 +230,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/js/print-view.js",
         include_str!("../themes/default/static/js/print-view.js"),
+    ),
+    (
+        "static/js/migrate.js",
+        include_str!("../themes/default/static/js/migrate.js"),
     ),
     (
         "static/js/sw.js",

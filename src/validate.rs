@@ -74,7 +74,7 @@ impl Site {
 }
 
 /// ", did you mean `x`?" for the closest candidate, or nothing when none is close.
-fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     candidates
         .map(|c| (edit_distance(wanted, c), c))
         .filter(|(d, c)| *d <= wanted.chars().count().max(c.chars().count()) / 2)
@@ -162,7 +162,7 @@ fn validate_config(site: &Site, diags: &mut Diagnostics) {
 
 /// Ids reach the pages as element ids, form control names and storage keys, and answer files
 /// as keys: letters, digits, `_` and `-` only, so that no id can carry markup or break a name.
-fn safe_id(id: &str) -> bool {
+pub(crate) fn safe_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && id.len() <= 64
@@ -215,6 +215,7 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
     for c in &site.checklists {
         validate_ids(c, diags);
     }
+    crate::lineage::validate(site, diags);
     let mut urls: HashMap<String, &Checklist> = HashMap::new();
     for c in &site.checklists {
         for url in c.output_urls() {
@@ -354,6 +355,14 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
                         .with_help("each item of a scored list needs `viewpoint:` (one of the list's viewpoints)"),
                 );
             }
+        }
+        if def.description_provenance != Provenance::Editorial {
+            let o = locate_text(&file.text, "description_provenance", 0).unwrap_or(0);
+            diags.push(
+                Diagnostic::error("a checklist's description is always written for this site")
+                    .at_offset(file, o, "description_provenance".len())
+                    .with_help("remove `description_provenance:` (it is always editorial)"),
+            );
         }
         // Every item must link to its explanation when the checklist has a manual.
         if let Some((m, Some(manual))) = manual {

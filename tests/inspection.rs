@@ -146,6 +146,20 @@ fn messages_name_the_sheet_and_the_reason() {
         "{ambiguous}"
     );
 
+    let newer = all("edition-the-site-lacks");
+    assert!(
+        newer.contains(
+            "版「r6」のチェックリストはこのサイトにありません（このサイトの版：r5、y2021）。"
+        ),
+        "{newer}"
+    );
+
+    let unconfirmed = all("reworded-unconfirmed");
+    assert!(
+        unconfirmed.contains("２（５）（サーバ）：前の版から引き継いだ回答ですが、項目の文言が変わったあと、まだ確認されていません。"),
+        "{unconfirmed}"
+    );
+
     let outside = all("target-date-outside-the-fiscal-year");
     assert!(outside.contains("目標日（2024年4月1日）が令和5年度（2023年4月1日～2024年3月31日）の日付ではありません。"), "{outside}");
     let second = all("second-round-yes");

@@ -73,6 +73,7 @@ const KEYWORDS: &[&str] = &[
     "pattern",
     "format",
     "minLength",
+    "items",
 ];
 
 fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
@@ -109,6 +110,9 @@ fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
     if let Some(a) = o.get("additionalProperties").filter(|a| a.is_object()) {
         check_schema_shape(a, &format!("{at}.*"), names);
     }
+    if let Some(i) = o.get("items") {
+        check_schema_shape(i, &format!("{at}[]"), names);
+    }
     if let Some(p) = o.get("pattern") {
         assert!(
             p.as_str()
@@ -118,59 +122,24 @@ fn check_schema_shape(s: &Value, at: &str, names: &mut BTreeSet<String>) {
     }
 }
 
-/// A small validator for the keywords above (patterns and formats are left to the browser
-/// tests, which use ajv): enough to hold the doc's example to the schema.
-fn validate(v: &Value, s: &Value, at: &str, errors: &mut Vec<String>) {
-    let o = s.as_object().unwrap();
-    if let Some(c) = o.get("const") {
-        if v != c {
-            errors.push(format!("{at}: {v} is not {c}"));
-        }
+/// The schema as a validator: itself checked against the JSON Schema 2020-12 meta-schema, with
+/// `format` asserted (date-time), as the browser tests' ajv does.
+fn validator(schema: &Value) -> jsonschema::Validator {
+    if let Err(e) = jsonschema::meta::validate(schema) {
+        panic!("the published schema breaks the 2020-12 meta-schema: {e}");
     }
-    if let Some(e) = o.get("enum") {
-        if !e.as_array().unwrap().contains(v) {
-            errors.push(format!("{at}: {v} not in {e}"));
-        }
-    }
-    if let Some(t) = o.get("type") {
-        let types: Vec<&str> = t
-            .as_array()
-            .map(|a| a.iter().map(|x| x.as_str().unwrap()).collect())
-            .unwrap_or_else(|| vec![t.as_str().unwrap()]);
-        let actual = match v {
-            Value::Null => "null",
-            Value::Bool(_) => "boolean",
-            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
-        };
-        let integer_as_number = actual == "integer" && types.contains(&"number");
-        if !(types.contains(&actual) || integer_as_number) {
-            errors.push(format!("{at}: {actual} is not {types:?}"));
-        }
-    }
-    let Some(obj) = v.as_object() else { return };
-    for r in o
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if !obj.contains_key(r.as_str().unwrap()) {
-            errors.push(format!("{at}: missing {r}"));
-        }
-    }
-    let props = o.get("properties").and_then(Value::as_object);
-    for (k, val) in obj {
-        match (props.and_then(|p| p.get(k)), o.get("additionalProperties")) {
-            (Some(ps), _) => validate(val, ps, &format!("{at}.{k}"), errors),
-            (None, Some(Value::Bool(false))) => errors.push(format!("{at}: {k} is not allowed")),
-            (None, Some(a)) if a.is_object() => validate(val, a, &format!("{at}.{k}"), errors),
-            _ => {}
-        }
-    }
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("the schema compiles")
+}
+
+fn errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -188,13 +157,26 @@ fn schema_is_published_valid_and_matches_the_doc() {
     check_schema_shape(&schema, "schema", &mut names);
 
     let (example, doc) = doc();
-    let mut errors = Vec::new();
-    validate(&example, &schema, "example", &mut errors);
+    let validator = validator(&schema);
+    let found = errors(&validator, &example);
     assert!(
-        errors.is_empty(),
+        found.is_empty(),
         "the doc's example does not fit the schema:\n{}",
-        errors.join("\n")
+        found.join("\n")
     );
+    // The validator holds the rules the doc states (so the check above is not vacuous).
+    for (path, wrong) in [
+        ("/items/current-1-1/r1/answer", serde_json::json!(true)),
+        ("/items/current-1-1/r1/date", serde_json::json!(20231001)),
+        ("/format_version", serde_json::json!(2)),
+        ("/updated_at", serde_json::json!("yesterday")),
+        ("/checklist/extra", serde_json::json!("x")),
+    ] {
+        let mut broken = example.clone();
+        let (parent, key) = path.rsplit_once('/').unwrap();
+        broken.pointer_mut(parent).unwrap()[key] = wrong;
+        assert!(!errors(&validator, &broken).is_empty(), "{path} accepted");
+    }
 
     // Every property the schema knows is explained in the doc, by name.
     for n in &names {

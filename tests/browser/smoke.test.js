@@ -2,14 +2,12 @@
 // Smoke tests of the built site (KENSA_SITE_DIR) in Debian's chromium:
 // - index.html over http and from file://: has an <h1> and 出典, requests nothing outside the
 //   site, and has no axe (WCAG 2.x A/AA) violations;
-// - every .html page (up to 200) over http: no console errors, no failed requests, nothing
-//   requested from another origin.
+// - every .html page over http (all of them, counted in the test's diagnostic): no console
+//   errors, no failed requests, nothing requested from another origin.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
-
-const MAX_PAGES = 200;
 
 let dir;
 let browser;
@@ -59,8 +57,8 @@ test('index.html from file://', { timeout: 120_000 }, async () => {
   await checkIndex(h.fileUrl(dir, 'index.html'), h.fileUrl(dir));
 });
 
-test(`every page over http (up to ${MAX_PAGES}): no console errors, no failed requests`, { timeout: 900_000 }, async (t) => {
-  const pages = h.listHtmlPages(dir, MAX_PAGES);
+test('every page over http: no console errors, no failed requests', { timeout: 900_000 }, async (t) => {
+  const pages = h.listHtmlPages(dir, Infinity);
   assert.ok(pages.length >= 1, 'no .html pages found');
   const context = await browser.newContext();
   const problems = [];
@@ -85,6 +83,6 @@ test(`every page over http (up to ${MAX_PAGES}): no console errors, no failed re
   } finally {
     await context.close();
   }
-  t.diagnostic(`checked ${pages.length} page(s)`);
+  t.diagnostic(`checked all ${pages.length} page(s), skipped none`);
   assert.equal(problems.length, 0, `${problems.length} problem(s) on ${pages.length} page(s):\n  ${problems.join('\n  ')}`);
 });

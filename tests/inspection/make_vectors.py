@@ -77,6 +77,19 @@ case("complete-no-contract", "all はい, no vendor contract: ２(2) ２(3) exem
       (F, "first-round", "pass", None), (F, "contact-chart", "onsite", "current-3-1"),
       (F, "vendor-sheets", "info", None), (F, "reference", "info", None)])
 
+def unconfirmed(doc, *ids):
+    """A file carried over from an earlier edition whose reworded items wait for confirmation."""
+    for i in ids:
+        doc["items"][i]["confirm"] = "reworded"
+    return doc
+
+case("reworded-unconfirmed", "an answer carried over to a reworded item counts only once confirmed on the form",
+     [(F, unconfirmed(answers("r5-iryokikan", gate="yes", contract="no",
+                              yes=minus(HOSPITAL_CURRENT, "current-2-all-2", "current-2-all-3")), "current-2-server-5"))],
+     [(F, "contract-exempt", "info", "current-2-all-2"), (F, "contract-exempt", "info", "current-2-all-3"),
+      (F, "first-round", "fail", "current-2-server-5"), (F, "contact-chart", "onsite", "current-3-1"),
+      (F, "vendor-sheets", "info", None), (F, "reference", "info", None)])
+
 case("no-with-target", "いいえ with a 目標日: advise to finish within the fiscal year",
      [(F, answers("r5-iryokikan", gate="yes", contract="no",
                   yes=minus(HOSPITAL_CURRENT, "current-2-all-2", "current-2-all-3", "current-2-server-6"),
@@ -157,6 +170,10 @@ case("pharmacy-contact-chart-no", "薬局: 連絡体制図 いいえ is not seen
 
 case("wrong-checklist", "a file for a checklist this site does not have",
      [(F, answers("r4-unknown", gate="yes"))],
+     [(F, "file", "error", None)])
+
+case("edition-the-site-lacks", "a file of a newer edition than the site publishes names that edition",
+     [(F, dict(answers("r6-yakkyoku", gate="yes"), checklist={"id": "r6-yakkyoku", "edition": "r6", "definition_hash": "0" * 64}))],
      [(F, "file", "error", None)])
 
 case("not-inspected-checklist", "a 2021 list is not part of the inspection",

@@ -146,19 +146,44 @@
       sortedKeys(t).forEach(function (k) { string(t[k], p + '.' + k); });
     }
   }
-  function checkItem(v, path) {
+  // An item's answers; `kept` ones (under `earlier`) also carry the item's label and text.
+  function checkItem(v, path, kept) {
     var o = object(v, path);
-    onlyKeys(o, path, ['r1', 'target', 'r2', 'note', 'status']);
+    onlyKeys(o, path, ['r1', 'target', 'r2', 'note', 'status', 'confirm'].concat(kept ? ['label', 'text'] : []));
     checkRound(required(o, path, 'r1'), path + '.r1', true);
     if (own(o, 'target')) checkRound(o.target, path + '.target', false);
     if (own(o, 'r2')) checkRound(o.r2, path + '.r2', true);
     string(required(o, path, 'note'), path + '.note');
     var status = required(o, path, 'status');
     if (status !== 'applicable' && status !== 'not_applicable') throw new Wrong(path + '.status', '"applicable" または "not_applicable"');
+    if (own(o, 'confirm') && o.confirm !== 'reworded') throw new Wrong(path + '.confirm', '"reworded"');
+    if (kept) ['label', 'text'].forEach(function (k) { string(required(o, path, k), path + '.' + k); });
   }
+  // `earlier`: answers carried over from earlier editions that the file's edition has no place
+  // for (src/migrate.rs), one entry per carry-over.
+  function checkEarlier(v) {
+    if (!Array.isArray(v)) throw new Wrong('earlier', '配列（[ … ]）');
+    v.forEach(function (entry, n) {
+      var path = 'earlier.' + n, o = object(entry, path);
+      onlyKeys(o, path, ['checklist', 'fields', 'gate', 'switches', 'items']);
+      var block = required(o, path, 'checklist');
+      try {
+        checkChecklistBlock(block);
+      } catch (e) {
+        if (e instanceof Wrong) throw new Wrong(path + '.' + e.path, e.what);
+        throw e;
+      }
+      string(required(block, path + '.checklist', 'id'), path + '.checklist.id');
+      checkIds(object(required(o, path, 'fields'), path + '.fields'), path + '.fields', null, string);
+      if (own(o, 'gate')) answer(o.gate, path + '.gate');
+      checkIds(object(required(o, path, 'switches'), path + '.switches'), path + '.switches', null, answer);
+      checkIds(object(required(o, path, 'items'), path + '.items'), path + '.items', null, function (x, p) { checkItem(x, p, true); });
+    });
+  }
+  // `known` null: any key.
   function checkIds(o, path, known, check, unknownWhat) {
     sortedKeys(o).forEach(function (k) {
-      if (known.indexOf(k) < 0) throw new Wrong(path + '.' + k, unknownWhat || UNKNOWN_KEY);
+      if (known && known.indexOf(k) < 0) throw new Wrong(path + '.' + k, unknownWhat || UNKNOWN_KEY);
       check(o[k], path + '.' + k);
     });
   }
@@ -166,7 +191,7 @@
   /** Throws Wrong(path, what) at the first place `doc` breaks the schema for checklist `c`. */
   function checkShape(doc, c) {
     var top = object(doc, '');
-    onlyKeys(top, '', ['format', 'format_version', 'generator', 'checklist', 'copy', 'updated_at', 'exported_at', 'fields', 'gate', 'switches', 'items']);
+    onlyKeys(top, '', ['format', 'format_version', 'generator', 'checklist', 'copy', 'updated_at', 'exported_at', 'fields', 'gate', 'switches', 'items', 'earlier']);
     string(required(top, '', 'generator'), 'generator');
     checkChecklistBlock(required(top, '', 'checklist'));
     if (own(top, 'copy')) {
@@ -181,8 +206,9 @@
     checkIds(object(required(top, '', 'fields'), 'fields'), 'fields', c.form_fields, string);
     answer(required(top, '', 'gate'), 'gate');
     checkIds(object(required(top, '', 'switches'), 'switches'), 'switches', c.switches.map(function (s) { return s.id; }), answer);
-    checkIds(object(required(top, '', 'items'), 'items'), 'items', c.items.map(function (i) { return i.id; }), checkItem,
+    checkIds(object(required(top, '', 'items'), 'items'), 'items', c.items.map(function (i) { return i.id; }), function (x, p) { checkItem(x, p, false); },
       'このチェックリストにない項目です（別の版のファイルではないか確認してください）');
+    if (own(top, 'earlier')) checkEarlier(top.earlier);
   }
 
 

@@ -17,12 +17,29 @@
   // ---------------------------------------------------------------- review
   function answerText(a, na) {
     var out = ROUNDS.map(function (r) {
-      var o = a[r], t = r === 'r1' ? (DATED ? '1回目' : '結果') : r === 'r2' ? '2回目' : '目標日';
+      var o = a[r] || {}, t = r === 'r1' ? (DATED ? '1回目' : '結果') : r === 'r2' ? '2回目' : '目標日';
       var v = r === 'target' ? '' : o.answer ? ANSWER[o.answer] : '未回答';
       if (DATED) v += (v ? '　' : '') + (o.date ? K.jaDate(o.date) : o.date_input ? '日付の誤り（' + [o.date_input.y, o.date_input.m, o.date_input.d].join('/') + '）' : r === 'target' ? 'なし' : '日付なし');
       return t + '：' + v;
     }).join('／');
-    return (na ? '〔' + na + '〕' : '') + out + (a.note ? '／備考：' + a.note : '');
+    return (na ? '〔' + na + '〕' : '') + (a.confirm ? '〔' + CONFIRM + '〕' : '') + out + (a.note ? '／備考：' + a.note : '');
+  }
+  var CONFIRM = '文言が変わりました。内容を確認してください';
+  // Answers carried over from earlier editions that this edition has no place for.
+  function earlier(list) {
+    return [].concat.apply([], list.map(function (e) {
+      var dl = h('dl'), c = obj(e.checklist) ? e.checklist : {};
+      Object.keys(e.items || {}).forEach(function (id) {
+        var a = e.items[id];
+        dl.append(h('dt', 0, [a.label + ' ' + a.text]), h('dd', 0, [answerText(a, '')]));
+      });
+      ['fields', 'switches'].forEach(function (g) {
+        Object.keys(e[g] || {}).forEach(function (k) { dl.append(h('dt', 0, [k]), h('dd', 0, [String(ANSWER[e[g][k]] || e[g][k])])); });
+      });
+      if (e.gate) dl.append(h('dt', 0, ['gate']), h('dd', 0, [ANSWER[e.gate]]));
+      return dl.children.length ? [h('h3', 0, ['以前の版の回答（' + (c.title || c.id) + '、' + c.edition + '）']),
+        h('p', 0, ['この版にない項目の回答です。回答ファイルに残しています。']), dl] : [];
+    }));
   }
   // Built as elements (K.h), never from HTML strings: every text here may come from a file.
   function review(s) {
@@ -42,6 +59,7 @@
       });
       out.push(h('h3', 0, [sec.label]), dl);
     });
+    if (Array.isArray(s.earlier)) out = out.concat(earlier(s.earlier));
     K.fill(document.getElementById('review-body'), out);
   }
 
@@ -148,21 +166,59 @@
       if (e instanceof A.Unreadable) return { error: e.message };
       throw e;
     }
-    if (id !== CID) {
-      var c = doc.checklist, title = A.str(c.title) || id, form = A.str(c.form);
-      return { error: 'このファイルは別のチェックリスト「' + A.printable(title + (form ? '（' + form + '）' : '')) + '」の回答です。そのチェックリストのページで読み込んでください。' };
-    }
+    if (id !== CID) return { doc: doc, other: id };
+    return checked(A, doc, shape());
+  }
+  function checked(A, doc, c) {
     try {
-      A.checkShape(doc, shape());
+      A.checkShape(doc, c);
     } catch (e) {
       if (!(e instanceof A.Wrong)) throw e;
       return { error: '回答ファイルの中身が正しくありません（' + A.printable(e.path) + '：' + e.what + '）。このページで書き出したファイルを、書き換えずに使ってください。' };
     }
     return { doc: doc };
   }
+  function otherChecklist(A, doc, id) {
+    var c = doc.checklist, title = A.str(c.title) || id, form = A.str(c.form);
+    return 'このファイルは別のチェックリスト「' + A.printable(title + (form ? '（' + form + '）' : '')) + '」の回答です。そのチェックリストのページで読み込んでください。';
+  }
+  // The migration code (migrate.js) and the rules the build publishes for this site
+  // (migrations-data.js): loaded only when a file of another checklist is imported.
+  function withMigrate(then, name) {
+    if (window.kensaMigrate && window.KENSA_MIGRATIONS) return then(window.kensaMigrate, window.KENSA_MIGRATIONS);
+    var left = 2, failed = false;
+    [HERE.replace(/form-files\.js([?#].*)?$/, 'migrate.js'), HERE.replace(/js\/form-files\.js([?#].*)?$/, 'migrations-data.js')].forEach(function (src) {
+      var s = document.createElement('script');
+      s.src = src;
+      s.onload = s.onerror = function (e) {
+        failed = failed || e.type === 'error';
+        if (--left) return;
+        if (!failed) then(window.kensaMigrate, window.KENSA_MIGRATIONS);
+        else importMessage('「' + name + '」を読み込めませんでした：前の版の回答を引き継ぐのに必要なファイルを開けませんでした。ページを再読み込みしてください。入力済みの内容は変わっていません。');
+      };
+      document.head.appendChild(s);
+    });
+  }
+  // A file of an earlier edition of this checklist is carried over (src/migrate.rs has the
+  // same rules) once the user has seen what will happen; any other checklist's is refused.
+  function carryOver(A, doc, id, name) {
+    withMigrate(function (M, data) {
+      var plan = (data[CID] || []).filter(function (p) { return p.from.checklist.id === id; })[0];
+      var fail = function (why) { importMessage('「' + name + '」を読み込めませんでした：' + why + '入力済みの内容は変わっていません。'); };
+      if (!plan) return fail(otherChecklist(A, doc, id));
+      var r = checked(A, doc, M.shape(plan.from));
+      if (r.error) return fail(r.error);
+      var carried = M.apply(plan, doc, ds.generator);
+      M.offer(K, carried.summary, function (ok) {
+        if (ok) place(carried.doc, name, '');
+        else importMessage('読み込みを取りやめました。入力済みの内容は変わっていません。');
+      });
+    }, name);
+  }
   function importBytes(A, bytes, name) {
     var r = read(A, bytes);
     if (r.error) return importMessage('「' + name + '」を読み込めませんでした：' + r.error + '入力済みの内容は変わっていません。');
+    if (r.other) return carryOver(A, r.doc, r.other, name);
     var o = r.doc;
     var warn = '';
     if (o.checklist.definition_hash !== ds.definitionHash) {
@@ -171,6 +227,11 @@
       }
       warn = '（異なる版の定義に対して記入されたファイルです。各項目の内容を確認してください。）';
     }
+    place(o, name, warn);
+  }
+  // Puts a checked file into a copy: the one it was exported from (its replaced content kept as
+  // the backup), the empty one on screen, or a new one.
+  function place(o, name, warn) {
     var fileCopy = obj(o.copy) ? o.copy : {};
     var fid = /^[A-Za-z0-9_-]{1,64}$/.test(fileCopy.id) ? fileCopy.id : null;
     var fname = typeof fileCopy.name === 'string' && fileCopy.name ? fileCopy.name : name.replace(/\.json$/i, '');
@@ -230,5 +291,8 @@
     r.readAsArrayBuffer(file);
   }
 
-  K.more = { review: review, importFile: importFile, actions: actions };
+  K.more = {
+    review: review, importFile: importFile, actions: actions,
+    carried: function () { withMigrate(function (M) { M.pending(K); }, ''); }
+  };
 })();

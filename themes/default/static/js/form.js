@@ -135,12 +135,14 @@
       return sw && s.switches[sw] === 'no' ? '記入不要' : '';
     }
     function collect() {
-      var s = { fields: {}, gate: null, switches: {}, items: {} };
+      // Answers carried from an earlier edition: what has no place here (`earlier`), and the
+      // reworded items' marks (`confirm`, until the user confirms), kept as they are.
+      var s = { fields: {}, gate: null, switches: {}, items: {}, earlier: (doc || 0).earlier };
       fields.forEach(function (f) { s.fields[f.dataset.field] = f.value; });
       if (gateEl) s.gate = radio('gate');
       switches.forEach(function (el) { s.switches[el.dataset.switch] = radio('switch:' + el.dataset.switch); });
       items.forEach(function (el) {
-        var id = el.dataset.itemId, a = {}, kept = el.off && doc && obj(doc.items) && obj(doc.items[id]) ? doc.items[id] : {};
+        var id = el.dataset.itemId, a = {}, kept = doc && obj(doc.items) && obj(doc.items[id]) ? doc.items[id] : {};
         ROUNDS.forEach(function (r) {
           var o = {}, k = obj(kept[r]) ? kept[r] : {};
           if (r !== 'target') o.answer = el.off ? k.answer || null : radio(id + ':' + r);
@@ -153,6 +155,7 @@
         });
         a.note = el.off ? kept.note || '' : form.elements[id + ':note'].value;
         a.status = naReason(el, s) ? 'not_applicable' : 'applicable';
+        if (kept.confirm) a.confirm = kept.confirm;
         s.items[id] = a;
       });
       return s;
@@ -180,7 +183,7 @@
     function blank(s) {
       if (!s) return true;
       var f = s.fields || {}, its = s.items || {};
-      if (s.gate || Object.keys(f).some(function (k) { return f[k]; })) return false;
+      if (s.earlier || s.gate || Object.keys(f).some(function (k) { return f[k]; })) return false;
       if (Object.keys(s.switches || {}).some(function (k) { return s.switches[k]; })) return false;
       return !Object.keys(its).some(function (id) {
         var a = its[id];
@@ -216,11 +219,12 @@
         if (f.labels[0] && f.labels[0].querySelector('.required')) need(f.value.trim(), '#' + f.id, f.labels[0].firstChild.textContent);
       });
       items.forEach(function (el) {
-        var id = el.dataset.itemId, a = s.items[id], na = naReason(el, s), link = { href: (el.off || '') + '#' + id, label: el.kLabel, text: el.kText };
+        // An answer carried to a reworded item counts once the user has confirmed it.
+        var id = el.dataset.itemId, a = s.items[id], na = naReason(el, s), link = { href: (el.off || '') + '#' + id, label: el.kLabel, text: el.kText }, answer = !a.confirm && a.r1.answer;
         if (!el.off) setNa(el, na);
         el.kIssue = false;
         el.kStarted = !!(a.note || ROUNDS.some(function (r) { return a[r].answer || a[r].date || a[r].date_input; }));
-        el.kDone = !!(a.r1.answer && (!DATED || a.r1.date));
+        el.kDone = !!(answer && (!DATED || a.r1.date));
         if (DATED) {
           // Only the phases that ask for a 目標日 need one: the 参考項目 do not.
           var needTarget = !na && !el.dataset.reference && a.r1.answer === 'no' && !a.target.date;
@@ -237,7 +241,7 @@
             if (ROUNDS.some(function (r) { return a[r].date_input; })) { sum.badDate.push(link); el.kIssue = true; }
           }
         }
-        if (!na && !el.dataset.reference) need(a.r1.answer, link.href, link.label, link.text);
+        if (!na && !el.dataset.reference) need(answer, link.href, link.label, link.text);
       });
       renderProgress(s, sum);
       if (K.more && $('review').open) K.more.review(s);
@@ -369,7 +373,8 @@
         fields: s.fields,
         gate: s.gate,
         switches: s.switches,
-        items: s.items
+        items: s.items,
+        earlier: s.earlier
       };
     }
     function time(iso) {
@@ -469,6 +474,8 @@
       }
       renderCopies();
       exportStatus();
+      // A copy carried over from an earlier edition: its marks and kept answers are shown.
+      if ((doc || 0).earlier) later(function (m) { m.carried(); });
       showing();
     }
     function showing() {

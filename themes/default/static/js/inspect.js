@@ -70,6 +70,18 @@
     return { file: file, checklist: checklist, rule: 'file', heading: null, status: status, item: null, message: message, quote: null };
   }
 
+  // Same words as src/inspect.rs: an edition the site lacks is named as such.
+  function unknownChecklist(data, doc, id) {
+    var edition = typeof doc.checklist.edition === 'string' ? doc.checklist.edition : '';
+    var known = [];
+    (data.checklists || []).concat(data.others || []).forEach(function (c) {
+      if (known.indexOf(c.edition) < 0) known.push(c.edition);
+    });
+    if (!edition || known.indexOf(edition) >= 0) return 'チェックリスト「' + printable(id) + '」はこのサイトにありません。';
+    known.sort();
+    return '版「' + printable(edition) + '」のチェックリストはこのサイトにありません（このサイトの版：' + known.join('、') + '）。その版を載せたサイトで確認してください。';
+  }
+
   function readSheet(data, name, input) {
     function err(id, m) { return { error: fileFinding(name, id, 'error', m) }; }
     var doc, id;
@@ -81,7 +93,7 @@
       throw e;
     }
     var checklist = findChecklist(data, id);
-    if (!checklist) return err(null, 'チェックリスト「' + printable(id) + '」はこのサイトにありません。');
+    if (!checklist) return err(null, unknownChecklist(data, doc, id));
     if (!checklist.inspection) return err(id, '「' + checklist.title + '（' + checklist.form + '）」は立入検査の対象ではありません。');
     try {
       checkShape(doc, checklist);
@@ -94,6 +106,15 @@
       notes.push(fileFinding(name, id, 'info', 'このファイルは、現在とは異なる版のチェックリスト定義で記入されています。項目の文言が変わっていないか確認してください。'));
     }
     return { sheet: new Sheet(name, checklist, doc), notes: notes };
+  }
+
+  // A file of an earlier edition than the one in force on `today` (src/inspect.rs).
+  function olderEdition(data, sheet, today) {
+    var c = sheet.checklist, inForce = (c.newer || []).filter(function (n) { return n.fiscal_year * 10000 + 401 <= today.num; }).pop();
+    if (!inForce) return null;
+    var own = c.edition_name || c.edition, name = inForce.edition_name;
+    return fileFinding(sheet.name, c.id, 'advice', 'このファイルは' + own + 'の様式（' + c.id + '）で記入されています。' + today + 'の時点で有効なのは' + name + 'の様式（' + inForce.id +
+      '）です。このファイルは' + own + 'の基準で確認しました。' + name + 'の様式で記入し直すよう求めてください（' + name + 'の様式のページでこのファイルを読み込むと、回答を引き継げます）。');
   }
 
   /** Label of an item as the forms print it (`２（４）（サーバ）`), computed by the build. */
@@ -118,6 +139,8 @@
         findings.push(r.error);
       } else {
         findings.push.apply(findings, r.notes);
+        var older = olderEdition(data, r.sheet, today);
+        if (older) findings.push(older);
         sheets.push(r.sheet);
       }
     });
@@ -241,6 +264,10 @@
   function firstRound(j, item) {
     var rule = j.ruleOf('first_round_answered');
     if (!rule) return 'answered';
+    if (get(j.sheet.item(item.id), 'confirm') === 'reworded') {
+      j.push(rule, 'fail', item, j.about(item) + '：前の版から引き継いだ回答ですが、項目の文言が変わったあと、まだ確認されていません。様式のページで内容を確かめて「確認しました」を押すよう求めてください。');
+      return 'missing';
+    }
     var answer = j.sheet.answer(item.id, 'r1'), day = j.sheet.day(item.id, 'r1'), what;
     if (answer !== null && day !== null) {
       if (day.num <= j.today.num) return 'answered';
