@@ -35,6 +35,10 @@ pub struct FlowchartDef {
     /// Editorial: what the source did not show and how the chart was rebuilt.
     #[serde(default)]
     pub recovery_notes: Vec<String>,
+    /// `editorial` when the arrows (`next`, `parallel`) are this site's reading, the source
+    /// showing none: the page says so above the chart.
+    #[serde(default)]
+    pub arrows_provenance: Provenance,
     pub roles: Vec<Role>,
     pub phases: Vec<FlowPhase>,
 }
@@ -55,6 +59,11 @@ pub struct FlowPhase {
     #[serde(default)]
     pub lead: Option<String>,
     pub steps: Vec<Step>,
+    /// Runs of consecutive steps that read as parallel lines of work (this site's reading: the
+    /// source's text has no arrows). Each run is drawn in one frame that one arrow enters and
+    /// one leaves, with no arrows between its steps.
+    #[serde(default)]
+    pub parallel: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -200,6 +209,7 @@ pub fn check(fc: &Flowchart) -> Diagnostics {
         c.step_next(step, &numbers, from);
         c.step_contacts(step, from);
     }
+    c.parallel();
     c.diags
 }
 
@@ -306,6 +316,50 @@ impl<'a> Checker<'a> {
                     at,
                     "each phase needs its own id",
                 );
+            }
+        }
+    }
+
+    /// A parallel run names two or more steps of its phase, one after the other as printed, and
+    /// a step is in one run at most.
+    fn parallel(&mut self) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for phase in &self.fc.def.phases {
+            let numbers: Vec<&str> = phase.steps.iter().map(|s| s.number.as_str()).collect();
+            for run in &phase.parallel {
+                // Located at the run's first step in the phase's `parallel:` list.
+                let phase_at = find_from(self.text, 0, &format!("id: {}\n", phase.id)).unwrap_or(0);
+                let list_at = find_from(self.text, phase_at, "parallel:").unwrap_or(phase_at);
+                let at = run
+                    .first()
+                    .and_then(|n| find_from(self.text, list_at, n))
+                    .map_or((list_at, 9), |o| (o, run[0].len()));
+                let places: Vec<Option<usize>> = run
+                    .iter()
+                    .map(|n| numbers.iter().position(|m| m == n))
+                    .collect();
+                let problem = if run.len() < 2 {
+                    Some("a parallel run needs two or more steps".to_string())
+                } else if let Some(n) = run
+                    .iter()
+                    .zip(&places)
+                    .find(|(_, p)| p.is_none())
+                    .map(|(n, _)| n)
+                {
+                    Some(format!(
+                        "phase {}: parallel names `{n}`, which is not a step of this phase",
+                        phase.number
+                    ))
+                } else if places.windows(2).any(|w| w[1] != w[0].map(|p| p + 1)) {
+                    Some(format!("phase {}: the steps of a parallel run must follow each other as printed ({})", phase.number, run.join(", ")))
+                } else {
+                    run.iter()
+                        .find(|n| !seen.insert(n.as_str()))
+                        .map(|n| format!("step {n} is in two parallel runs"))
+                };
+                if let Some(message) = problem {
+                    self.error(message, at, "list, in printed order, the steps that read as parallel lines of work, e.g. parallel: [[\"2-2\", \"2-3\", \"2-4\"]]");
+                }
             }
         }
     }
@@ -514,6 +568,8 @@ const ROW_GAP: i32 = 26;
 const PHASE_BAR: i32 = 30;
 const LABEL_FONT: i32 = 11;
 const LABEL_LINE: i32 = 14;
+/// Room between a parallel run's frame and its boxes (less than half of ROW_GAP).
+const FRAME_PAD: i32 = 8;
 
 /// One step laid out: its row and the lanes (role indexes) it has a box in.
 struct Placed<'a> {
@@ -666,6 +722,10 @@ struct Layout<'a> {
     placed: Vec<Placed<'a>>,
     phase_of: Vec<usize>,
     index: HashMap<&'a str, usize>,
+    /// The frame of each parallel run (phase, frame as a box around its steps' boxes), and the
+    /// run each placed step is in.
+    frames: Vec<(usize, Placed<'a>)>,
+    run_of: HashMap<usize, usize>,
 }
 
 impl<'a> Layout<'a> {
@@ -701,11 +761,12 @@ impl<'a> Layout<'a> {
             }
             y += 6;
         }
-        let index = placed
+        let index: HashMap<&str, usize> = placed
             .iter()
             .enumerate()
             .map(|(i, p)| (p.step.number.as_str(), i))
             .collect();
+        let (frames, run_of) = frames(def, &placed, &index);
         Layout {
             def,
             width: PAD * 2 + LANE_W * lanes as i32,
@@ -717,6 +778,8 @@ impl<'a> Layout<'a> {
             placed,
             phase_of,
             index,
+            frames,
+            run_of,
         }
     }
 
@@ -753,9 +816,21 @@ impl<'a> Layout<'a> {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"fc-svg\" data-phase=\"{phase_id}\" viewBox=\"0 {start} {width} {height}\" width=\"{width}\" height=\"{height}\" font-size=\"{FONT}\"><svg class=\"fc-drawing\" x=\"0\" y=\"{start}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 {start} {width} {height}\" role=\"img\" aria-labelledby=\"{pid}-title {pid}-desc\">",
             phase_id = escape_attr(&phase.id),
         );
+        // What the image says in words: with arrows of this site's reading, that they are, and
+        // which steps it reads as parallel.
+        let mut reading = String::new();
+        if def.arrows_provenance == Provenance::Editorial {
+            reading.push_str("矢印は出典資料にはなく、本サイトが読み取った順序です。");
+        }
+        for run in &phase.parallel {
+            reading.push_str(&format!(
+                "{}は並行して進めると読んだステップで、灰色の枠で囲んでいます。",
+                run.join("、")
+            ));
+        }
         let _ = write!(
             out,
-            "<title id=\"{pid}-title\">フロー図 {} {}</title><desc id=\"{pid}-desc\">{}の「{} {}」の{}のステップ（{}）を、担当する役割（{}）の列に並べ、矢印で順序を示した図です。同じ内容を、図の下の「ステップ一覧」に文章で掲載しています。</desc>",
+            "<title id=\"{pid}-title\">フロー図 {} {}</title><desc id=\"{pid}-desc\">{}の「{} {}」の{}のステップ（{}）を、担当する役割（{}）の列に並べ、矢印で順序を示した図です。{}同じ内容を、図の下の「ステップ一覧」に文章で掲載しています。</desc>",
             escape_attr(&phase.number),
             escape_attr(&phase.title),
             escape_attr(&def.title),
@@ -764,6 +839,7 @@ impl<'a> Layout<'a> {
             mine.len(),
             escape_attr(&numbers.join("、")),
             escape_attr(&role_list.join("、")),
+            escape_attr(&reading),
         );
         let _ = write!(
             out,
@@ -772,6 +848,9 @@ impl<'a> Layout<'a> {
         self.lanes(&mut out, pi, (start, end));
         self.phase_bar(&mut out, pi);
         joins(&mut out, &mine);
+        for (_, f) in self.frames.iter().filter(|(fp, _)| *fp == pi) {
+            parallel_frame(&mut out, f);
+        }
         self.arrows(&mut out, pi, end, &pid);
         out.push_str("<g class=\"fc-steps\">");
         for p in &mine {
@@ -850,6 +929,8 @@ impl<'a> Layout<'a> {
     /// leads to; one that enters starts below the lane labels with where it comes from.
     fn arrows(&self, out: &mut String, pi: usize, end: i32, pid: &str) {
         out.push_str("<g class=\"fc-arrows\">");
+        // The ends of the arrows drawn: a step (its index) or a parallel run's frame.
+        let mut drawn: HashSet<(Result<usize, usize>, Result<usize, usize>)> = HashSet::new();
         for (si, src) in self.placed.iter().enumerate() {
             for n in &src.step.next {
                 let Some(&ti) = self.index.get(n.as_str()) else {
@@ -858,14 +939,37 @@ impl<'a> Layout<'a> {
                 if ti == si || (self.phase_of[si] != pi && self.phase_of[ti] != pi) {
                     continue;
                 }
-                let Some((d, label)) = self.arrow_path(si, ti, pi, end) else {
+                let (sr, tr) = (self.run_of.get(&si), self.run_of.get(&ti));
+                if sr.is_some() && sr == tr {
+                    continue; // the steps of a run are not ordered
+                }
+                let path =
+                    if self.phase_of[si] == self.phase_of[ti] && (sr.is_some() || tr.is_some()) {
+                        // Into and out of a run, one arrow each, from or to its frame.
+                        let ends = (
+                            sr.map_or(Ok(si), |&r| Err(r)),
+                            tr.map_or(Ok(ti), |&r| Err(r)),
+                        );
+                        if !drawn.insert(ends) {
+                            continue;
+                        }
+                        let from = sr.map_or(src, |&r| &self.frames[r].1);
+                        let to = tr.map_or(&self.placed[ti], |&r| &self.frames[r].1);
+                        route(from, to, &self.placed).map(|d| (d, None))
+                    } else {
+                        self.arrow_path(si, ti, pi, end)
+                    };
+                let Some((d, label)) = path else {
                     continue;
+                };
+                let run_numbers = |r: Option<&usize>, one: &str| {
+                    r.map_or(one.to_string(), |&r| self.run_numbers(r))
                 };
                 let _ = write!(
                     out,
                     "<path class=\"fc-arrow\" data-from=\"{}\" data-to=\"{}\" d=\"{d}\" stroke=\"#1a1a1c\" stroke-width=\"1.5\" fill=\"none\" marker-end=\"url(#{pid}-arrow)\"/>",
-                    escape_attr(&src.step.number),
-                    escape_attr(n),
+                    escape_attr(&run_numbers(sr, &src.step.number)),
+                    escape_attr(&run_numbers(tr, n)),
                 );
                 if let Some((x, y, anchor, text)) = label {
                     let _ = write!(
@@ -877,6 +981,19 @@ impl<'a> Layout<'a> {
             }
         }
         out.push_str("</g>");
+    }
+
+    /// The step numbers of run `r`, as a data attribute lists them.
+    fn run_numbers(&self, r: usize) -> String {
+        self.run_of
+            .iter()
+            .filter(|(_, &x)| x == r)
+            .map(|(&i, _)| i)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|i| self.placed[i].step.number.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The path of the arrow from step `si` to step `ti` in band `pi`, with a label where it
@@ -951,6 +1068,69 @@ fn place<'a>(
         lanes,
         lines,
     }
+}
+
+/// The frame of each parallel run: a box around its steps' boxes (in all their lanes), and the
+/// run each step is in.
+fn frames<'a>(
+    def: &'a FlowchartDef,
+    placed: &[Placed<'a>],
+    index: &HashMap<&str, usize>,
+) -> (Vec<(usize, Placed<'a>)>, HashMap<usize, usize>) {
+    let mut frames = Vec::new();
+    let mut run_of = HashMap::new();
+    for (pi, phase) in def.phases.iter().enumerate() {
+        for run in &phase.parallel {
+            let members: Vec<usize> = run
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect();
+            let (Some(&first), Some(&last)) = (members.first(), members.last()) else {
+                continue;
+            };
+            let mut lanes: Vec<(usize, bool)> = members
+                .iter()
+                .flat_map(|&m| placed[m].lanes.iter().map(|&(l, _)| (l, false)))
+                .collect();
+            lanes.sort_unstable();
+            lanes.dedup();
+            let top = placed[first].top - FRAME_PAD;
+            for &m in &members {
+                run_of.insert(m, frames.len());
+            }
+            frames.push((
+                pi,
+                Placed {
+                    step: placed[first].step,
+                    top,
+                    height: placed[last].bottom() + FRAME_PAD - top,
+                    lanes,
+                    lines: Vec::new(),
+                },
+            ));
+        }
+    }
+    (frames, run_of)
+}
+
+/// A parallel run's frame, shaded grey, with its label beside it: the steps inside have no order.
+fn parallel_frame(out: &mut String, f: &Placed) {
+    let (Some(&(first, _)), Some(&(last, _))) = (f.lanes.first(), f.lanes.last()) else {
+        return;
+    };
+    let x = lane_x(first) + BOX_INSET / 2;
+    let right = lane_x(last) + LANE_W - BOX_INSET / 2;
+    let _ = write!(
+        out,
+        "<g class=\"fc-parallel\"><rect x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"#e4e4ea\" stroke=\"#4d4d52\" stroke-width=\"1\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" fill=\"#1a1a1c\"><tspan x=\"{}\">並行して進める</tspan><tspan x=\"{}\" dy=\"{LABEL_LINE}\">（順序なし・本サイトの読み）</tspan></text></g>",
+        f.top,
+        right - x,
+        f.height,
+        right + 6,
+        f.top + LABEL_FONT + 2,
+        right + 6,
+        right + 6,
+    );
 }
 
 /// Dotted connectors between the boxes of one step in several lanes.
@@ -1202,6 +1382,7 @@ fn page_value(fc: &Flowchart) -> Value {
                         "references": references,
                         "contacts": contacts,
                         "next": s.next.iter().filter(|n| *n != &s.number).map(|n| step_link(n)).collect::<Vec<_>>(),
+                        "parallel": phase.parallel.iter().find(|r| r.contains(&s.number)).map(|r| r.iter().filter(|n| *n != &s.number).map(|n| step_link(n)).collect::<Vec<_>>()),
                         "prev": from.get(s.number.as_str()).map(|v| v.iter().filter(|n| **n != s.number).map(|n| step_link(n)).collect::<Vec<_>>()).unwrap_or_default(),
                         "next_phase": next_phase,
                     })
@@ -1233,6 +1414,7 @@ fn page_value(fc: &Flowchart) -> Value {
         "phases": phases,
         "step_count": fc.steps().count(),
         "recovery_notes": def.recovery_notes,
+        "arrows_editorial": def.arrows_provenance == Provenance::Editorial,
     })
 }
 

@@ -79,6 +79,11 @@ pub struct Chapter {
     /// Circled numbers skipped in the source: the requirement exists, its text is not here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_numbers: Vec<String>,
+    /// 企画管理編, システム運用編: sub-section numbers known to exist (`9.1`), from the official
+    /// manuals' ▶ lines; the table lists these 編 by chapter only. A reference to any other
+    /// sub-section still links to the chapter, with a warning: it may be a typo.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subsections: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<GuidelineSection>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -484,8 +489,15 @@ pub struct Reference {
     pub shown: String,
     /// Entries cited, in written order: two for `17①②`, chapter 9 for `9.1`.
     pub targets: Vec<usize>,
-    /// Set when the reference is valid but the catalog lacks the cited requirement's text.
-    pub warning: Option<String>,
+    /// Set when the reference is valid but the catalog lacks what it cites.
+    pub warning: Option<RefWarning>,
+}
+
+/// A reference that resolves, to less than it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefWarning {
+    pub message: String,
+    pub help: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -662,7 +674,7 @@ pub fn resolve(catalogs: &[Catalog], written: &str) -> Result<Reference, RefErro
     })
 }
 
-type Resolution = (Vec<usize>, Option<String>);
+type Resolution = (Vec<usize>, Option<RefWarning>);
 
 fn numeric_parts(loc: &str) -> Vec<u32> {
     loc.split(|c: char| !c.is_ascii_digit())
@@ -927,10 +939,29 @@ fn resolve_by_chapter(cat: &Catalog, vi: usize, loc: &Loc) -> Result<Resolution,
             suggestion.into_iter().collect(),
         ));
     }
+    let chapter = cat.chapter(&cat.entries[ch]);
+    if components > 1 && !chapter.subsections.contains(&loc.number) {
+        let title = chapter.title.as_deref().unwrap_or("表題不明");
+        let known = if chapter.subsections.is_empty() {
+            "none".to_string()
+        } else {
+            chapter.subsections.join(", ")
+        };
+        let warning = format!(
+            "the catalog lists no sub-section {} in chapter {chapter_no} of {vol_name} (known: {known}); the link falls back to chapter {chapter_no} {title}",
+            loc.number
+        );
+        return Ok((
+            vec![ch],
+            Some(RefWarning {
+                message: warning,
+                help: "check the number against the guideline; if it is right, add it to the chapter's `subsections:` in the catalog (docs/guideline-catalog.md)",
+            }),
+        ));
+    }
     if components > 1 || loc.circled.is_empty() {
         return Ok((vec![ch], None));
     }
-    let chapter = cat.chapter(&cat.entries[ch]);
     let mut targets = Vec::new();
     let mut warning = None;
     for &c in &loc.circled {
@@ -940,9 +971,12 @@ fn resolve_by_chapter(cat: &Catalog, vi: usize, loc: &Loc) -> Result<Resolution,
             if !targets.contains(&ch) {
                 targets.push(ch);
             }
-            warning = Some(format!(
-                "{vol_name} {chapter_no}{c} exists in the guideline but its text is not in the catalog (missing_numbers); the link goes to chapter {chapter_no}"
-            ));
+            warning = Some(RefWarning {
+                message: format!(
+                    "{vol_name} {chapter_no}{c} exists in the guideline but its text is not in the catalog (missing_numbers); the link goes to chapter {chapter_no}"
+                ),
+                help: "the reference is kept; add the requirement's text to the catalog when a source for it is found",
+            });
         } else {
             return Err(ref_err(
                 format!("chapter {chapter_no} of {vol_name} has no requirement {c}"),
@@ -1066,9 +1100,12 @@ pub fn validate(site: &Site, diags: &mut Diagnostics) {
             Ok(r) => {
                 if let Some(w) = r.warning {
                     diags.push(
-                        Diagnostic::warning(format!("guideline reference `{}`: {w}", cit.written))
-                            .at_offset(file, cit.offset, cit.len)
-                            .with_help("the reference is kept; add the requirement's text to the catalog when a source for it is found"),
+                        Diagnostic::warning(format!(
+                            "guideline reference `{}`: {}",
+                            cit.written, w.message
+                        ))
+                        .at_offset(file, cit.offset, cit.len)
+                        .with_help(w.help),
                     );
                 }
             }
@@ -1276,6 +1313,24 @@ fn entry_problems(cat: &Catalog, e: &Entry, label: &str, out: &mut Vec<(String, 
                     format!("chapter {label} lists requirements directly, but the other chapters of {} have sections", vol.name),
                     "put the requirements under the chapter's sections",
                 );
+            }
+            for sub in &ch.subsections {
+                let rest = sub.strip_prefix(&format!("{}.", ch.number));
+                let dotted = rest.is_some_and(|r| {
+                    r.split('.')
+                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+                });
+                if cat.sectioned(e.path.volume) {
+                    error(
+                        format!("chapter {label} has subsections, but {} lists its sections under `sections`", vol.name),
+                        "list a section of 経営管理編 or 概説編 under `sections`, with its title",
+                    );
+                } else if !dotted {
+                    error(
+                        format!("subsections of {label}: `{sub}` is not a sub-section number of chapter {}", ch.number),
+                        "write the chapter number, a dot and ASCII digits, as the manuals' ▶ lines do: subsections: [\"9.1\"]",
+                    );
+                }
             }
             for m in &ch.missing_numbers {
                 if circled_number(m).is_none() {
@@ -2536,6 +2591,7 @@ volumes:
       - number: "9"
         title: 資産管理
         missing_numbers: ["③"]
+        subsections: ["9.1"]
         requirements:
           - number: "①"
             text: 資産管理を行うこと。
@@ -2543,6 +2599,7 @@ volumes:
             text: 台帳を整備すること。
       - number: "13"
         title: 認証等及び権限
+        subsections: ["13.1.3"]
         requirements:
           - number: "④"
             text: 権限を管理すること。
@@ -2696,11 +2753,32 @@ volumes:
     }
 
     #[test]
+    fn unknown_subsections_fall_back_to_the_chapter_with_a_warning() {
+        let cat = catalog();
+        for known in ["GL6 企画管理編 9.1", "GL6 企画管理編 13.1.3"] {
+            let res = resolve(std::slice::from_ref(&cat), known).unwrap();
+            assert_eq!(res.warning, None, "{known}");
+        }
+        for (written, chapter) in [
+            ("GL6 企画管理編 13.1.33", "13"),
+            ("GL6 企画管理編 9.9", "9"),
+        ] {
+            let res = resolve(std::slice::from_ref(&cat), written).unwrap();
+            assert_eq!(cat.entries[res.targets[0]].id, format!("kikaku-{chapter}"));
+            let w = res.warning.expect(written).message;
+            assert!(
+                w.contains(&format!("falls back to chapter {chapter} ")),
+                "{w}"
+            );
+        }
+    }
+
+    #[test]
     fn missing_numbers_resolve_to_the_chapter_with_a_warning() {
         let cat = catalog();
         let res = resolve(std::slice::from_ref(&cat), "GL6 企画管理編 9③").unwrap();
         assert_eq!(cat.entries[res.targets[0]].id, "kikaku-9");
-        assert!(res.warning.unwrap().contains("missing_numbers"));
+        assert!(res.warning.unwrap().message.contains("missing_numbers"));
     }
 
     #[test]

@@ -367,6 +367,17 @@ pub fn render(body: &str) -> MarkdownOutput {
                 });
                 result.push(event.clone());
             }
+            Event::Start(Tag::Table(_)) => {
+                result.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                    escape_attr(&table_label(&events, i))
+                ))));
+                result.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                result.push(event.clone());
+                result.push(Event::Html(CowStr::from("</div>")));
+            }
             other => push_inline(other.clone(), range.start, &mut result, &mut out),
         }
         i += 1;
@@ -375,6 +386,32 @@ pub fn render(body: &str) -> MarkdownOutput {
     html::push_html(&mut html_out, result.into_iter());
     out.html = html_out;
     out
+}
+
+/// A table scrolls sideways in a region of its own, which a keyboard can reach and a screen
+/// reader names (a phone is narrower than the manuals' 台帳 examples): 「表：」 and the short
+/// paragraph just before the table that says what it is (●機器台帳の例), when there is one.
+fn table_label(events: &[(Event, std::ops::Range<usize>)], at: usize) -> String {
+    let mut text = String::new();
+    if let Some((Event::End(TagEnd::Paragraph), _)) = at.checked_sub(1).and_then(|k| events.get(k))
+    {
+        for (e, _) in events[..at - 1].iter().rev() {
+            match e {
+                Event::Start(Tag::Paragraph) => break,
+                Event::Text(t) | Event::Code(t) => text.insert_str(0, t),
+                _ => {}
+            }
+        }
+    }
+    let text = text
+        .trim()
+        .trim_start_matches(['●', '○', '■', '◆', '・'])
+        .trim();
+    if text.is_empty() || text.chars().count() > 40 {
+        "表".into()
+    } else {
+        format!("表：{text}")
+    }
 }
 
 /// Text events may arrive in pieces (pulldown-cmark splits at `[`); join neighbours so that a
@@ -563,6 +600,29 @@ mod tests {
         let out = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 脚注\n");
         assert!(out.html.contains("<table>"));
         assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn a_table_scrolls_in_a_focusable_region_named_after_its_caption_line() {
+        let out =
+            render("●機器台帳の例\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |\n");
+        assert!(
+            out.html.contains("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"表：機器台帳の例\"><table>"),
+            "{}",
+            out.html
+        );
+        // A table after another has no line of its own: it is just 「表」.
+        assert!(
+            out.html.contains("aria-label=\"表\"><table>"),
+            "{}",
+            out.html
+        );
+        assert_eq!(
+            out.html.matches("</table>\n</div>").count(),
+            2,
+            "{}",
+            out.html
+        );
     }
 
     #[test]

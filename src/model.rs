@@ -121,6 +121,39 @@ pub struct Discrepancy {
     pub note: Option<String>,
 }
 
+/// One part of a page that mixes provenances (`parts:` in front matter).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenancePart {
+    /// `start`, or the id of the heading the part begins at.
+    pub from: String,
+    pub provenance: Provenance,
+    /// What the part is, shown at its start (e.g. where it was transcribed from).
+    pub note: String,
+}
+
+impl FrontMatter {
+    /// The provenance of the text under heading `id` (`None`: before the first heading).
+    pub fn provenance_at(
+        &self,
+        headings: &[crate::markdown::Heading],
+        id: Option<&str>,
+    ) -> &Provenance {
+        let at = id.and_then(|id| headings.iter().position(|h| h.id == id));
+        self.parts
+            .iter()
+            .rev()
+            .find(|p| {
+                p.from == "start"
+                    || match (at, headings.iter().position(|h| h.id == p.from)) {
+                        (Some(a), Some(b)) => b <= a,
+                        _ => false,
+                    }
+            })
+            .map_or(&self.provenance, |p| &p.provenance)
+    }
+}
+
 // ---------------------------------------------------------------- Markdown pages
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,6 +201,10 @@ pub struct FrontMatter {
     pub provenance_note: Option<String>,
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
+    /// A page that mixes transcribed and adapted text: where each part begins. Each boundary is
+    /// marked on the page, and search results say which part they come from.
+    #[serde(default)]
+    pub parts: Vec<ProvenancePart>,
     /// Manual pages: the checklist item keys this page explains.
     #[serde(default)]
     pub explains: Vec<String>,
@@ -250,6 +287,10 @@ pub struct FormField {
     pub label: String,
     #[serde(default)]
     pub required: bool,
+    /// Set when the paper form this list transcribes does not show the field: the document the
+    /// field was taken from (shown next to it).
+    #[serde(default)]
+    pub taken_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -270,6 +311,18 @@ pub struct Gate {
     pub note: Option<String>,
     #[serde(default)]
     pub refs: Vec<String>,
+    /// Set when the row is not on this list's paper form: the documents its wording, note and
+    /// references were taken from (shown next to it).
+    #[serde(default)]
+    pub taken_from: Option<String>,
+}
+
+fn editorial() -> Provenance {
+    Provenance::Editorial
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_gate_key() -> String {
@@ -293,6 +346,9 @@ pub struct Switch {
 pub struct Phase {
     pub id: String,
     pub label: String,
+    /// `editorial` when the label is a heading this site composed (2021: 全項目).
+    #[serde(default)]
+    pub label_provenance: Provenance,
     #[serde(default)]
     pub reference: bool,
     /// The fiscal year (年度, April to March) the phase's 目標日 must fall in, as the Western
@@ -310,6 +366,9 @@ pub struct Section {
     #[serde(default)]
     pub number: String,
     pub title: String,
+    /// `editorial` when the title is a heading this site composed (the 2021 lists' one section).
+    #[serde(default)]
+    pub title_provenance: Provenance,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -349,6 +408,14 @@ pub struct Item {
     pub viewpoint: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Set when the item's ▶ references are not from this list's own manual: where they were
+    /// taken from (shown next to them).
+    #[serde(default)]
+    pub refs_taken_from: Option<String>,
+    /// The rounds (`r1`, `target`, `r2`) the paper form prints for this item, when not all:
+    /// the others are this site's and are marked so.
+    #[serde(default)]
+    pub paper_rounds: Vec<String>,
     /// Items of the previous edition's checklist (`previous`) that this one takes the place of,
     /// besides the item with its own id: merged, split or renumbered items. Answers follow it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -382,11 +449,23 @@ pub struct ChecklistDef {
     pub provenance: Provenance,
     #[serde(default)]
     pub provenance_note: Option<String>,
+    /// `editorial` when the title is this site's (a table printed without a title of its own).
+    #[serde(default)]
+    pub title_provenance: Provenance,
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
+    /// Written for this site (what the list is for, on the home page and above the form).
     #[serde(default)]
     pub description: Option<String>,
+    /// Always `editorial` (validated): published so that a reader of the JSON knows the
+    /// description is ours, and read back with it.
+    #[serde(default = "editorial")]
+    pub description_provenance: Provenance,
     pub answer: AnswerKind,
+    /// Whether the paper form has a 備考 column; where it has none, the form's 備考 is marked
+    /// as this site's.
+    #[serde(default = "yes")]
+    pub remarks_on_paper: bool,
     #[serde(default)]
     pub form_fields: Vec<FormField>,
     #[serde(default)]
@@ -548,9 +627,17 @@ impl Checklist {
         self.part_url(part)
     }
 
+    /// A split form's print view (`<name>-print.html`): every item on one page, filled from the
+    /// stored answers, so that the list prints as one document from any of its pages.
+    pub fn print_url(&self) -> Option<String> {
+        (self.part_count() > 1)
+            .then(|| format!("{}-print.html", self.url.trim_end_matches(".html")))
+    }
+
     /// Every output path of this checklist's own pages and files, for clash checks.
     pub fn output_urls(&self) -> Vec<String> {
         let mut urls: Vec<String> = (0..self.part_count()).map(|p| self.part_url(p)).collect();
+        urls.extend(self.print_url());
         urls.push(self.about_url());
         urls.push(self.json_url());
         if self.def.previous.is_some() {

@@ -108,7 +108,7 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
     let mut flowcharts = Vec::new();
     for p in parsed {
         match p {
-            Parsed::Page(page) => pages.push(page),
+            Parsed::Page(page) => pages.push(*page),
             Parsed::Checklist(c) => checklists.push(*c),
             Parsed::ManualMeta(meta, file, problem) => {
                 if let Some(d) = problem {
@@ -188,7 +188,7 @@ fn reading_order(p: &Page) -> (&str, i64, &str) {
 
 /// One content file, parsed by its kind.
 enum Parsed {
-    Page(Page),
+    Page(Box<Page>),
     Checklist(Box<Checklist>),
     /// A manual's metadata, with the problem of an id that differs from its folder.
     ManualMeta(Box<ManualMeta>, SourceFile, Option<Diagnostic>),
@@ -202,7 +202,7 @@ enum Parsed {
 fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
     let page =
         |page_kind: PageKind, manual: Option<String>| match parse_page(file, page_kind, manual) {
-            Ok(p) => Parsed::Page(p),
+            Ok(p) => Parsed::Page(Box::new(p)),
             Err(d) => Parsed::Problem(d),
         };
     match kind {

@@ -32,11 +32,20 @@ pub fn base_context(site: &Site, url: &str, title: &str, live_reload: bool) -> C
     ctx.insert("root", &root_prefix(url));
     ctx.insert("url", url);
     ctx.insert("title", title);
+    // The 出典 line of a page without a source of its own: the footer, which may itself begin
+    // with 出典 (the line has its own label).
+    let footer = &site.config.footer;
+    let footer_source = ["出典：", "出典:"]
+        .iter()
+        .find_map(|p| footer.strip_prefix(p))
+        .unwrap_or(footer)
+        .trim_start();
     ctx.insert(
         "site",
         &json!({
             "title": site.config.title,
             "footer": site.config.footer,
+            "footer_source": footer_source,
             "language": site.config.language,
         }),
     );
@@ -78,6 +87,9 @@ pub fn render_site(
     let about_pages = has_about_page(theme);
     for (i, c) in site.checklists.iter().enumerate() {
         jobs.extend((0..c.part_count()).map(|part| Job::Checklist(i, part)));
+        if c.print_url().is_some() && theme.templates.contains_key("checklist_print.html") {
+            jobs.push(Job::ChecklistPrint(i));
+        }
         if about_pages {
             jobs.push(Job::ChecklistAbout(i));
         }
@@ -134,6 +146,8 @@ enum Job {
     Home(usize),
     DefaultHome,
     Page(usize),
+    /// A split form's print view: every item on one page, filled from the stored answers.
+    ChecklistPrint(usize),
     /// A checklist's form page: (checklist, part) — long lists are split over several pages.
     Checklist(usize, usize),
     ChecklistAbout(usize),
@@ -186,8 +200,15 @@ impl Shared<'_> {
                 let c = &self.site.checklists[*i];
                 let url = c.part_url(*part);
                 let mut ctx = self.page_context(&url, &form_page_title(c, *part));
-                self.fill_checklist(&mut ctx, c, *part);
+                self.fill_checklist(&mut ctx, c, Some(*part));
                 (url, "checklist.html", ctx)
+            }
+            Job::ChecklistPrint(i) => {
+                let c = &self.site.checklists[*i];
+                let url = c.print_url().unwrap_or_default();
+                let mut ctx = self.page_context(&url, &print_title(c));
+                self.fill_checklist(&mut ctx, c, None);
+                (url, "checklist_print.html", ctx)
             }
             Job::ChecklistAbout(i) => {
                 let c = &self.site.checklists[*i];
@@ -282,13 +303,25 @@ impl Shared<'_> {
         let page = &self.site.pages[i];
         let root = root_prefix(&page.url);
         let fm = &page.front;
+        // A derived page names the page it was adapted from, with that page's source.
         let derived_from = fm
             .derived_from
             .as_ref()
             .and_then(|d| self.site.page_by_source.get(d.as_str()))
-            .map(|&j| Link {
-                title: self.site.pages[j].front.title.clone(),
-                url: format!("{root}{}", self.site.pages[j].url),
+            .map(|&j| {
+                let from = &self.site.pages[j];
+                let manual = from.manual.as_deref().and_then(|m| self.site.manual(m));
+                let source = from
+                    .front
+                    .source
+                    .as_ref()
+                    .or(manual.map(|m| &m.meta.source));
+                json!({
+                    "title": from.front.title,
+                    "url": format!("{root}{}", from.url),
+                    "source": source.map(source_line),
+                    "manual": manual.map(|m| m.meta.short_title.as_ref().unwrap_or(&m.meta.title)),
+                })
             });
         ctx.insert(
             "page",
@@ -300,10 +333,11 @@ impl Shared<'_> {
                 "provenance": fm.provenance,
                 "provenance_note": fm.provenance_note,
                 "derived_from": derived_from,
+                "mixed": !fm.parts.is_empty(),
                 "discrepancies": fm.discrepancies,
             }),
         );
-        let mut html = page.markdown.html.clone();
+        let mut html = insert_part_marks(page, &page.markdown.html);
         if page.kind == PageKind::ManualPage {
             html = self.insert_backlinks(page, &html);
         }
@@ -403,10 +437,12 @@ impl Shared<'_> {
             .pages
             .iter()
             .map(|&j| {
+                let p = &self.site.pages[j];
                 json!({
-                    "title": self.site.pages[j].front.title,
-                    "url": format!("{root}{}", self.site.pages[j].url),
+                    "title": p.front.title,
+                    "url": format!("{root}{}", p.url),
                     "current": Some(j) == current,
+                    "made_here": made_here_label(&p.front),
                 })
             })
             .collect();
@@ -547,10 +583,12 @@ impl Shared<'_> {
         ctx.insert("others", &others);
     }
 
-    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: usize) {
+    /// A form page (`part`), or with `None` the print view of a split form: every item.
+    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: Option<usize>) {
         let site = self.site;
         let def = &c.def;
-        let url = c.part_url(part);
+        let url = part.map_or_else(|| c.print_url().unwrap_or_default(), |p| c.part_url(p));
+        let on_page = |n: usize| part.is_none_or(|p| c.part_of(n) == p);
         let root = root_prefix(&url);
         let manual = def.manual.as_deref().and_then(|m| site.manual(m));
         let explain_url = |key: &str| -> Option<String> {
@@ -591,9 +629,7 @@ impl Shared<'_> {
                             .iter()
                             .enumerate()
                             .filter(|&(n, i)| {
-                                i.phase == phase.id
-                                    && i.section == section.id
-                                    && c.part_of(n) == part
+                                i.phase == phase.id && i.section == section.id && on_page(n)
                             })
                             .map(|(_, i)| i)
                             .collect();
@@ -622,12 +658,14 @@ impl Shared<'_> {
                                 "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
                                 "viewpoint_id": item.viewpoint,
                                 "explain_url": explain_url(&item.key),
+                                "refs_taken_from": item.refs_taken_from,
+                                "site_rounds": site_rounds(def, item),
                             }));
                         }
                         if let Some(t) = current {
                             groups.push(group_value(def, t, group_items));
                         }
-                        Some(json!({"id": section.id, "number": section.number, "title": section.title, "groups": groups}))
+                        Some(json!({"id": section.id, "number": section.number, "title": section.title, "title_provenance": section.title_provenance, "groups": groups}))
                     })
                     .collect();
                 // A phase continued from the page before is not introduced again.
@@ -635,10 +673,10 @@ impl Shared<'_> {
                     .items
                     .iter()
                     .position(|i| i.phase == phase.id)
-                    .is_none_or(|n| c.part_of(n) == part);
+                    .is_none_or(on_page);
                 let instructions: &[String] = if begins_here { &phase.instructions } else { &[] };
                 // A split form's page shows only the phases it has items of.
-                (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "reference": phase.reference, "instructions": instructions, "sections": sections}))
+                (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "label_provenance": phase.label_provenance, "reference": phase.reference, "instructions": instructions, "sections": sections}))
             })
             .collect();
         let edition = site
@@ -655,7 +693,8 @@ impl Shared<'_> {
             });
         // With a companion page, the form page names its source in one line and links there for
         // the discrepancies and the guideline coverage, which filling in the form does not need.
-        let about_url = has_about_page(self.theme).then(|| format!("{root}{}", c.about_url()));
+        // The companion page and the JSON sit beside the form: linked by their file names.
+        let about_url = has_about_page(self.theme).then(|| file_name(&c.about_url()).to_string());
         let discrepancy_link = about_url
             .as_ref()
             .filter(|_| !def.discrepancies.is_empty())
@@ -665,7 +704,7 @@ impl Shared<'_> {
         ctx.insert(
             "page",
             &json!({
-                "title": form_page_title(c, part),
+                "title": part.map_or_else(|| print_title(c), |p| form_page_title(c, p)),
                 "description": def.description,
                 "source": def.source,
                 "provenance": def.provenance,
@@ -679,6 +718,8 @@ impl Shared<'_> {
             &json!({
                 "id": def.id,
                 "title": def.title,
+                "title_provenance": def.title_provenance,
+                "remarks_on_paper": def.remarks_on_paper,
                 "form": def.form,
                 "edition": def.edition,
                 "edition_name": edition,
@@ -688,13 +729,16 @@ impl Shared<'_> {
                 "definition_hash": c.definition_hash,
                 "years": format!("{}-{}", crate::answers::YEARS.start(), crate::answers::YEARS.end()),
                 "inspectable": def.inspection.is_some(),
-                "json_url": format!("{root}{}", c.json_url()),
+                "json_url": file_name(&c.json_url()),
                 "form_fields": def.form_fields,
                 "form_name_shown": !def.title.contains(&def.form),
-                "notes": if part == 0 { &def.notes[..] } else { &[][..] },
-                "parts": form_parts(c, part),
-                "other_parts_items": other_parts_items(c, part),
-                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
+                "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
+                "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
+                "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
+                "print_url": c.print_url().map(|u| file_name(&u).to_string()),
+                "part_count": c.part_count(),
+                "form_url": file_name(&c.url),
+                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "taken_from": g.taken_from, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
                 "switches": def.switches,
                 "viewpoints": def.viewpoints,
                 "phases": phases,
@@ -760,6 +804,77 @@ impl Shared<'_> {
             ],
         );
     }
+}
+
+/// The answer columns this site adds to an item whose paper row prints fewer (`paper_rounds`),
+/// as the form labels them (目標日・2回目), or None.
+fn site_rounds(def: &ChecklistDef, item: &Item) -> Option<String> {
+    if item.paper_rounds.is_empty() {
+        return None;
+    }
+    let all: &[(&str, &str)] = match def.answer {
+        AnswerKind::YesNoDated => &[("r1", "1回目"), ("target", "目標日"), ("r2", "2回目")],
+        AnswerKind::MaruBatsu => &[("r1", "結果")],
+    };
+    let added: Vec<&str> = all
+        .iter()
+        .filter(|(id, _)| !item.paper_rounds.iter().any(|r| r == id))
+        .map(|(_, label)| *label)
+        .collect();
+    (!added.is_empty()).then(|| added.join("・"))
+}
+
+/// `厚生労働省「…」（別添２）、令和5年6月`: a source as the 出典 line names it.
+pub fn source_line(src: &crate::model::Source) -> String {
+    let mut line = format!("{}「{}」", src.publisher, src.title);
+    if let Some(part) = &src.part {
+        line.push_str(&format!("（{part}）"));
+    }
+    if let Some(issued) = &src.issued {
+        line.push_str(&format!("、{issued}"));
+    }
+    line
+}
+
+/// How a list of pages (a manual's contents, search results) marks a page that is not, or not
+/// all, transcribed: None for a transcribed page.
+pub fn made_here_label(fm: &crate::model::FrontMatter) -> Option<&'static str> {
+    match (&fm.provenance, fm.parts.is_empty()) {
+        (Provenance::Official, _) => None,
+        (Provenance::Derived, true) => Some("本サイトが他の資料を元に作成"),
+        (Provenance::Editorial, true) => Some("本サイトが作成"),
+        (_, false) => Some("一部を本サイトが作成"),
+    }
+}
+
+/// Marks where each part of a page of mixed provenance (`parts:`) begins, in the page itself.
+fn insert_part_marks(page: &Page, html: &str) -> String {
+    let mut out = html.to_string();
+    for part in page.front.parts.iter().rev() {
+        let label = match part.provenance {
+            Provenance::Official => "ここから出典資料の原文",
+            Provenance::Derived => "ここから本サイトが他の資料を元に作成した文章",
+            Provenance::Editorial => "ここから本サイトが作成した文章",
+        };
+        let mark = format!(
+            "<p class=\"part-mark part-{}\"><strong>{label}：</strong>{}</p>",
+            serde_json::to_value(&part.provenance)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            escape_attr(&part.note)
+        );
+        let at = if part.from == "start" {
+            Some(0)
+        } else {
+            out.find(&format!(" id=\"{}\"", part.from))
+                .and_then(|i| out[..i].rfind("<h"))
+        };
+        if let Some(at) = at {
+            out.insert_str(at, &mark);
+        }
+    }
+    out
 }
 
 /// Whether the theme has the checklist companion page; a theme without it keeps the sources'
@@ -930,6 +1045,14 @@ fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
     )
 }
 
+fn print_title(c: &Checklist) -> String {
+    format!(
+        "{}（全{}ページをまとめた印刷用）",
+        display_name(&c.def),
+        c.part_count()
+    )
+}
+
 fn about_title(def: &ChecklistDef) -> String {
     format!("{}の出典とガイドラインとの対応", display_name(def))
 }
@@ -970,14 +1093,22 @@ fn edition_note(site: &Site, c: &Checklist, url: &str) -> Option<Value> {
         } else {
             same_facility
         };
+        // Lists of one title (医療機関確認用, 事業者確認用 of the 医療機関 list) name it once.
+        let title = lists
+            .iter()
+            .all(|c| c.def.title == lists[0].def.title)
+            .then(|| lists[0].def.title.clone());
         let links: Vec<Link> = lists
             .iter()
             .map(|c| Link {
-                title: format!("{}（{}）", c.def.title, c.def.form),
+                title: match &title {
+                    Some(_) => c.def.form.clone(),
+                    None => format!("{}（{}）", c.def.title, c.def.form),
+                },
                 url: format!("{root}{}", c.url),
             })
             .collect();
-        json!({"name": n.name, "url": format!("{root}index.html#ed-{}", n.id), "links": links, "successor": successor})
+        json!({"name": n.name, "title": title.unwrap_or_else(|| "チェックリスト".into()), "url": format!("{root}index.html#ed-{}", n.id), "links": links, "successor": successor})
     });
     Some(json!({"text": edition.note, "current": current}))
 }

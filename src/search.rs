@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::diag::Diagnostics;
-use crate::model::{item_anchor, Checklist, Page, PageKind, Site};
+use crate::model::{item_anchor, Checklist, Page, PageKind, Provenance, Site};
 use crate::render::{base_context, Output, RenderOptions};
 use crate::theme::Theme;
 
@@ -477,15 +477,26 @@ fn page_docs(page: &Page, kind: DocKind, place: &str, docs: &mut Vec<Doc>) {
         .collect();
     let cuts = heading_tags(html);
     let intro_end = cuts.first().map(|h| h.start).unwrap_or(html.len());
+    // A result from text this site adapted says so, as the page does.
+    let marked = |label: String, id: Option<&str>| match page
+        .front
+        .provenance_at(&page.markdown.headings, id)
+    {
+        Provenance::Derived => format!("{label}〔本サイトが他の資料を元に作成〕"),
+        _ => label,
+    };
     docs.push(Doc {
         kind,
         title: title.clone(),
         url: page.url.clone(),
-        label: if place.is_empty() {
-            kind.label().to_string()
-        } else {
-            place.to_string()
-        },
+        label: marked(
+            if place.is_empty() {
+                kind.label().to_string()
+            } else {
+                place.to_string()
+            },
+            None,
+        ),
         keys: String::new(),
         body: join(&[
             page.front.description.as_deref().unwrap_or(""),
@@ -520,7 +531,7 @@ fn page_docs(page: &Page, kind: DocKind, place: &str, docs: &mut Vec<Doc>) {
             kind,
             title: text.clone(),
             url: format!("{}#{}", page.url, cut.id),
-            label,
+            label: marked(label, Some(&cut.id)),
             keys: keys.join(" "),
             body: html_text(&html[cut.body_start.min(end)..end]),
         });

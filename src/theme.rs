@@ -56,6 +56,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/partials/discrepancy_items.html"),
     ),
     (
+        "templates/partials/derived_notice.html",
+        include_str!("../themes/default/templates/partials/derived_notice.html"),
+    ),
+    (
+        "templates/checklist_print.html",
+        include_str!("../themes/default/templates/checklist_print.html"),
+    ),
+    (
         "templates/checklist_about.html",
         include_str!("../themes/default/templates/checklist_about.html"),
     ),
@@ -218,6 +226,10 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "static/js/form-files.js",
         include_str!("../themes/default/static/js/form-files.js"),
+    ),
+    (
+        "static/js/print-view.js",
+        include_str!("../themes/default/static/js/print-view.js"),
     ),
     (
         "static/js/migrate.js",

@@ -322,6 +322,28 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
             if let Some(v) = &item.viewpoint {
                 check("viewpoint", v, &viewpoints, "viewpoint");
             }
+            let rounds: &[&str] = match def.answer {
+                AnswerKind::YesNoDated => &["r1", "target", "r2"],
+                AnswerKind::MaruBatsu => &["r1"],
+            };
+            for r in item
+                .paper_rounds
+                .iter()
+                .filter(|r| !rounds.contains(&r.as_str()))
+            {
+                let after = locate_key_value(&file.text, "id", &item.id, 0).unwrap_or(0);
+                let o = file.text[after..]
+                    .find("paper_rounds")
+                    .map_or(after, |i| after + i);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "item `{}`: paper_rounds names `{r}`, which is not a round of this form",
+                        item.id
+                    ))
+                    .at_offset(file, o, "paper_rounds".len())
+                    .with_help(format!("the rounds of this form are {}", rounds.join(", "))),
+                );
+            }
             if def.answer == AnswerKind::MaruBatsu
                 && !def.viewpoints.is_empty()
                 && item.viewpoint.is_none()
@@ -333,6 +355,14 @@ fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
                         .with_help("each item of a scored list needs `viewpoint:` (one of the list's viewpoints)"),
                 );
             }
+        }
+        if def.description_provenance != Provenance::Editorial {
+            let o = locate_text(&file.text, "description_provenance", 0).unwrap_or(0);
+            diags.push(
+                Diagnostic::error("a checklist's description is always written for this site")
+                    .at_offset(file, o, "description_provenance".len())
+                    .with_help("remove `description_provenance:` (it is always editorial)"),
+            );
         }
         // Every item must link to its explanation when the checklist has a manual.
         if let Some((m, Some(manual))) = manual {
@@ -661,6 +691,55 @@ fn validate_raw_html(site: &Site, page: &crate::model::Page, diags: &mut Diagnos
     }
 }
 
+/// `parts:` begin at `start` and then at headings of the page, in the page's order.
+fn validate_parts(page: &crate::model::Page, diags: &mut Diagnostics) {
+    let file = &page.file;
+    let fm = &page.front;
+    let mut last = None;
+    for (n, part) in fm.parts.iter().enumerate() {
+        let (o, l) = at_value(file, "from", &part.from, 0);
+        let at = page
+            .markdown
+            .headings
+            .iter()
+            .position(|h| h.id == part.from);
+        let problem = if n == 0 && part.from != "start" {
+            Some((
+                "the first part must begin at `start`".to_string(),
+                "begin with `- from: start`, then name the heading each later part begins at"
+                    .to_string(),
+            ))
+        } else if n > 0 && at.is_none() {
+            let ids = page.markdown.headings.iter().map(|h| h.id.as_str());
+            Some((
+                format!(
+                    "part begins at `{}`, which is not a heading of this page{}",
+                    part.from,
+                    nearest(&part.from, ids)
+                ),
+                "write the id of the heading the part begins at (e.g. item-2-2)".to_string(),
+            ))
+        } else if n > 0 && at <= last {
+            Some((
+                format!("part `{}` is not after the part before it", part.from),
+                "list the parts in the order of the page".to_string(),
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            diags.push(
+                Diagnostic::error(message)
+                    .at_offset(file, o, l)
+                    .with_help(help),
+            );
+        }
+        if n > 0 {
+            last = at;
+        }
+    }
+}
+
 fn validate_pages(site: &Site, diags: &mut Diagnostics) {
     let checklist_ids: HashSet<_> = site.checklists.iter().map(|c| c.def.id.as_str()).collect();
     for page in &site.pages {
@@ -692,6 +771,7 @@ fn validate_pages(site: &Site, diags: &mut Diagnostics) {
                 }
             }
         }
+        validate_parts(page, diags);
         if page.kind != PageKind::ManualPage && !fm.explains.is_empty() {
             let o = locate_text(&file.text, "explains", 0).unwrap_or(0);
             diags.push(

@@ -319,6 +319,68 @@ fn check_lists_every_problem_not_only_the_first() {
     assert!(!site.path().join("public").exists(), "check writes nothing");
 }
 
+/// A page of mixed provenance: `parts:` in its front matter.
+fn mixed_site(parts: &str) -> tempfile::TempDir {
+    let site = site_copy("valid");
+    edit(site.path(), "content/manuals/m/20-derived.md", |md| {
+        md.replace(
+            "provenance: derived\n",
+            &format!("provenance: derived\nparts:\n{parts}"),
+        )
+        .replace(
+            "本文です。\n",
+            "本文です。\n\n## 改めた部分 {#kaimeta}\n\n改めた本文です。\n",
+        )
+    });
+    site
+}
+
+#[test]
+fn a_derived_page_says_so_before_its_content_and_marks_where_its_parts_begin() {
+    let site = mixed_site(
+        "  - from: start\n    provenance: official\n    note: 原文の写し。\n  - from: kaimeta\n    provenance: derived\n    note: 別のページから作成。\n",
+    );
+    let out = kensa(&["build", "--root", site.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html =
+        std::fs::read_to_string(site.path().join("public/manuals/m/20-derived.html")).unwrap();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} not in {html}"))
+    };
+    // The notice comes before the content, then each part's mark before its text.
+    assert!(at("このページには、出典資料の原文ではない文章が含まれています") < at("本文です。"));
+    assert!(at("ここから出典資料の原文：</strong>原文の写し。") < at("本文です。"));
+    assert!(
+        at("本文です。")
+            < at("ここから本サイトが他の資料を元に作成した文章：</strong>別のページから作成。")
+    );
+    assert!(at("別のページから作成。") < at("改めた本文です。"));
+    // The 出典 line says what the page was made from, linking it.
+    assert!(html.contains("を元に本サイトが作成"), "{html}");
+    // The manual's contents mark the page.
+    let index = std::fs::read_to_string(site.path().join("public/manuals/m/index.html")).unwrap();
+    assert!(index.contains("一部を本サイトが作成"), "{index}");
+}
+
+#[test]
+fn a_part_that_begins_at_no_heading_is_an_error_at_its_line() {
+    let site = mixed_site(
+        "  - from: start\n    provenance: official\n    note: 原文。\n  - from: kaimeeta\n    provenance: derived\n    note: 作成。\n",
+    );
+    let out = kensa(&["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/manuals/m/20-derived.md:9:"),
+        "located at the part:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("`kaimeeta`, which is not a heading of this page; did you mean `kaimeta`?"),
+        "{stderr}"
+    );
+}
+
 /// The valid fixture with its checklist split before `split_at`, and its manual linking to
 /// `link_to`.
 fn split_site(split_at: &str, link_to: &str) -> tempfile::TempDir {

@@ -364,3 +364,165 @@ fn companion_page_holds_the_discrepancies_and_the_guideline_coverage() {
         }
     }
 }
+
+/// Every element of a 医療機関 form that its paper source does not show says where it was
+/// taken from, in the definition (and so in its JSON); the 薬局 forms take nothing.
+#[test]
+fn borrowed_elements_say_where_they_come_from() {
+    let site = site();
+    let facility = checklist(&site, "r5-iryokikan");
+    let gate = facility.def.gate.as_ref().expect("gate");
+    assert!(
+        gate.taken_from
+            .as_deref()
+            .is_some_and(|t| t.contains("薬局確認用（別添１）")
+                && t.contains("薬局向けマニュアル（別添２）")),
+        "{:?}",
+        gate.taken_from
+    );
+    let vendor = checklist(&site, "r5-iryokikan-jigyosha");
+    let name = vendor
+        .def
+        .form_fields
+        .iter()
+        .find(|f| f.id == "vendor_name")
+        .unwrap();
+    assert_eq!(
+        name.taken_from.as_deref(),
+        Some("薬局向けの事業者確認用（別添１）")
+    );
+    // ▶ references: from the 薬局 manual, except 2(1), whose 医療機関 manual page is in seed 000.
+    for c in [facility, vendor] {
+        for item in &c.def.items {
+            let own = item.id == "current-2-all-1";
+            assert_eq!(
+                item.refs_taken_from.as_deref(),
+                (!own).then_some("薬局向けマニュアル"),
+                "{} {}",
+                c.def.id,
+                item.id
+            );
+        }
+    }
+    for id in ["r5-yakkyoku", "r5-yakkyoku-jigyosha"] {
+        let c = checklist(&site, id);
+        assert!(
+            c.def.items.iter().all(|i| i.refs_taken_from.is_none()),
+            "{id}"
+        );
+        assert!(c.def.gate.iter().all(|g| g.taken_from.is_none()), "{id}");
+        assert!(
+            c.def.form_fields.iter().all(|f| f.taken_from.is_none()),
+            "{id}"
+        );
+        assert!(c.def.remarks_on_paper, "{id}: the 薬局 forms print 備考");
+    }
+    // The form follows its paper or says what it adds: ３（１） prints only a 1回目 cell, and
+    // the 医療機関 and 2021 forms have no 備考 column.
+    let contact = facility
+        .def
+        .items
+        .iter()
+        .find(|i| i.id == "current-3-1")
+        .unwrap();
+    assert_eq!(contact.paper_rounds, ["r1"]);
+    for c in site
+        .checklists
+        .iter()
+        .filter(|c| c.def.facility == kensa::model::Facility::Hospital)
+    {
+        assert!(!c.def.remarks_on_paper, "{}", c.def.id);
+    }
+    // Headings this site composed for the 2021 lists are marked as ours.
+    for c in site.checklists.iter().filter(|c| c.def.edition == "y2021") {
+        assert!(
+            c.def
+                .phases
+                .iter()
+                .all(|p| p.label_provenance == Provenance::Editorial),
+            "{}",
+            c.def.id
+        );
+        assert!(
+            c.def
+                .sections
+                .iter()
+                .all(|s| s.title_provenance == Provenance::Editorial),
+            "{}",
+            c.def.id
+        );
+    }
+    // And all of it is in the published JSON, with every description marked as ours.
+    let json: serde_json::Value =
+        serde_json::from_str(&kensa::render::checklist_json(&site, facility)).unwrap();
+    let def = &json["checklist"];
+    assert_eq!(
+        def["gate"]["taken_from"],
+        gate.taken_from.as_deref().unwrap()
+    );
+    assert_eq!(
+        def["items"][1]["refs_taken_from"],
+        serde_json::Value::Null,
+        "2(1)"
+    );
+    assert_eq!(def["items"][0]["refs_taken_from"], "薬局向けマニュアル");
+    assert_eq!(def["description_provenance"], "editorial");
+    assert_eq!(def["remarks_on_paper"], false);
+}
+
+/// The 薬局 documents disagree on when the 連絡体制図 is seen on site: recorded on every page
+/// that says it.
+#[test]
+fn the_contact_chart_contradiction_is_recorded_where_it_is_read() {
+    let site = site();
+    let at = "3(1) 連絡体制図の現物確認";
+    let page = |path: &str| &site.pages[site.page_by_source[path]];
+    for path in [
+        "manuals/yakkyoku/01-tsukaikata.md",
+        "manuals/yakkyoku/30-incident.md",
+        "guides/yakkyoku.md",
+    ] {
+        assert!(
+            page(path).front.discrepancies.iter().any(|d| d.at == at),
+            "{path}"
+        );
+    }
+    let d = checklist(&site, "r5-yakkyoku")
+        .def
+        .discrepancies
+        .iter()
+        .find(|d| d.at == at)
+        .expect("on the 薬局確認用");
+    // Both readings quoted as printed.
+    let manual = &page("manuals/yakkyoku/01-tsukaikata.md").file.text;
+    assert!(manual.contains(d.other.as_deref().unwrap()));
+    let guide = &page("guides/yakkyoku.md").file.text;
+    assert!(guide.contains(
+        "の連絡体制図については、「はい」欄にマルがついている場合、現物を確認してください。"
+    ));
+}
+
+/// The inspection's advice is this site's sentence taken from the 手引き's quote: it says the
+/// same words, or the difference (a typo mended) is recorded where readers see it.
+#[test]
+fn advice_repeats_its_quote_or_records_the_change() {
+    let site = site();
+    for c in &site.checklists {
+        let Some(ins) = &c.def.inspection else {
+            continue;
+        };
+        for rule in &ins.rules {
+            let Some(advice) = &rule.advice else { continue };
+            let recorded = c.def.discrepancies.iter().any(|d| {
+                d.chosen.as_deref() == Some(advice.as_str())
+                    && d.other.as_deref().is_some_and(|o| rule.quote.contains(o))
+            });
+            assert!(
+                rule.quote.contains(advice.as_str()) || recorded,
+                "{} {}: the advice differs from its quote and no discrepancy says so",
+                c.def.id,
+                rule.id
+            );
+        }
+    }
+}

@@ -199,13 +199,90 @@ fn svg_is_well_formed_and_links_every_step_to_its_text() {
         let n: usize = svgs.iter().map(|p| p.svg.matches(needle).count()).sum();
         assert_eq!(n, roles, "{needle}");
     }
-    // One arrow per `next` entry.
-    let arrows: usize = svgs
+    // One arrow per `next` entry, except that a parallel run is entered and left by one arrow
+    // each (from and to its frame) and has none between its steps.
+    let arrows: Vec<(String, String)> = svgs
         .iter()
-        .map(|p| p.svg.matches("class=\"fc-arrow\"").count())
-        .sum();
-    let nexts: usize = fc.steps().map(|(_, s)| s.next.len()).sum();
-    assert_eq!(arrows, nexts);
+        .flat_map(|p| {
+            p.svg
+                .split("<path class=\"fc-arrow\" data-from=\"")
+                .skip(1)
+                .map(|a| {
+                    let (from, rest) = a.split_once('"').unwrap();
+                    let to = rest
+                        .split("data-to=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap();
+                    (from.to_string(), to.to_string())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let run = |n: &str| {
+        fc.def
+            .phases
+            .iter()
+            .flat_map(|p| &p.parallel)
+            .find(|r| r.iter().any(|m| m == n))
+            .map_or(n.to_string(), |r| r.join(" "))
+    };
+    let mut expected: Vec<(String, String)> = fc
+        .steps()
+        .flat_map(|(_, s)| s.next.iter().map(|n| (run(&s.number), run(n))))
+        .filter(|(a, b)| a != b)
+        .collect();
+    expected.sort();
+    expected.dedup();
+    let mut drawn = arrows.clone();
+    drawn.sort();
+    assert_eq!(drawn, expected);
+    // 2-2, 2-3 and 2-4 read as parallel: one frame, one arrow in from 2-1, one out to 2-5.
+    let frame = "2-2 2-3 2-4".to_string();
+    assert!(
+        arrows.contains(&("2-1".into(), frame.clone())),
+        "{arrows:?}"
+    );
+    assert!(
+        arrows.contains(&(frame.clone(), "2-5".into())),
+        "{arrows:?}"
+    );
+    assert!(
+        !arrows.iter().any(|(a, b)| a == "2-2" || b == "2-3"),
+        "{arrows:?}"
+    );
+    let shodo = &svgs.iter().find(|p| p.phase == "shodo").unwrap().svg;
+    assert_eq!(shodo.matches("class=\"fc-parallel\"").count(), 1);
+    assert!(shodo.contains("並行して進める"));
+}
+
+#[test]
+fn a_parallel_run_must_be_steps_of_its_phase_in_printed_order() {
+    let text = VALID.replace(
+        "    steps:\n",
+        "    parallel: [[\"1-2\", \"1-1\"]]\n    steps:\n",
+    );
+    assert!(
+        errors(&text)
+            .iter()
+            .any(|(line, m)| m.contains("must follow each other as printed")
+                && *line == line_of(&text, "parallel:")),
+        "{:?}",
+        errors(&text)
+    );
+    let text = VALID.replace(
+        "    steps:\n",
+        "    parallel: [[\"1-1\", \"9-9\"]]\n    steps:\n",
+    );
+    assert!(
+        errors(&text)
+            .iter()
+            .any(|(_, m)| m.contains("`9-9`, which is not a step of this phase")),
+        "{:?}",
+        errors(&text)
+    );
 }
 
 #[test]

@@ -449,12 +449,10 @@ fn backlinks_are_complete_in_the_built_site() {
         assert!(has_href(&index, &format!("../guideline/{v}.html")), "{v}");
     }
     assert!(index.contains("出典"), "the source is shown");
-    // The coverage summary is on the checklist's companion page, linked from the form.
+    // The coverage summary is on the checklist's companion page, linked from the form (which
+    // sits beside it).
     let yakkyoku = read("checklists/r5/yakkyoku.html");
-    assert!(has_href(
-        &yakkyoku,
-        "../../checklists/r5/yakkyoku-about.html"
-    ));
+    assert!(has_href(&yakkyoku, "yakkyoku-about.html"));
     let about = read("checklists/r5/yakkyoku-about.html");
     assert!(about.contains("id=gl-coverage"), "coverage summary");
     assert!(has_href(&about, "../../guideline/kikaku.html#kikaku-13"));
@@ -487,8 +485,8 @@ fn bad_reference_fails_check_with_position_and_suggestion() {
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
 }
 
-#[test]
-fn bad_reference_in_a_checklist_points_at_its_yaml_line() {
+/// A copy of the bad-gl-ref fixture whose one bad reference is replaced by `with`.
+fn bad_gl_ref_with(with: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in walkdir::WalkDir::new(fixture("bad-gl-ref")) {
         let entry = entry.unwrap();
@@ -503,7 +501,40 @@ fn bad_reference_in_a_checklist_points_at_its_yaml_line() {
     }
     let md = dir.path().join("content/notes.md");
     let text = std::fs::read_to_string(&md).unwrap();
-    std::fs::write(&md, text.replace("[[GL6 企画管理編 99]]", "")).unwrap();
+    std::fs::write(&md, text.replace("[[GL6 企画管理編 99]]", with)).unwrap();
+    dir
+}
+
+#[test]
+fn unknown_subsection_warns_naming_the_chapter_it_falls_back_to() {
+    let dir = bad_gl_ref_with("[[GL6 企画管理編 9.9]]");
+    let out = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(["check", "--root", dir.path().to_str().unwrap()])
+        .output()
+        .expect("kensa runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a warning, not an error:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: content/notes.md:8:23"),
+        "located at the reference:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("falls back to chapter 9 医療情報システムに用いる機器等の資産管理"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("subsections:"),
+        "says how to fix it:\n{stderr}"
+    );
+}
+
+#[test]
+fn bad_reference_in_a_checklist_points_at_its_yaml_line() {
+    let dir = bad_gl_ref_with("");
     let cl = dir.path().join("content/checklists/r6");
     std::fs::create_dir_all(&cl).unwrap();
     std::fs::write(

@@ -176,6 +176,7 @@ test('an r5 file imported on the r6 form: summary first, answers carried, remove
   // Carried over again into the same copy: it is replaced, and what it held is the backup.
   await r6.setInputFiles('#import-file', exported.file);
   await r6.click('text=この内容で読み込む');
+  await r6.click('dialog.ask button:text-is("置き換える")');
   await r6.waitForSelector('#import-message.ok');
   await r6.waitForSelector('[data-action="copy-restore"]:not([hidden])');
   assert.equal(await progress(r6), '必須の回答 4／9');

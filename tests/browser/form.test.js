@@ -218,6 +218,58 @@ test('1回目 いいえ asks for a 目標日 next to the field; impossible dates
   }
 });
 
+test('a 参考項目 answered いいえ needs no 目標日: the form asks for one only in the phases whose instructions do', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    const ref = await page.locator('[data-reference]').first().getAttribute('data-item-id');
+    await page.check('input[name="gate"][value="yes"]');
+    await page.check(`input[name="${ref}:r1"][value="no"]`);
+    await fillDate(page, `${ref}:r1`, '2023', '10', '1');
+    assert.ok(await page.locator(`#${ref}-target-needed`).isHidden());
+    const progress = await page.locator('#progress-body').innerText();
+    assert.doesNotMatch(progress, /目標日のない項目/);
+    assert.doesNotMatch(progress, /要対応/, 'no section is 要対応 for a 参考項目 without a 目標日');
+  } finally {
+    await context.close();
+  }
+});
+
+test('two 参考項目 with the same number (サーバ, 端末PC) are told apart in the progress list and the review', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http('checklists/r5/iryokikan.html'));
+    await page.check('input[name="gate"][value="yes"]');
+    // Answered without a 確認日, both are listed in the progress list.
+    for (const id of ['reference-2-server-7', 'reference-2-pc-7']) await page.check(`input[name="${id}:r1"][value="yes"]`);
+    const progress = await page.locator('#progress-body').innerText();
+    assert.match(progress, /確認日の記入がない回答（2件）\n２（７）〔参考項目・サーバ〕[^\n]*\n２（７）〔参考項目・端末PC〕/);
+    await page.locator('#review summary').click();
+    await page.waitForSelector('#review-body dl');
+    const labels = await page.locator('#review-body dt a').allInnerTexts();
+    assert.equal(new Set(labels).size, labels.length, `every label in the review is its own: ${labels.join(' ')}`);
+    assert.ok(labels.includes('２（９）〔参考項目・端末PC〕'), labels.join(' '));
+    assert.ok(labels.includes('２（７）'), 'a number used once keeps its short label');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a renamed copy shows its new name at once: in the list, the status line and the printout', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(VENDOR));
+    await page.fill('#copy-name', 'A社の控え');
+    assert.deepEqual(await page.locator('#copy-select option').allInnerTexts(), ['A社の控え']);
+    assert.match(await page.locator('#save-status').innerText(), /控え「A社の控え」を表示しています/);
+    await page.fill('[name="field:vendor_name"]', '株式会社テスト');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('#print-copy').innerText(), '控え：A社の控え　事業者名：株式会社テスト');
+  } finally {
+    await context.close();
+  }
+});
+
 test('Enter never submits the form or leaves the page; IME Enter is left to the IME', { timeout: 60_000 }, async () => {
   const context = await newContext();
   try {
@@ -298,6 +350,7 @@ test('export is valid against the published schema and imports into a fresh brow
         dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
         document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
       }, fs.readFileSync(exported.file, 'utf8'));
+      await page.locator('dialog.ask button', { hasText: '別の控えとして読み込む' }).click();
       await page.waitForFunction(() => /dropped\.json/.test(document.getElementById('import-message').textContent));
       assert.deepEqual(await formValues(page), shown);
     } finally {
@@ -622,19 +675,32 @@ test('an overwritten copy is kept as a backup and can be restored', { timeout: 1
     const ids = await fillFacility(page);
     const file = (await exportFile(page)).json;
     await page.fill(`[name="${ids[0]}:note"]`, '書き出した後の変更');
-    let asked = '';
-    page.kensaDialog = (d) => {
-      asked = d.message();
-      return d.accept();
-    };
-    const msg = await importText(page, JSON.stringify(file), 'same.json');
-    assert.match(asked, /すでにあり/);
+    // The question's buttons say what they do.
+    await page.setInputFiles('#import-file', { name: 'same.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    const ask = page.locator('dialog.ask[open]');
+    await ask.waitFor();
+    assert.match(await ask.locator('p').innerText(), /すでにあり/);
+    assert.deepEqual(await ask.locator('button').allInnerTexts(), ['置き換える', '別の控えとして読み込む', '読み込まない']);
+    await ask.locator('button', { hasText: '置き換える' }).click();
+    const msg = await page.locator('#import-message').innerText();
     assert.match(msg, /読み込みました/);
+    assert.equal(await page.locator('dialog').count(), 0, 'the question is gone');
     assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), '管理責任者は薬局長（テスト記入）');
     const restore = page.locator('[data-action="copy-restore"]');
     assert.ok(await restore.isVisible());
     await restore.click();
     assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), '書き出した後の変更');
+    // 別の控えとして読み込む keeps this copy and adds the file as another; Esc reads nothing.
+    await page.setInputFiles('#import-file', { name: 'same.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await ask.locator('button', { hasText: '別の控えとして読み込む' }).click();
+    assert.deepEqual(await page.locator('#copy-select option').allInnerTexts(), ['控え1', '控え1（読み込み）']);
+    await page.selectOption('#copy-select', { label: '控え1' });
+    await page.setInputFiles('#import-file', { name: 'same.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await ask.waitFor();
+    await page.keyboard.press('Escape');
+    assert.match(await page.locator('#import-message').innerText(), /取りやめました/);
+    assert.equal(await page.inputValue(`[name="${ids[0]}:note"]`), '書き出した後の変更');
+    assert.equal((await page.locator('#copy-select option').allInnerTexts()).length, 2);
   } finally {
     await context.close();
   }

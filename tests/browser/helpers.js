@@ -274,7 +274,28 @@ function formatViolations(violations) {
     .join('\n');
 }
 
+/**
+ * The usual start of a test file: before its tests, the built site, a browser and (with
+ * `serve`) the site on 127.0.0.1; after them, both closed. Returns an object whose `dir`,
+ * `browser` and `server` are set once the tests run.
+ */
+function useSite({ serve = true } = {}) {
+  const { before, after } = require('node:test');
+  const site = { dir: null, browser: null, server: null };
+  before(async () => {
+    site.dir = siteDir();
+    site.browser = await launchBrowser();
+    if (serve) site.server = await serveDir(site.dir);
+  });
+  after(async () => {
+    if (site.browser) await site.browser.close();
+    if (site.server) await site.server.close();
+  });
+  return site;
+}
+
 module.exports = {
+  useSite,
   CHROMIUM_PATH,
   CHROMIUM_ARGS,
   AXE_TAGS,

@@ -40,8 +40,33 @@
     return y + '年' + m + '月' + d + '日' + (era ? '（' + era[0] + (e === 1 ? '元' : e) + '年）' : '');
   }
 
+  // The 年／月／日 fields are written here, once, into the item template that form.js then
+  // clones for every item: the page sends each round's date fieldset empty, which keeps the
+  // long forms light. A site's own template that already holds them is left as it is.
+  function addFields(fs) {
+    var base = fs.dataset.date, id = base.replace(':', '-'), parts = document.createElement('div'), info = document.createElement('p');
+    parts.className = 'date-parts';
+    [['y', 4, '年'], ['m', 2, '月'], ['d', 2, '日']].forEach(function (k) {
+      var span = document.createElement('span'), i = document.createElement('input'), l = document.createElement('label');
+      span.className = 'date-part';
+      Object.assign(i, { type: 'text', inputMode: 'numeric', maxLength: k[1], size: k[1], id: id + '-' + k[0], name: base + ':' + k[0] });
+      i.setAttribute('aria-describedby', id + '-info');
+      l.htmlFor = i.id;
+      l.textContent = k[2];
+      span.append(i, l);
+      parts.append(span);
+    });
+    Object.assign(info, { className: 'date-info', id: id + '-info' });
+    info.setAttribute('aria-live', 'polite');
+    fs.append(parts, info);
+  }
+
   // The helpers for one form; `refresh` redraws the form when the user leaves a date.
   window.kensaDates = function (form, refresh) {
+    var tpl = document.getElementById('item-controls');
+    if (tpl) [].forEach.call(tpl.content.querySelectorAll('fieldset.date'), function (fs) {
+      if (!fs.querySelector('.date-parts')) addFields(fs);
+    });
     var published = /^(\d{4})-(\d{4})$/.exec(form.dataset.years || '');
     if (published) years = [+published[1], +published[2]];
     var touched = {}; // date fieldsets the user has left: only then is an unfinished date an error

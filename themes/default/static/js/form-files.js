@@ -7,7 +7,9 @@
   'use strict';
   var K = window.kensaForm;
   if (!K) return;
-  var form = K.form, ds = K.ds, CID = K.CID, DATED = K.DATED, ROUNDS = K.ROUNDS, ANSWER = K.ANSWER;
+  var form = K.form, ds = K.ds, CID = K.CID, DATED = K.DATED, ROUNDS = K.ROUNDS;
+  // The answers as the review words them (only the review needs them: kept out of form.js).
+  var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
   var byId = K.byId, fields = K.fields, gateEl = K.gateEl, h = K.h, obj = K.obj;
   var get = K.get, put = K.put, drop = K.drop, dataKey = K.dataKey, backupKey = K.backupKey;
   var find = K.find, open = K.open, blank = K.blank, time = K.time, importMessage = K.importMessage;
@@ -234,13 +236,18 @@
     var fid = /^[A-Za-z0-9_-]{1,64}$/.test(fileCopy.id) ? fileCopy.id : null;
     var fname = typeof fileCopy.name === 'string' && fileCopy.name ? fileCopy.name : name.replace(/\.json$/i, '');
     var same = fid && find(fid), cur = K.cur, target;
+    function done(t) { importMessage('「' + name + '」を控え「' + t.name + '」に読み込みました。' + warn, true); }
     if (same && !blank(get(dataKey(fid)))) {
-      if (confirm('控え「' + same.name + '」はこのブラウザにすでにあり、入力済みの内容があります。\n［OK］読み込んだ内容で置き換える（今の内容はバックアップとして残り、「バックアップから戻す」で戻せます）\n［キャンセル］別の控えとして読み込む')) {
-        keepBackup(fid);
-        same.name = fname;
-        open(fid, o);
-        target = same;
-      } else target = addCopy(fname + '（読み込み）', o);
+      return ask('控え「' + same.name + '」はこのブラウザにすでにあり、入力済みの内容があります。「置き換える」と、今の内容はバックアップとして残り、「バックアップから戻す」で戻せます。',
+        ['置き換える', '別の控えとして読み込む', '読み込まない'], function (c) {
+          if (c === 0) {
+            keepBackup(fid);
+            same.name = fname;
+            open(fid, o);
+            done(same);
+          } else if (c === 1) done(addCopy(fname + '（読み込み）', o));
+          else importMessage('読み込みを取りやめました。入力済みの内容は変わっていません。');
+        });
     } else if (same) {
       same.name = fname;
       open(fid, o);
@@ -253,7 +260,22 @@
       open(cur.id, o);
       target = cur;
     } else target = addCopy(fname, o, fid);
-    importMessage('「' + name + '」を控え「' + target.name + '」に読み込みました。' + warn, true);
+    done(target);
+  }
+  // A question whose buttons say what they do (confirm() can only say OK and キャンセル); the
+  // answer is the index of the button, the last one on Esc. In the tools box, for their style.
+  function ask(text, buttons, then) {
+    var d = h('dialog', { className: 'ask' }, [h('p', 0, [text])].concat(buttons.map(function (b, i) {
+      return h('button', { type: 'button', onclick: function () { d.close(); then(i); } }, [b]);
+    })));
+    d.addEventListener('cancel', function (e) {
+      e.preventDefault();
+      d.close();
+      then(buttons.length - 1);
+    });
+    d.addEventListener('close', function () { d.remove(); });
+    document.getElementById('form-tools').append(d);
+    d.showModal();
   }
   function importFile(file) {
     importMessage('');

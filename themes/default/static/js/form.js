@@ -33,9 +33,8 @@
     var DATED = ds.answerKind === 'yes_no_dated';
     var ROUNDS = DATED ? ['r1', 'target', 'r2'] : ['r1'];
     var KEY = 'kensa:' + CID + ':';
-    var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
     if (DATED && !window.kensaDates) {
-      var p = h('p', { className: 'form-alert' }, ['日付欄に必要なファイル（form-dates.js）を読み込めませんでした。ページを再読み込みしてください。入力済みの内容は保存されたままです。']);
+      var p = h('p', { className: 'form-alert' }, ['日付欄のファイル（form-dates.js）を読み込めませんでした。再読み込みしてください。入力済みの内容は保存されたままです。']);
       p.setAttribute('role', 'alert');
       form.before(p);
       return;
@@ -45,7 +44,14 @@
     // ---------------------------------------------------------------- the form's parts
     // The answer controls are sent once in a <template> (keeps long pages light) and cloned here;
     // __ID__ in their attributes becomes the item id.
-    var byId = {};
+    var byId = {}, unbuilt = [], ready = false;
+    function addControls(el) {
+      var c = tpl.content.cloneNode(true);
+      c.querySelectorAll('*').forEach(function (n) {
+        [].forEach.call(n.attributes, function (a) { a.value = a.value.replace(/__ID__/g, el.dataset.itemId); });
+      });
+      el.appendChild(c);
+    }
     all('[data-item-id]').forEach(function (el) {
       var id = el.dataset.itemId;
       var text = el.querySelector('.item-text');
@@ -53,15 +59,15 @@
       var sec = el.closest('.section');
       byId[id] = el;
       if (text) text.id = id + '-text'; // what the cloned controls are described by: only they need it
-      var c = tpl.content.cloneNode(true);
-      c.querySelectorAll('*').forEach(function (n) {
-        [].forEach.call(n.attributes, function (a) { a.value = a.value.replace(/__ID__/g, id); });
-      });
-      el.appendChild(c);
+      unbuilt.push(el);
       // ２（１） as printed; lists numbered straight through (1, 2, …) need no section number.
-      el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '') +
-        (el.dataset.reference ? '〔参考項目〕' : '');
+      el.kLabel = (sec && num && /^[（(]/.test(num.textContent) ? sec.querySelector('.section-number').textContent : '') + (num ? num.textContent : '');
+      var t = el.closest('.group').querySelector('.target');
+      el.kTarget = t ? t.textContent.split('について')[0] : '';
       el.kText = text ? text.textContent.slice(num ? num.textContent.length : 0) : '';
+      // 参考項目 repeat numbers for other targets (２（７） of サーバ and of 端末PC): they say
+      // which target they are about.
+      if (el.dataset.reference) el.kLabel += '〔参考項目' + (el.kTarget ? '・' + el.kTarget : '') + '〕';
       if (el.dataset.reference && text) text.append(h('span', { className: 'badge' }, ['参考項目']));
     });
     var fields = all('[data-field]');
@@ -220,7 +226,8 @@
         el.kStarted = !!(a.note || ROUNDS.some(function (r) { return a[r].answer || a[r].date || a[r].date_input; }));
         el.kDone = !!(answer && (!DATED || a.r1.date));
         if (DATED) {
-          var needTarget = !na && a.r1.answer === 'no' && !a.target.date;
+          // Only the phases that ask for a 目標日 need one: the 参考項目 do not.
+          var needTarget = !na && !el.dataset.reference && a.r1.answer === 'no' && !a.target.date;
           if (!el.off) {
             ROUNDS.forEach(function (r) { D.show(id + ':' + r); });
             $(id + '-target-needed').hidden = !needTarget;
@@ -326,8 +333,8 @@
       }
       storageAlert(Object.keys(mem).length ? FULL : '');
     }
-    var REFUSED = 'このブラウザでは保存できません（プライベートブラウズや設定で止められている可能性があります）。ページを閉じると入力は消えるため、必ず「ファイルに書き出す」で保存してください。';
-    var FULL = '容量が足りないため、このブラウザに保存できていません。不要な控えを削除するか「ファイルに書き出す」で保存してください。保存できていない入力は、ページを閉じると失われます。';
+    var REFUSED = 'このブラウザでは保存できません（プライベートブラウズや設定のため）。ページを閉じると入力は消えます。「ファイルに書き出す」で保存してください。';
+    var FULL = '容量が足りないため、このブラウザに保存できていません。不要な控えを削除するか、「ファイルに書き出す」で保存してください。';
     function drop(k) {
       delete mem[k];
       try { if (canStore) localStorage.removeItem(k); } catch (e) { /* nothing to keep */ }
@@ -359,7 +366,7 @@
         format: 'kensa-answers',
         format_version: 1,
         generator: ds.generator,
-        checklist: { id: CID, edition: ds.edition, definition_hash: ds.definitionHash, title: ds.title, form: ds.form },
+        checklist: { id: CID, edition: ds.edition, definition_hash: ds.definitionHash, title: ds.title, form: ds.form || ds.title },
         copy: { id: cur.id, name: cur.name },
         updated_at: updated || new Date().toISOString(),
         exported_at: exported || undefined,
@@ -429,13 +436,14 @@
       doc._w = TAB;
       put(IDX, idx);
       status(put(dataKey(cur.id), doc) ? '入力内容をこのブラウザに保存しました（' + time(doc.updated_at) + '）。' : 'この入力はまだ保存されていません。');
+      printLine();
       exportStatus();
       persist();
     }
     function exportStatus() {
       var e = $('export-status'), t;
       if (!doc || blank(doc)) t = '';
-      else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存し、提出や保管に使ってください。';
+      else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存してください。';
       else if (doc.updated_at > doc.exported_at) t = '最後にファイルに書き出した（' + time(doc.exported_at) + '）後に変更があります。もう一度書き出してください。';
       else t = '最後にファイルに書き出した日時：' + time(doc.exported_at) + '（その後の変更はありません）';
       e.textContent = t;
@@ -468,7 +476,18 @@
       exportStatus();
       // A copy carried over from an earlier edition: its marks and kept answers are shown.
       if ((doc || 0).earlier) later(function (m) { m.carried(); });
-      status(doc ? '控え「' + cur.name + '」を表示しています（最終更新 ' + time(doc.updated_at) + '）。' : '控え「' + cur.name + '」を表示しています（まだ入力はありません）。');
+      showing();
+    }
+    function showing() {
+      status('控え「' + cur.name + '」を表示しています（' + (doc ? '最終更新 ' + time(doc.updated_at) : 'まだ入力はありません') + '）。');
+      printLine();
+    }
+    // What a printout is of: the copy and the form's own fields (事業者名), above the form.
+    function printLine() {
+      var p = $('print-copy');
+      if (p) fill(p, ['控え：' + (cur.name || '（名前なし）')].concat(fields.filter(function (f) { return f.value.trim(); }).map(function (f) {
+        return '　' + f.labels[0].firstChild.textContent + '：' + f.value;
+      })));
     }
     document.addEventListener('click', function (e) {
       var b = e.target.closest && e.target.closest('[data-action]'), a = b && b.dataset.action;
@@ -482,11 +501,12 @@
       if (o) o.textContent = cur.name || '（名前なし）';
       if (doc) { doc.copy.name = cur.name; put(dataKey(cur.id), doc); }
       put(IDX, idx);
+      showing();
     });
 
     // Another tab of the same page changed something: follow it instead of overwriting it later.
     window.addEventListener('storage', function (e) {
-      if (!e.key || e.key.indexOf(KEY) !== 0) return;
+      if (!ready || !e.key || e.key.indexOf(KEY) !== 0) return;
       if (e.key === IDX) {
         var n = get(IDX);
         if (!obj(n) || !Array.isArray(n.list) || !n.list.length) return;
@@ -554,7 +574,7 @@
       if (!e.relatedTarget) document.body.classList.remove('dropping');
     });
     document.addEventListener('drop', function (e) {
-      if (!hasFiles(e)) return;
+      if (!ready || !hasFiles(e)) return;
       e.preventDefault(); // or the browser would leave the page to show the file
       document.body.classList.remove('dropping');
       var file = e.dataTransfer.files[0]; // now: the browser empties dataTransfer after the event
@@ -578,11 +598,12 @@
     // What form-files.js needs of this script. Its one global: the minifier renames every local
     // name, so nothing else is shared. idx, cur and doc are read live (they are replaced here).
     var K = window.kensaForm = {
-      form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, ANSWER: ANSWER, IDX: IDX,
+      form: form, ds: ds, CID: CID, DATED: DATED, ROUNDS: ROUNDS, IDX: IDX,
       byId: byId, fields: fields, gateEl: gateEl, switches: switches, sections: sections,
       h: h, fill: fill, obj: obj, toIso: D && D.toIso, jaDate: D && D.jaDate, naReason: naReason, collect: collect, blank: blank,
       get: get, put: put, drop: drop, dataKey: dataKey, backupKey: backupKey, newId: newId, find: find,
       open: open, build: build, time: time, exportStatus: exportStatus, importMessage: importMessage,
+      get ready() { return ready; },
       get idx() { return idx; },
       get cur() { return cur; },
       get doc() { return doc; },
@@ -590,10 +611,20 @@
     };
 
     // ---------------------------------------------------------------- start
-    if (!canStore) storageAlert(REFUSED);
-    $('form-tools').hidden = false;
-    $('progress').hidden = false;
-    open(cur.id);
-    form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
+    // The controls go in a few items at a time, each slice a task of its own, so that opening a
+    // long form on a slow phone never holds the page for long; the form takes no input until
+    // they are all in and the stored answers are shown.
+    form.inert = true;
+    (function slice() {
+      unbuilt.splice(0, 6).forEach(addControls);
+      if (unbuilt.length) return setTimeout(slice);
+      if (!canStore) storageAlert(REFUSED);
+      $('form-tools').hidden = false;
+      $('progress').hidden = false;
+      form.inert = false;
+      ready = true;
+      open(cur.id);
+      form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
+    })();
   }
 })();

@@ -524,6 +524,7 @@
     summary.appendChild(el('p', 'inspect-verdict' + (failed(report) ? ' is-failed' : ' is-ok'), verdict));
     summary.appendChild(countsList(report, ['fail', 'onsite', 'advice', 'pass', 'info', 'error']));
     summary.appendChild(el('p', 'inspect-when', '点検日時：' + at.toLocaleString('ja-JP')));
+    summary.appendChild(el('p', 'inspect-whose', whose(report.sheets)));
     body.appendChild(summary);
 
     var errors = report.findings.filter(function (f) { return f.status === 'error'; });
@@ -594,6 +595,16 @@
     report.returns.forEach(function (ret, n) {
       body.appendChild(renderReturn(data, root, ret, n, report, ambiguous));
     });
+  }
+
+  // Whose return the report is about, first thing on screen and on paper: each facility sheet by
+  // its copy's name and file, and the vendors by name (the answers hold no facility name).
+  function whose(sheets) {
+    var own = sheets.filter(function (s) { return s.audience === 'facility'; }).map(function (s) {
+      return s.form + '「' + (s.copy_name || '名前なし') + '」（' + s.file + '）';
+    });
+    var vendors = sheets.filter(function (s) { return s.audience !== 'facility'; }).map(function (s) { return s.vendor_name || '事業者名なし'; });
+    return '点検した回答：' + (own.length ? own.join('、') : '施設の確認用なし') + (vendors.length ? '／事業者確認用：' + vendors.join('、') : '');
   }
 
   // One facility's part of a load of several.

@@ -133,7 +133,8 @@
 
   function init() {
     var summary = document.getElementById('score-summary');
-    var form = document.getElementById('checklist-form');
+    // The form, or a split form's print view (every item on one page).
+    var form = document.getElementById('checklist-form') || document.getElementById('print-items');
     if (!summary || !form) return;
     var items = scoredItems(form);
     var ids = [];
@@ -145,7 +146,8 @@
     function update(e) {
       // form.js may have restored the answers before this script ran: its answers are the
       // record (a split form's other pages have no controls here to read).
-      var state = e && e.detail && e.detail.items ? e.detail : window.kensaForm ? window.kensaForm.collect() : null;
+      // Until it is ready (its controls go in a slice at a time) the radios are read as they are.
+      var state = e && e.detail && e.detail.items ? e.detail : window.kensaForm && window.kensaForm.ready ? window.kensaForm.collect() : null;
       var s = score(ids, state ? fromState(state, items) : readItems(form, items));
       ids.forEach(function (id) {
         show(summary, id, s.viewpoints[id]);
