@@ -301,77 +301,17 @@ fn edition_new(opts: kensa::edition::NewEdition, color: bool, quiet: bool) -> Ex
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Build { root, out } => {
-            let out = out.unwrap_or_else(|| root.join("public"));
-            match pipeline::build(&BuildOptions {
-                root,
-                out: out.clone(),
-                live_reload: false,
-            }) {
-                Ok(report) => {
-                    let warnings = report.warnings.len();
-                    pipeline::print_diagnostics(
-                        Diagnostics {
-                            items: report.warnings,
-                        },
-                        color,
-                        cli.quiet,
-                    );
-                    if !cli.quiet {
-                        println!(
-                            "built {} pages ({} files) into {} in {:.2} s{}",
-                            report.pages,
-                            report.files,
-                            out.display(),
-                            report.elapsed.as_secs_f64(),
-                            if warnings > 0 {
-                                format!(", {warnings} warning(s)")
-                            } else {
-                                String::new()
-                            }
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    pipeline::print_diagnostics(diags, color, cli.quiet);
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Check { root } => match pipeline::check(&root) {
-            Ok((site, warnings)) => {
-                let n = warnings.len();
-                pipeline::print_diagnostics(Diagnostics { items: warnings }, color, cli.quiet);
-                if !cli.quiet {
-                    println!(
-                        "ok: {} pages, {} checklists, {} manuals, {n} warning(s)",
-                        site.pages.len(),
-                        site.checklists.len(),
-                        site.manuals.len()
-                    );
-                }
-                ExitCode::SUCCESS
-            }
-            Err(diags) => {
-                pipeline::print_diagnostics(diags, color, cli.quiet);
-                ExitCode::FAILURE
-            }
-        },
+        Command::Build { root, out } => build(root, out, color, quiet),
+        Command::Check { root } => check(&root, color, quiet),
         Command::Serve { root, out, port } => {
             // A private folder by default, so public/ never carries the live-reload script.
             let temporary = out.is_none();
             let out = out.unwrap_or_else(|| {
                 std::env::temp_dir().join(format!("kensa-serve-{}", std::process::id()))
             });
-            match kensa::serve::serve(root, out, port, cli.quiet, temporary) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            done(kensa::serve::serve(root, out, port, quiet, temporary))
         }
         Command::Inspect {
             paths,
@@ -380,17 +320,16 @@ fn main() -> ExitCode {
             answers,
             today,
         } => {
-            let today = today.unwrap_or_else(kensa::inspect::Day::today);
             let Some((defs, _)) = source.load(color) else {
                 return ExitCode::from(2);
             };
             let run = inspect_cli::Run {
                 paths: &paths,
                 defs: defs.as_ref(),
-                today,
+                today: today.unwrap_or_else(kensa::inspect::Day::today),
                 format,
                 answers: answers.as_deref(),
-                quiet: cli.quiet,
+                quiet,
             };
             run.exit_code(run.start())
         }
@@ -404,14 +343,14 @@ fn main() -> ExitCode {
             let Some((defs, css)) = source.load(color) else {
                 return ExitCode::from(2);
             };
-            report_cli(&paths, defs.as_ref(), css, &out, today, cli.quiet)
+            report_cli(&paths, defs.as_ref(), css, &out, today, quiet)
         }
         Command::Migrate {
             files,
             to,
             out,
             root,
-        } => migrate(&root, &files, &to, out.as_deref(), color, cli.quiet),
+        } => migrate(&root, &files, &to, out.as_deref(), color, quiet),
         Command::Edition {
             command:
                 EditionCommand::New {
@@ -430,23 +369,86 @@ fn main() -> ExitCode {
                 fiscal_year,
             },
             color,
-            cli.quiet,
+            quiet,
         ),
-        Command::Init { dir } => match kensa::init::init(&dir) {
-            Ok(()) => {
-                if !cli.quiet {
-                    println!(
-                        "created a new site in {}; build it with: kensa build --root {}",
-                        dir.display(),
-                        dir.display()
-                    );
-                }
-                ExitCode::SUCCESS
+        Command::Init { dir } => {
+            let made = kensa::init::init(&dir);
+            if made.is_ok() && !quiet {
+                println!(
+                    "created a new site in {}; build it with: kensa build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
+            done(made)
+        }
+    }
+}
+
+/// Exit status of a command whose only output on failure is its error.
+fn done<E: std::fmt::Display>(result: Result<(), E>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(root: PathBuf, out: Option<PathBuf>, color: bool, quiet: bool) -> ExitCode {
+    let out = out.unwrap_or_else(|| root.join("public"));
+    let options = BuildOptions {
+        root,
+        out: out.clone(),
+        live_reload: false,
+    };
+    match pipeline::build(&options) {
+        Ok(report) => {
+            let warnings = report.warnings.len();
+            let items = report.warnings;
+            pipeline::print_diagnostics(Diagnostics { items }, color, quiet);
+            if !quiet {
+                let counted = if warnings > 0 {
+                    format!(", {warnings} warning(s)")
+                } else {
+                    String::new()
+                };
+                println!(
+                    "built {} pages ({} files) into {} in {:.2} s{counted}",
+                    report.pages,
+                    report.files,
+                    out.display(),
+                    report.elapsed.as_secs_f64(),
+                );
             }
-        },
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, quiet);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(root: &std::path::Path, color: bool, quiet: bool) -> ExitCode {
+    match pipeline::check(root) {
+        Ok((site, warnings)) => {
+            let n = warnings.len();
+            pipeline::print_diagnostics(Diagnostics { items: warnings }, color, quiet);
+            if !quiet {
+                println!(
+                    "ok: {} pages, {} checklists, {} manuals, {n} warning(s)",
+                    site.pages.len(),
+                    site.checklists.len(),
+                    site.manuals.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            pipeline::print_diagnostics(diags, color, quiet);
+            ExitCode::FAILURE
+        }
     }
 }
