@@ -211,203 +211,233 @@ fn validate_ids(c: &Checklist, diags: &mut Diagnostics) {
 }
 
 fn validate_checklists(site: &Site, diags: &mut Diagnostics) {
-    let mut ids: HashMap<&str, &Checklist> = HashMap::new();
     for c in &site.checklists {
         validate_ids(c, diags);
     }
     crate::lineage::validate(site, diags);
+    validate_output_urls(site, diags);
+    let mut ids: HashMap<&str, &Checklist> = HashMap::new();
+    for c in &site.checklists {
+        if let Some(first) = ids.insert(c.def.id.as_str(), c) {
+            let (o, l) = at_value(&c.file, "id", &c.def.id, 0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "duplicate checklist id `{}` (also used by {})",
+                    c.def.id,
+                    first.file.rel_path.display()
+                ))
+                .at_offset(&c.file, o, l)
+                .with_help("checklist ids are the key of saved answers: give each checklist its own, and never reuse one"),
+            );
+        }
+        validate_links(site, c, diags);
+        validate_items(c, diags);
+        validate_manual_coverage(site, c, diags);
+        validate_split(c, diags);
+        validate_fiscal_years(c, diags);
+        validate_facility_items(site, c, diags);
+        if let Some(insp) = &c.def.inspection {
+            validate_inspection(site, c, insp, diags);
+        }
+        validate_provenance(c, diags);
+    }
+}
+
+/// Every output path of a checklist (its pages, companion, JSON, print view) has one owner.
+fn validate_output_urls(site: &Site, diags: &mut Diagnostics) {
     let mut urls: HashMap<String, &Checklist> = HashMap::new();
     for c in &site.checklists {
         for url in c.output_urls() {
             if let Some(other) = urls.insert(url.clone(), c) {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "two checklists would write `{url}` (this one and {})",
-                        other.file.rel_path.display()
-                    ))
-                    .at_offset(&c.file, 0, 1)
-                    .with_help("a split form's pages are <name>-2.html, …, and each form has <name>-about.html: rename one of the files"),
-                );
+                Diagnostic::error(format!(
+                    "two checklists would write `{url}` (this one and {})",
+                    other.file.rel_path.display()
+                ))
+                .at_offset(&c.file, 0, 1)
+                .with_help("a split form's pages are <name>-2.html, …, and each form has <name>-about.html: rename one of the files"),
+            );
             }
         }
     }
-    for c in &site.checklists {
-        let file = &c.file;
-        let def = &c.def;
-        if let Some(first) = ids.insert(def.id.as_str(), c) {
-            let (o, l) = at_value(file, "id", &def.id, 0);
-            diags.push(
-                Diagnostic::error(format!(
-                    "duplicate checklist id `{}` (also used by {})",
-                    def.id,
-                    first.file.rel_path.display()
-                ))
+}
+
+/// The edition, manual and guide a checklist names exist.
+fn validate_links(site: &Site, c: &Checklist, diags: &mut Diagnostics) {
+    let (file, def) = (&c.file, &c.def);
+    if site.edition(&def.edition).is_none() {
+        let (o, l) = at_value(file, "edition", &def.edition, 0);
+        let known: Vec<_> = site.config.editions.iter().map(|e| e.id.as_str()).collect();
+        diags.push(
+            Diagnostic::error(format!("unknown edition `{}`", def.edition))
                 .at_offset(file, o, l)
-                .with_help("checklist ids are the key of saved answers: give each checklist its own, and never reuse one"),
-            );
-        }
-        if site.edition(&def.edition).is_none() {
-            let (o, l) = at_value(file, "edition", &def.edition, 0);
-            let known: Vec<_> = site.config.editions.iter().map(|e| e.id.as_str()).collect();
+                .with_help(format!("editions in site.yaml: {}", known.join(", "))),
+        );
+    }
+    let manual = def.manual.as_deref().map(|m| (m, site.manual(m)));
+    if let Some((m, None)) = manual {
+        let (o, l) = at_value(file, "manual", m, 0);
+        diags.push(
+            Diagnostic::error(format!(
+                "checklist names manual `{m}`, which does not exist"
+            ))
+            .at_offset(file, o, l)
+            .with_help(format!(
+                "create content/manuals/{m}/_manual.yaml or fix the name"
+            )),
+        );
+    }
+    if let Some(g) = &def.guide {
+        if site.guide(g).is_none() {
+            let (o, l) = at_value(file, "guide", g, 0);
             diags.push(
-                Diagnostic::error(format!("unknown edition `{}`", def.edition))
+                Diagnostic::error(format!("checklist names guide `{g}`, which does not exist"))
                     .at_offset(file, o, l)
-                    .with_help(format!("editions in site.yaml: {}", known.join(", "))),
+                    .with_help(format!("create content/guides/{g}.md or fix the name")),
             );
         }
-        let manual = def.manual.as_deref().map(|m| (m, site.manual(m)));
-        if let Some((m, None)) = manual {
-            let (o, l) = at_value(file, "manual", m, 0);
+    }
+}
+
+/// Each item names defined phases, sections, targets, switches and viewpoints, has its own id,
+/// and prints on paper only rounds the form has.
+fn validate_items(c: &Checklist, diags: &mut Diagnostics) {
+    let (file, def) = (&c.file, &c.def);
+    let phases: HashSet<_> = def.phases.iter().map(|p| p.id.as_str()).collect();
+    let sections: HashSet<_> = def.sections.iter().map(|s| s.id.as_str()).collect();
+    let targets: HashSet<_> = def.targets.iter().map(|t| t.id.as_str()).collect();
+    let switches: HashSet<_> = def.switches.iter().map(|s| s.id.as_str()).collect();
+    let viewpoints: HashSet<_> = def.viewpoints.iter().map(|v| v.id.as_str()).collect();
+    let mut item_ids: HashMap<&str, usize> = HashMap::new();
+    for item in &def.items {
+        let count = item_ids.entry(item.id.as_str()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let (o, l) = at_value(file, "id", &item.id, *count - 1);
+            diags.push(
+                Diagnostic::error(format!("duplicate item id `{}`", item.id))
+                    .at_offset(file, o, l)
+                    .with_help("item ids key the saved answers: each item needs its own (e.g. <phase>-<section>-<target>-<n>)"),
+            );
+        }
+        let mut check = |key: &str, value: &str, set: &HashSet<&str>, what: &str| {
+            if !set.contains(value) {
+                let o = locate_key_value(&file.text, key, value, 0)
+                    .or_else(|| locate_key_value(&file.text, "id", &item.id, 0))
+                    .unwrap_or(0);
+                let near = nearest(value, set.iter().copied());
+                diags.push(
+                    Diagnostic::error(format!(
+                        "item `{}` names {what} `{value}`, which is not defined{near}",
+                        item.id
+                    ))
+                    .at_offset(file, o, key.len() + 2 + value.len())
+                    .with_help(format!("define it under `{what}s:` or fix the name")),
+                );
+            }
+        };
+        check("phase", &item.phase, &phases, "phase");
+        check("section", &item.section, &sections, "section");
+        if let Some(t) = &item.target {
+            check("target", t, &targets, "target");
+        }
+        if let Some(s) = &item.unless_switch_off {
+            check("unless_switch_off", s, &switches, "switch");
+        }
+        if let Some(v) = &item.viewpoint {
+            check("viewpoint", v, &viewpoints, "viewpoint");
+        }
+        let rounds: &[&str] = match def.answer {
+            AnswerKind::YesNoDated => &["r1", "target", "r2"],
+            AnswerKind::MaruBatsu => &["r1"],
+        };
+        for r in item
+            .paper_rounds
+            .iter()
+            .filter(|r| !rounds.contains(&r.as_str()))
+        {
+            let after = locate_key_value(&file.text, "id", &item.id, 0).unwrap_or(0);
+            let o = file.text[after..]
+                .find("paper_rounds")
+                .map_or(after, |i| after + i);
             diags.push(
                 Diagnostic::error(format!(
-                    "checklist names manual `{m}`, which does not exist"
+                    "item `{}`: paper_rounds names `{r}`, which is not a round of this form",
+                    item.id
+                ))
+                .at_offset(file, o, "paper_rounds".len())
+                .with_help(format!("the rounds of this form are {}", rounds.join(", "))),
+            );
+        }
+        if def.answer == AnswerKind::MaruBatsu
+            && !def.viewpoints.is_empty()
+            && item.viewpoint.is_none()
+        {
+            let (o, l) = at_value(file, "id", &item.id, 0);
+            diags.push(
+                Diagnostic::error(format!("item `{}` has no viewpoint", item.id))
+                    .at_offset(file, o, l)
+                    .with_help("each item of a scored list needs `viewpoint:` (one of the list's viewpoints)"),
+            );
+        }
+    }
+}
+
+/// When the checklist has a manual, every item links to the page that explains it.
+fn validate_manual_coverage(site: &Site, c: &Checklist, diags: &mut Diagnostics) {
+    let (file, def) = (&c.file, &c.def);
+    let Some(m) = def.manual.as_deref() else {
+        return;
+    };
+    let Some(manual) = site.manual(m) else {
+        return; // reported by validate_links
+    };
+    let keys = def
+        .gate
+        .iter()
+        .map(|g| (g.key.as_str(), "key", g.key.as_str()))
+        .chain(
+            def.items
+                .iter()
+                .map(|i| (i.key.as_str(), "id", i.id.as_str())),
+        );
+    let mut reported = HashSet::new();
+    for (key, locate_by, locate_value) in keys {
+        if explaining_page(site, manual, key).is_none() && reported.insert(key) {
+            let (o, l) = at_value(file, locate_by, locate_value, 0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "no page of manual `{m}` explains item key `{key}`"
                 ))
                 .at_offset(file, o, l)
                 .with_help(format!(
-                    "create content/manuals/{m}/_manual.yaml or fix the name"
+                    "add \"{key}\" to `explains:` of the manual page that explains it, with a heading anchor {{#{}}}",
+                    item_anchor(key)
                 )),
             );
         }
-        if let Some(g) = &def.guide {
-            if site.guide(g).is_none() {
-                let (o, l) = at_value(file, "guide", g, 0);
-                diags.push(
-                    Diagnostic::error(format!("checklist names guide `{g}`, which does not exist"))
-                        .at_offset(file, o, l)
-                        .with_help(format!("create content/guides/{g}.md or fix the name")),
-                );
-            }
-        }
-        let phases: HashSet<_> = def.phases.iter().map(|p| p.id.as_str()).collect();
-        let sections: HashSet<_> = def.sections.iter().map(|s| s.id.as_str()).collect();
-        let targets: HashSet<_> = def.targets.iter().map(|t| t.id.as_str()).collect();
-        let switches: HashSet<_> = def.switches.iter().map(|s| s.id.as_str()).collect();
-        let viewpoints: HashSet<_> = def.viewpoints.iter().map(|v| v.id.as_str()).collect();
-        let mut item_ids: HashMap<&str, usize> = HashMap::new();
-        for item in &def.items {
-            let count = item_ids.entry(item.id.as_str()).or_insert(0);
-            *count += 1;
-            if *count > 1 {
-                let (o, l) = at_value(file, "id", &item.id, *count - 1);
-                diags.push(
-                    Diagnostic::error(format!("duplicate item id `{}`", item.id))
-                        .at_offset(file, o, l)
-                        .with_help("item ids key the saved answers: each item needs its own (e.g. <phase>-<section>-<target>-<n>)"),
-                );
-            }
-            let mut check = |key: &str, value: &str, set: &HashSet<&str>, what: &str| {
-                if !set.contains(value) {
-                    let o = locate_key_value(&file.text, key, value, 0)
-                        .or_else(|| locate_key_value(&file.text, "id", &item.id, 0))
-                        .unwrap_or(0);
-                    let near = nearest(value, set.iter().copied());
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "item `{}` names {what} `{value}`, which is not defined{near}",
-                            item.id
-                        ))
-                        .at_offset(file, o, key.len() + 2 + value.len())
-                        .with_help(format!("define it under `{what}s:` or fix the name")),
-                    );
-                }
-            };
-            check("phase", &item.phase, &phases, "phase");
-            check("section", &item.section, &sections, "section");
-            if let Some(t) = &item.target {
-                check("target", t, &targets, "target");
-            }
-            if let Some(s) = &item.unless_switch_off {
-                check("unless_switch_off", s, &switches, "switch");
-            }
-            if let Some(v) = &item.viewpoint {
-                check("viewpoint", v, &viewpoints, "viewpoint");
-            }
-            let rounds: &[&str] = match def.answer {
-                AnswerKind::YesNoDated => &["r1", "target", "r2"],
-                AnswerKind::MaruBatsu => &["r1"],
-            };
-            for r in item
-                .paper_rounds
-                .iter()
-                .filter(|r| !rounds.contains(&r.as_str()))
-            {
-                let after = locate_key_value(&file.text, "id", &item.id, 0).unwrap_or(0);
-                let o = file.text[after..]
-                    .find("paper_rounds")
-                    .map_or(after, |i| after + i);
-                diags.push(
-                    Diagnostic::error(format!(
-                        "item `{}`: paper_rounds names `{r}`, which is not a round of this form",
-                        item.id
-                    ))
-                    .at_offset(file, o, "paper_rounds".len())
-                    .with_help(format!("the rounds of this form are {}", rounds.join(", "))),
-                );
-            }
-            if def.answer == AnswerKind::MaruBatsu
-                && !def.viewpoints.is_empty()
-                && item.viewpoint.is_none()
-            {
-                let (o, l) = at_value(file, "id", &item.id, 0);
-                diags.push(
-                    Diagnostic::error(format!("item `{}` has no viewpoint", item.id))
-                        .at_offset(file, o, l)
-                        .with_help("each item of a scored list needs `viewpoint:` (one of the list's viewpoints)"),
-                );
-            }
-        }
-        if def.description_provenance != Provenance::Editorial {
-            let o = locate_text(&file.text, "description_provenance", 0).unwrap_or(0);
-            diags.push(
-                Diagnostic::error("a checklist's description is always written for this site")
-                    .at_offset(file, o, "description_provenance".len())
-                    .with_help("remove `description_provenance:` (it is always editorial)"),
-            );
-        }
-        // Every item must link to its explanation when the checklist has a manual.
-        if let Some((m, Some(manual))) = manual {
-            let keys = def
-                .gate
-                .iter()
-                .map(|g| (g.key.as_str(), "key", g.key.as_str()))
-                .chain(
-                    def.items
-                        .iter()
-                        .map(|i| (i.key.as_str(), "id", i.id.as_str())),
-                );
-            let mut reported = HashSet::new();
-            for (key, locate_by, locate_value) in keys {
-                if explaining_page(site, manual, key).is_none() && reported.insert(key) {
-                    let (o, l) = at_value(file, locate_by, locate_value, 0);
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "no page of manual `{m}` explains item key `{key}`"
-                        ))
-                        .at_offset(file, o, l)
-                        .with_help(format!(
-                            "add \"{key}\" to `explains:` of the manual page that explains it, with a heading anchor {{#{}}}",
-                            item_anchor(key)
-                        )),
-                    );
-                }
-            }
-        }
-        validate_split(c, diags);
-        validate_fiscal_years(c, diags);
-        validate_facility_items(site, c, diags);
-        if let Some(insp) = &def.inspection {
-            validate_inspection(site, c, insp, diags);
-        }
-        if def.provenance == Provenance::Derived && def.provenance_note.is_none() {
-            let o = locate_text(&file.text, "provenance", 0).unwrap_or(0);
-            diags.push(
-                Diagnostic::error("a derived checklist must say what it was adapted from")
-                    .at_offset(file, o, 10)
-                    .with_help(
-                        "add `provenance_note:` naming the official form it was adapted from",
-                    ),
-            );
-        }
+    }
+}
+
+/// Site-written text is said to be: a checklist's description is editorial, a derived checklist
+/// names what it was adapted from.
+fn validate_provenance(c: &Checklist, diags: &mut Diagnostics) {
+    let (file, def) = (&c.file, &c.def);
+    if def.description_provenance != Provenance::Editorial {
+        let o = locate_text(&file.text, "description_provenance", 0).unwrap_or(0);
+        diags.push(
+            Diagnostic::error("a checklist's description is always written for this site")
+                .at_offset(file, o, "description_provenance".len())
+                .with_help("remove `description_provenance:` (it is always editorial)"),
+        );
+    }
+    if def.provenance == Provenance::Derived && def.provenance_note.is_none() {
+        let o = locate_text(&file.text, "provenance", 0).unwrap_or(0);
+        diags.push(
+            Diagnostic::error("a derived checklist must say what it was adapted from")
+                .at_offset(file, o, 10)
+                .with_help("add `provenance_note:` naming the official form it was adapted from"),
+        );
     }
 }
 
