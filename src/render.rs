@@ -583,40 +583,18 @@ impl Shared<'_> {
         ctx.insert("others", &others);
     }
 
-    /// A form page (`part`), or with `None` the print view of a split form: every item.
-    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: Option<usize>) {
-        let site = self.site;
+    /// The phases of a form page (`part`, or every item for the print view), each with its
+    /// sections and their items grouped under their target lines.
+    fn form_phases(
+        &self,
+        c: &Checklist,
+        part: Option<usize>,
+        root: &str,
+        explain_url: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<Value> {
         let def = &c.def;
-        let url = part.map_or_else(|| c.print_url().unwrap_or_default(), |p| c.part_url(p));
         let on_page = |n: usize| part.is_none_or(|p| c.part_of(n) == p);
-        let root = root_prefix(&url);
-        let manual = def.manual.as_deref().and_then(|m| site.manual(m));
-        let explain_url = |key: &str| -> Option<String> {
-            let m = manual?;
-            let p = crate::validate::explaining_page(site, m, key)?;
-            Some(format!("{root}{}#{}", p.url, item_anchor(key)))
-        };
-        let rounds: Vec<Value> = match def.answer {
-            AnswerKind::YesNoDated => vec![
-                json!({"id": "r1", "label": "1回目", "answer": true, "date_label": "確認日"}),
-                json!({"id": "target", "label": "目標日", "answer": false, "date_label": "目標日"}),
-                json!({"id": "r2", "label": "2回目", "answer": true, "date_label": "確認日"}),
-            ],
-            AnswerKind::MaruBatsu => {
-                vec![json!({"id": "r1", "label": "結果", "answer": true, "date_label": null})]
-            }
-        };
-        let choices: Vec<Value> = match def.answer {
-            AnswerKind::YesNoDated => vec![
-                json!({"value": "yes", "label": "はい"}),
-                json!({"value": "no", "label": "いいえ"}),
-            ],
-            AnswerKind::MaruBatsu => vec![
-                json!({"value": "yes", "label": "○", "sr": "できている"}),
-                json!({"value": "no", "label": "×", "sr": "できていない"}),
-            ],
-        };
-        let phases: Vec<Value> = def
+        def
             .phases
             .iter()
             .filter_map(|phase| {
@@ -636,35 +614,7 @@ impl Shared<'_> {
                         if items.is_empty() {
                             return None;
                         }
-                        // Consecutive items under the same target line form one group.
-                        let mut groups: Vec<Value> = Vec::new();
-                        let mut current: Option<Option<String>> = None;
-                        let mut group_items: Vec<Value> = Vec::new();
-                        for item in items {
-                            if current.as_ref() != Some(&item.target) {
-                                if let Some(t) = current.take() {
-                                    groups.push(group_value(def, t, std::mem::take(&mut group_items)));
-                                }
-                                current = Some(item.target.clone());
-                            }
-                            group_items.push(json!({
-                                "id": item.id,
-                                "key": item.key,
-                                "number": item.number,
-                                "text": item.text,
-                                "refs": crate::guideline::ref_links(site, &item.refs, &root),
-                                "note": item.note,
-                                "unless_switch_off": item.unless_switch_off,
-                                "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
-                                "viewpoint_id": item.viewpoint,
-                                "explain_url": explain_url(&item.key),
-                                "refs_taken_from": item.refs_taken_from,
-                                "site_rounds": site_rounds(def, item),
-                            }));
-                        }
-                        if let Some(t) = current {
-                            groups.push(group_value(def, t, group_items));
-                        }
+                        let groups = self.target_groups(def, &items, root, explain_url);
                         Some(json!({"id": section.id, "number": section.number, "title": section.title, "title_provenance": section.title_provenance, "groups": groups}))
                     })
                     .collect();
@@ -678,7 +628,63 @@ impl Shared<'_> {
                 // A split form's page shows only the phases it has items of.
                 (c.part_count() == 1 || !sections.is_empty()).then(|| json!({"id": phase.id, "label": phase.label, "label_provenance": phase.label_provenance, "reference": phase.reference, "instructions": instructions, "sections": sections}))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Consecutive items under the same target line form one group.
+    fn target_groups(
+        &self,
+        def: &ChecklistDef,
+        items: &[&Item],
+        root: &str,
+        explain_url: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<Value> {
+        let site = self.site;
+        let mut groups: Vec<Value> = Vec::new();
+        let mut current: Option<Option<String>> = None;
+        let mut group_items: Vec<Value> = Vec::new();
+        for item in items.iter().copied() {
+            if current.as_ref() != Some(&item.target) {
+                if let Some(t) = current.take() {
+                    groups.push(group_value(def, t, std::mem::take(&mut group_items)));
+                }
+                current = Some(item.target.clone());
+            }
+            group_items.push(json!({
+                "id": item.id,
+                "key": item.key,
+                "number": item.number,
+                "text": item.text,
+                "refs": crate::guideline::ref_links(site, &item.refs, root),
+                "note": item.note,
+                "unless_switch_off": item.unless_switch_off,
+                "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
+                "viewpoint_id": item.viewpoint,
+                "explain_url": explain_url(&item.key),
+                "refs_taken_from": item.refs_taken_from,
+                "site_rounds": site_rounds(def, item),
+            }));
+        }
+        if let Some(t) = current {
+            groups.push(group_value(def, t, group_items));
+        }
+        groups
+    }
+
+    /// A form page (`part`), or with `None` the print view of a split form: every item.
+    fn fill_checklist(&self, ctx: &mut Context, c: &Checklist, part: Option<usize>) {
+        let site = self.site;
+        let def = &c.def;
+        let url = part.map_or_else(|| c.print_url().unwrap_or_default(), |p| c.part_url(p));
+        let root = root_prefix(&url);
+        let manual = def.manual.as_deref().and_then(|m| site.manual(m));
+        let explain_url = |key: &str| -> Option<String> {
+            let m = manual?;
+            let p = crate::validate::explaining_page(site, m, key)?;
+            Some(format!("{root}{}#{}", p.url, item_anchor(key)))
+        };
+        let (rounds, choices) = answer_controls(def.answer);
+        let phases = self.form_phases(c, part, &root, &explain_url);
         let edition = site
             .edition(&def.edition)
             .map(|e| e.name.clone())
@@ -1111,6 +1117,31 @@ fn edition_note(site: &Site, c: &Checklist, url: &str) -> Option<Value> {
         json!({"name": n.name, "title": title.unwrap_or_else(|| "チェックリスト".into()), "url": format!("{root}index.html#ed-{}", n.id), "links": links, "successor": successor})
     });
     Some(json!({"text": edition.note, "current": current}))
+}
+
+/// The rounds a form's items are answered in, and the choices of each round.
+fn answer_controls(kind: AnswerKind) -> (Vec<Value>, Vec<Value>) {
+    let rounds: Vec<Value> = match kind {
+        AnswerKind::YesNoDated => vec![
+            json!({"id": "r1", "label": "1回目", "answer": true, "date_label": "確認日"}),
+            json!({"id": "target", "label": "目標日", "answer": false, "date_label": "目標日"}),
+            json!({"id": "r2", "label": "2回目", "answer": true, "date_label": "確認日"}),
+        ],
+        AnswerKind::MaruBatsu => {
+            vec![json!({"id": "r1", "label": "結果", "answer": true, "date_label": null})]
+        }
+    };
+    let choices: Vec<Value> = match kind {
+        AnswerKind::YesNoDated => vec![
+            json!({"value": "yes", "label": "はい"}),
+            json!({"value": "no", "label": "いいえ"}),
+        ],
+        AnswerKind::MaruBatsu => vec![
+            json!({"value": "yes", "label": "○", "sr": "できている"}),
+            json!({"value": "no", "label": "×", "sr": "できていない"}),
+        ],
+    };
+    (rounds, choices)
 }
 
 fn group_value(def: &ChecklistDef, target: Option<String>, items: Vec<Value>) -> Value {
