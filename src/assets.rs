@@ -11,34 +11,9 @@ use lightningcss::targets::{Browsers, Targets};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::kit::Output;
 use crate::model::CssTargets;
-use crate::render::Output;
 use crate::theme::Theme;
-
-/// Every page forbids inline script and any origin but its own: answers typed into a form
-/// must never be sent anywhere, and nothing may be loaded from a CDN.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'";
-
-/// Minifies a page. Opening `<html>`/`<head>` tags are kept (some hosts and the CSP meta
-/// rely on a normal document head); inline JS is never rewritten (there is none, by CSP).
-pub fn minify_html(html: &str) -> Vec<u8> {
-    // minify-html recurses once per element: a page nested deeper than this (only theme
-    // markup could still make one; Markdown is refused past MAX_NESTING) is written as it is
-    // rather than overflowing the stack.
-    if crate::markdown::html_depth_exceeds(html, 4 * crate::markdown::MAX_NESTING) {
-        return html.as_bytes().to_vec();
-    }
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = false;
-    cfg.minify_js = false;
-    cfg.keep_input_type_text_attr = true;
-    let mut bytes = minify_html::minify(html.as_bytes(), &cfg);
-    // Every page stays in memory until the write stage: without the spare capacity.
-    bytes.shrink_to_fit();
-    bytes
-}
 
 struct MemoryProvider<'a> {
     files: &'a BTreeMap<String, Vec<u8>>,
@@ -253,23 +228,6 @@ fn scripts(theme: &Theme) -> Vec<Result<Output, Diagnostic>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn minify_keeps_head_and_scripts() {
-        let html = "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><script src=\"a.js\"></script></head><body>  <p>本文</p>  </body></html>";
-        let out = String::from_utf8(minify_html(html)).unwrap();
-        assert!(
-            out.contains("<html lang=ja>") || out.contains("<html lang=\"ja\">"),
-            "{out}"
-        );
-        assert!(out.contains("<head>"), "{out}");
-        assert!(
-            out.contains("<script src=a.js></script>")
-                || out.contains("<script src=\"a.js\"></script>"),
-            "{out}"
-        );
-        assert!(out.contains("本文"));
-    }
 
     #[test]
     fn css_imports_are_bundled_and_minified() {

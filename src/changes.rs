@@ -10,9 +10,10 @@ use serde_json::{json, Value};
 use similar::{Algorithm, ChangeTag, TextDiff};
 
 use crate::diag::Diagnostics;
+use crate::kit::{root_prefix, Output};
 use crate::lineage::{Line, Relation};
 use crate::model::*;
-use crate::render::{display_name, root_prefix, Output, RenderOptions};
+use crate::render::{display_name, RenderOptions};
 use crate::theme::Theme;
 
 const TEMPLATE: &str = "checklist_changes.html";
@@ -349,7 +350,7 @@ pub fn outputs(
         })?;
         let html = crate::guideline::link_placeholders(site, &url, &html);
         out.push(Output {
-            bytes: crate::assets::minify_html(&html),
+            bytes: crate::kit::minify_html(&html),
             path: url,
         });
     }

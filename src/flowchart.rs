@@ -10,11 +10,10 @@ use serde_json::{json, Value};
 use tera::Context;
 
 use crate::diag::{locate_key_value, Diagnostic, Diagnostics, SourceFile};
-use crate::markdown::escape_attr;
+use crate::kit::escape_attr;
+use crate::kit::{root_prefix, Output};
 use crate::model::{Discrepancy, Provenance, Site, Source};
-use crate::render::{root_prefix, Output};
 use crate::theme::Theme;
-use crate::yaml::edit_distance;
 
 // ---------------------------------------------------------------- model
 
@@ -547,11 +546,8 @@ fn locate_line(text: &str, prefix: &str) -> Option<usize> {
 
 /// "did you mean `x`? " for the closest candidate, or nothing.
 fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, c)| *d <= wanted.chars().count().max(c.chars().count()) / 2)
-        .min()
-        .map(|(_, c)| format!("did you mean `{c}`? "))
+    crate::kit::closest(wanted, candidates)
+        .map(|c| format!("did you mean `{c}`? "))
         .unwrap_or_default()
 }
 
@@ -1438,7 +1434,7 @@ pub fn outputs(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         match theme.tera.render("flowchart.html", &ctx) {
             Ok(html) => outputs.push(Output {
                 path: fc.url.clone(),
-                bytes: crate::assets::minify_html(&html),
+                bytes: crate::kit::minify_html(&html),
             }),
             Err(e) => diags.push(theme.template_error(e)),
         }

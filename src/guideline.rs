@@ -13,11 +13,13 @@ use serde_json::{json, Value};
 use tera::Context;
 
 use crate::diag::{locate_key_value, locate_text, Diagnostic, Diagnostics, SourceFile};
-use crate::markdown::{escape_attr, fold_width};
+use crate::kit::edit_distance;
+use crate::kit::escape_attr;
+use crate::kit::{root_prefix, Output};
+use crate::markdown::fold_width;
 use crate::model::{Checklist, Discrepancy, Item, PageKind, Provenance, Site, Source};
-use crate::render::{root_prefix, Output, RenderOptions};
+use crate::render::RenderOptions;
 use crate::theme::Theme;
-use crate::yaml::edit_distance;
 
 // ---------------------------------------------------------------- the catalog file
 
@@ -2066,7 +2068,7 @@ pub fn outputs(
     for (url, template, ctx) in rendered {
         match theme.tera.render(template, &ctx) {
             Ok(html) => out.push(Output {
-                bytes: crate::assets::minify_html(&html),
+                bytes: crate::kit::minify_html(&html),
                 path: url,
             }),
             Err(e) => diags.push(theme.template_error(e)),

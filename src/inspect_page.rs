@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use crate::diag::Diagnostics;
+use crate::kit::{root_prefix, Output};
 use crate::model::*;
-use crate::render::{root_prefix, Output};
 use crate::theme::Theme;
 
 pub const PAGE_URL: &str = "inspection/index.html";
@@ -219,7 +219,7 @@ fn page(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     })?;
     Ok(Output {
         path: url.into(),
-        bytes: crate::assets::minify_html(&html),
+        bytes: crate::kit::minify_html(&html),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod init;
 pub mod inspect;
 pub mod inspect_page;
 pub mod jsmin;
+pub mod kit;
 pub mod lineage;
 pub mod load;
 pub mod markdown;

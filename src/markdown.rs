@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::kit::{apply_tag, escape_attr, tags, MAX_NESTING};
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -77,51 +79,6 @@ pub struct RawHtml {
     /// What an official page must never publish, even where raw HTML is allowed: scripts,
     /// redirects, frames, event handlers, `javascript:` addresses.
     pub dangerous: bool,
-}
-
-/// Lists, quotes and HTML elements inside each other. No real page comes near it; thousands of
-/// levels overflow the stack of the HTML minifier, so such a page is refused with its place.
-pub const MAX_NESTING: usize = 100;
-
-/// Void elements close themselves (`<br>`): they add no level.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-];
-
-/// The tags of a piece of HTML: (is closing, the name as written, the text from the name on).
-/// Borrowed, no allocation: the minifier's depth check runs it on every page.
-fn tags(html: &str) -> impl Iterator<Item = (bool, &str, &str)> {
-    html.split('<').skip(1).filter_map(|part| {
-        let (closing, rest) = match part.strip_prefix('/') {
-            Some(r) => (true, r),
-            None => (false, part),
-        };
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(rest.len());
-        let name = &rest[..end];
-        name.starts_with(|c: char| c.is_ascii_alphabetic())
-            .then_some((closing, name, rest))
-    })
-}
-
-/// One tag's effect on the elements open at that point, as an HTML parser (and the minifier)
-/// sees it: a closing tag closes the nearest open element of its name and those inside it, and
-/// nothing when none is open (`</p>` after `<div>`); any other tag but a void one opens an
-/// element (`<div/>` too).
-fn apply_tag<S: AsRef<str>>(open: &mut Vec<S>, closing: bool, name: S) {
-    let name_str = name.as_ref();
-    if closing {
-        if let Some(at) = open
-            .iter()
-            .rposition(|n| n.as_ref().eq_ignore_ascii_case(name_str))
-        {
-            open.truncate(at);
-        }
-    } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name_str)) {
-        open.push(name);
-    }
 }
 
 /// The tag up to its first `>` outside quotes (`title=">" onclick=…` is one tag).
@@ -223,19 +180,6 @@ fn is_dangerous(name: &str, body: &str) -> bool {
         || ["javascript:", "vbscript:", "data:text/html"]
             .iter()
             .any(|s| flat.contains(s))
-}
-
-/// Whether the elements of an HTML document nest deeper than `limit`, counted as in
-/// [`Nesting`].
-pub fn html_depth_exceeds(html: &str, limit: usize) -> bool {
-    let mut open: Vec<&str> = Vec::new();
-    for (closing, name, _) in tags(html) {
-        apply_tag(&mut open, closing, name);
-        if open.len() > limit {
-            return true;
-        }
-    }
-    false
 }
 
 /// Notes raw HTML and tracks how deep the page nests, in document order (HTML elements as
@@ -487,21 +431,6 @@ pub fn ref_placeholder(reference: &str) -> String {
         escape_attr(reference),
         escape_attr(shown)
     )
-}
-
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {

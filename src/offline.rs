@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::kit::Output;
 use crate::model::Site;
-use crate::render::Output;
 
 /// Where the JSON Schema of answer files (docs/answers-format.md) is published.
 pub const SCHEMA_PATH: &str = "schema/answers-v1.schema.json";

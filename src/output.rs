@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::Output;
+use crate::kit::Output;
 
 /// Written into every output folder: a later build may replace a folder that holds it.
 pub const MARKER: &str = ".kensa-output";

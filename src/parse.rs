@@ -286,7 +286,7 @@ fn parse_page(
     if let Some(at) = markdown.too_deep {
         return Err(Diagnostic::error(format!(
             "the page nests lists, quotes or HTML elements more than {} levels deep",
-            markdown::MAX_NESTING
+            crate::kit::MAX_NESTING
         ))
         .at_offset(file, split.body_start + at, 1)
         .with_help("no page needs more than a few levels: flatten the structure here"));

@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::kit::Output;
 use crate::model::Site;
-use crate::render::{render_site, Output, RenderOptions};
+use crate::render::{render_site, RenderOptions};
 use crate::theme::Theme;
 use crate::{assets, load, output, parse, validate};
 

@@ -11,20 +11,9 @@ use serde_json::{json, Value};
 use tera::{Context, Tera};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
-use crate::markdown::escape_attr;
+use crate::kit::{escape_attr, root_prefix, Output};
 use crate::model::*;
 use crate::theme::Theme;
-
-/// One output file before it is written.
-pub struct Output {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// Relative prefix from a page to the site root: `a/b/c.html` → `../../`.
-pub fn root_prefix(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
-}
 
 /// What base.html needs on every page; modules that render pages of their own start from it.
 pub fn base_context(site: &Site, url: &str, title: &str, live_reload: bool) -> Context {
@@ -49,7 +38,7 @@ pub fn base_context(site: &Site, url: &str, title: &str, live_reload: bool) -> C
             "language": site.config.language,
         }),
     );
-    ctx.insert("csp", crate::assets::CONTENT_SECURITY_POLICY);
+    ctx.insert("csp", crate::kit::CONTENT_SECURITY_POLICY);
     ctx.insert("live_reload", &live_reload);
     ctx.insert("version", env!("CARGO_PKG_VERSION"));
     ctx.insert("breadcrumbs", &Vec::<Link>::new());
@@ -283,7 +272,7 @@ impl Shared<'_> {
         let html = resolve_internal_links(self.site, &url, &html);
         let html = crate::guideline::link_placeholders(self.site, &url, &html);
         Ok(Output {
-            bytes: crate::assets::minify_html(&html),
+            bytes: crate::kit::minify_html(&html),
             path: url,
         })
     }

@@ -20,8 +20,9 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::diag::Diagnostics;
+use crate::kit::Output;
 use crate::model::{item_anchor, Checklist, Page, PageKind, Provenance, Site};
-use crate::render::{base_context, Output, RenderOptions};
+use crate::render::{base_context, RenderOptions};
 use crate::theme::Theme;
 
 // ---------------------------------------------------------------- normalization and tokens
@@ -1268,7 +1269,7 @@ pub fn page(
     })?;
     Ok(Some(Output {
         path: url.into(),
-        bytes: crate::assets::minify_html(&html),
+        bytes: crate::kit::minify_html(&html),
     }))
 }
 

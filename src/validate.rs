@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diag::{locate_key_value, locate_text, Diagnostic, Diagnostics, SourceFile};
 use crate::model::*;
-use crate::yaml::edit_distance;
 
 /// Where an internal `@/` link points, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,11 +74,8 @@ impl Site {
 
 /// ", did you mean `x`?" for the closest candidate, or nothing when none is close.
 pub(crate) fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, c)| *d <= wanted.chars().count().max(c.chars().count()) / 2)
-        .min()
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
+    crate::kit::closest(wanted, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
         .unwrap_or_default()
 }
 

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use crate::diag::{locate_text, Diagnostic};
+use crate::kit::Output;
 use crate::model::Site;
-use crate::render::Output;
 
 pub const FORM_PAGE_BUDGET: usize = 60 * 1024;
 

@@ -1,6 +1,7 @@
 //! The one place that talks to the YAML library. serde_yaml is archived upstream; keeping every
 //! call here means a maintained fork can replace it by changing this file and Cargo.toml.
 
+use crate::kit::edit_distance;
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, SourceFile};
@@ -217,21 +218,6 @@ fn help_for(message: &str) -> Option<String> {
         );
     }
     None
-}
-
-/// Levenshtein distance on characters, for "did you mean" hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

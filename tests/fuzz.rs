@@ -245,7 +245,7 @@ fn markdown_pages() {
         // The rendering path that once overflowed the stack: Markdown, then the minifier.
         let text = String::from_utf8_lossy(b);
         let md = kensa::markdown::render(&text);
-        let _ = kensa::assets::minify_html(&md.html);
+        let _ = kensa::kit::minify_html(&md.html);
     });
 }
 

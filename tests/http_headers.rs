@@ -79,7 +79,7 @@ fn the_readme_nginx_example_sends_the_headers_a_meta_tag_cannot() {
     let example = std::fs::read_to_string(repo().join("docs/nginx-kensa.conf")).unwrap();
     let csp = format!(
         "{}; frame-ancestors 'none'",
-        kensa::assets::CONTENT_SECURITY_POLICY
+        kensa::kit::CONTENT_SECURITY_POLICY
     );
     assert!(
         example.contains(&csp),
