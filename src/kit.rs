@@ -137,6 +137,13 @@ pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> O
         .map(|(_, c)| c)
 }
 
+/// ", did you mean `x`?" for the closest candidate, or nothing when none is close.
+pub fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    crate::kit::closest(wanted, candidates)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

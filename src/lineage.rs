@@ -10,8 +10,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::diag::{locate_key_value, Diagnostic, Diagnostics, SourceFile};
+use crate::kit::nearest;
 use crate::model::*;
-use crate::validate::nearest;
 
 /// The checklist `c` revises, when it names one that exists.
 pub fn previous<'a>(site: &'a dyn Definitions, c: &Checklist) -> Option<&'a Checklist> {

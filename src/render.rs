@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tera::{Context, Tera};
 
-use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::kit::{escape_attr, root_prefix, Output};
 use crate::model::*;
 use crate::theme::Theme;
@@ -1376,41 +1376,6 @@ fn sitemap_xml(site: &Site, outputs: &[Output]) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// Template errors carry the template's file, line and column.
-pub fn template_diagnostic(
-    theme_dir: &Path,
-    err: &tera::Error,
-    sources: &BTreeMap<String, SourceFile>,
-) -> Diagnostic {
-    let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    match report {
-        Some(r) => {
-            let name = r.filename().to_string();
-            let span = r.span();
-            let d = Diagnostic::error(format!("template error in {name}: {}", r.message()))
-                .with_help("fix the template; Tera syntax is described at keats.github.io/tera");
-            match sources.get(&name) {
-                Some(file) => d.at_line_col(file, span.start_line, span.start_col + 1),
-                None => d.in_file(&theme_dir.join("templates").join(&name)),
-            }
-        }
-        None => {
-            let mut msg = err.to_string();
-            let mut source = std::error::Error::source(err);
-            while let Some(s) = source {
-                msg.push_str(&format!(": {s}"));
-                source = s.source();
-            }
-            Diagnostic::error(format!("template error: {msg}"))
-                .in_file(&theme_dir.join("templates"))
-                .with_help("check the template names used in {% extends %} and {% include %}")
-        }
-    }
 }
 
 #[cfg(test)]

@@ -335,7 +335,7 @@ impl Theme {
             .map(|(n, f)| (n.clone(), f.text.to_string()))
             .collect();
         if let Err(e) = tera.add_raw_templates(all) {
-            diags.push(crate::render::template_diagnostic(&dir, &e, &templates));
+            diags.push(template_diagnostic(&dir, &e, &templates));
         }
         for required in ["base.html", "home.html", "page.html", "checklist.html"] {
             if !templates.contains_key(required) {
@@ -359,6 +359,41 @@ impl Theme {
     }
 
     pub fn template_error(&self, e: tera::Error) -> Diagnostic {
-        crate::render::template_diagnostic(&self.dir, &e, &self.templates)
+        template_diagnostic(&self.dir, &e, &self.templates)
+    }
+}
+
+/// Template errors carry the template's file, line and column.
+fn template_diagnostic(
+    theme_dir: &Path,
+    err: &tera::Error,
+    sources: &BTreeMap<String, SourceFile>,
+) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    match report {
+        Some(r) => {
+            let name = r.filename().to_string();
+            let span = r.span();
+            let d = Diagnostic::error(format!("template error in {name}: {}", r.message()))
+                .with_help("fix the template; Tera syntax is described at keats.github.io/tera");
+            match sources.get(&name) {
+                Some(file) => d.at_line_col(file, span.start_line, span.start_col + 1),
+                None => d.in_file(&theme_dir.join("templates").join(&name)),
+            }
+        }
+        None => {
+            let mut msg = err.to_string();
+            let mut source = std::error::Error::source(err);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Diagnostic::error(format!("template error: {msg}"))
+                .in_file(&theme_dir.join("templates"))
+                .with_help("check the template names used in {% extends %} and {% include %}")
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Validate stage: every id is unique, every reference and link resolves. All problems are
 //! collected, so one `kensa check` lists every mistake in the content.
 
+use crate::kit::nearest;
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{locate_key_value, locate_text, Diagnostic, Diagnostics, SourceFile};
@@ -70,13 +71,6 @@ impl Site {
         let near = nearest(path, self.page_by_source.keys().map(String::as_str));
         Err(format!("no content file `{path}`{near}"))
     }
-}
-
-/// ", did you mean `x`?" for the closest candidate, or nothing when none is close.
-pub(crate) fn nearest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    crate::kit::closest(wanted, candidates)
-        .map(|c| format!("; did you mean `{c}`?"))
-        .unwrap_or_default()
 }
 
 pub fn validate(site: &Site) -> Diagnostics {
