@@ -900,14 +900,19 @@ pub fn to_text(facility: &str, report: &Report) -> String {
             out.push_str(&format!("  [{}] {line}\n", status_label(f.status)));
         }
     }
-    out.push_str(&format!(
-        "\n不足 {}件、現地で確認 {}件、助言 {}件、読めないファイル {}件\n",
-        report.count(Status::Fail),
-        report.count(Status::Onsite),
-        report.count(Status::Advice),
-        report.count(Status::Error)
-    ));
+    out.push_str(&format!("\n{}\n", totals(|s| report.count(s))));
     out
+}
+
+/// The counts a report ends with, in the words of the statuses: 不足 n件、現地で確認 n件、….
+pub fn totals(count: impl Fn(Status) -> usize) -> String {
+    format!(
+        "不足 {}件、現地で確認 {}件、助言 {}件、読めないファイル {}件",
+        count(Status::Fail),
+        count(Status::Onsite),
+        count(Status::Advice),
+        count(Status::Error)
+    )
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub fn write(
         },
     )
     .map_err(|e| format!("cannot read the returns ({e})"))?;
+    tally.trim();
     let html = page(&tally, &summary, defs.checklists(), site_css, paths, today)?;
     crate::output::write_file_atomically(out, html.as_bytes())
         .map_err(|e| format!("{}: cannot write ({e})", out.display()))?;
@@ -351,9 +352,6 @@ fn page(
     paths: &[PathBuf],
     today: Day,
 ) -> Result<String, String> {
-    let mut most_open = tally.most_open.clone();
-    most_open.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    most_open.truncate(TOP);
     let css = format!("{}\n{REPORT_CSS}", site_css.unwrap_or(BASE_CSS));
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css.as_bytes()));
     let statuses = [Status::Fail, Status::Onsite, Status::Advice, Status::Error];
@@ -386,7 +384,8 @@ fn page(
     );
     ctx.insert("checklists", &sections(tally, checklists));
     ctx.insert("rules", &rule_rows(tally, checklists));
-    let most_open: Vec<OpenFacility> = most_open
+    let most_open: Vec<OpenFacility> = tally
+        .most_open
         .iter()
         .map(|(open, overdue, facility)| OpenFacility {
             facility,

@@ -71,14 +71,11 @@ impl Summary {
     /// One line for the terminal, in the words of the text report.
     pub fn line(&self) -> String {
         format!(
-            "施設 {}、回答ファイル {}、読み飛ばし {}：不足 {}件、現地で確認 {}件、助言 {}件、読めないファイル {}件",
+            "施設 {}、回答ファイル {}、読み飛ばし {}：{}",
             self.facilities,
             self.files,
             self.skipped,
-            self.count(Status::Fail),
-            self.count(Status::Onsite),
-            self.count(Status::Advice),
-            self.count(Status::Error)
+            inspect::totals(|s| self.count(s))
         )
     }
 }

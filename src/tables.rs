@@ -94,15 +94,6 @@ pub fn csv_findings(facility: &str, report: &Report, flavour: CsvFlavour, out: &
     }
 }
 
-/// Findings as CSV, one row each, for collecting many facilities' returns.
-pub fn to_csv(groups: &[(String, Report)], flavour: CsvFlavour) -> String {
-    let mut out = flavour.header(&FINDING_COLUMNS);
-    for (facility, report) in groups {
-        csv_findings(facility, report, flavour, &mut out);
-    }
-    out
-}
-
 /// One facility's findings as JSON lines, each with its facility: the form DuckDB's
 /// `read_json` and BigQuery load without holding the whole file.
 pub fn jsonl_findings(facility: &str, report: &Report, out: &mut String) {

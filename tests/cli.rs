@@ -1,68 +1,19 @@
 //! End-to-end tests of the `kensa` binary on the fixture sites under tests/fixtures/.
 
-use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn kensa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kensa"))
-        .args(args)
-        .output()
-        .expect("kensa runs")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+mod common;
+use common::{copy_dir, edit, files_under, fixture, kensa, text};
 
 /// A private copy of a fixture, so tests can write into it.
 fn site_copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(name), dir.path());
     dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Rewrites one file of a site copy.
-fn edit(site: &Path, rel: &str, change: impl FnOnce(String) -> String) {
-    let path = site.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, change(text)).unwrap();
-}
-
-fn files_under(dir: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
 }
 
 #[test]

@@ -3,36 +3,10 @@
 //! fixture site tests/fixtures/editions (r5 and r6 of one checklist: r6 moves the 参考項目 into
 //! the current phase, rewords one item, adds one, removes one and merges two into one).
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn kensa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kensa"))
-        .args(args)
-        .output()
-        .expect("kensa runs")
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+mod common;
+use common::{copy_dir, edit, files_under, kensa, repo, text, Rng};
 
 /// A private copy of `content/` (and nothing else) of the site at `from`.
 fn site_copy(from: &Path) -> tempfile::TempDir {
@@ -42,28 +16,7 @@ fn site_copy(from: &Path) -> tempfile::TempDir {
 }
 
 fn fixture() -> PathBuf {
-    repo().join("tests/fixtures/editions")
-}
-
-fn edit(site: &Path, rel: &str, change: impl FnOnce(String) -> String) {
-    let path = site.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, change(text)).unwrap();
-}
-
-fn files_under(dir: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
+    common::fixture("editions")
 }
 
 #[test]
@@ -429,24 +382,6 @@ fn migrate_carries_each_case_and_prints_the_summary() {
         ];
         let stderr = text(&kensa(&args).stderr);
         assert!(stderr.contains(wanted), "{stderr}");
-    }
-}
-
-/// xorshift64*: small and seeded, the same files on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, list: &'a [T]) -> &'a T {
-        &list[self.below(list.len())]
     }
 }
 

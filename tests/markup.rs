@@ -4,6 +4,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+use common::text;
+
 fn kensa(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kensa"))
         .args(args)
@@ -11,10 +14,6 @@ fn kensa(root: &Path, args: &[&str]) -> Output {
         .arg(root)
         .output()
         .expect("kensa runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn site_with_page(name: &str, body: &str) -> tempfile::TempDir {

@@ -9,6 +9,8 @@ use kensa::offline::{answers_schema, SCHEMA_PATH, SW_PATH, ZIP_PATH, ZIP_SIZE_MA
 use kensa::pipeline::{build, BuildOptions};
 use serde_json::Value;
 
+mod common;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -33,19 +35,11 @@ fn built(live_reload: bool) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// The site's files: all but the marker that says kensa wrote the folder.
-fn files_under(dir: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".kensa-output")
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
+/// The site's files, without kensa's own output marker (not part of the site).
+fn site_files(dir: &Path) -> BTreeSet<String> {
+    let mut files = common::files_under(dir);
+    files.remove(".kensa-output");
+    files
 }
 
 /// The ```json example of docs/answers-format.md, and the whole doc.
@@ -209,7 +203,7 @@ fn schema_is_published_valid_and_matches_the_doc() {
 #[test]
 fn zip_contains_every_output_file() {
     let (_dir, out) = built(false);
-    let files = files_under(&out);
+    let files = site_files(&out);
     for f in [
         SCHEMA_PATH,
         SW_PATH,
@@ -271,7 +265,7 @@ fn service_worker_lists_the_site_and_is_versioned() {
         .next()
         .unwrap()
         .unwrap();
-    let files = files_under(&out);
+    let files = site_files(&out);
     for f in &files {
         if f != ZIP_PATH && f != SW_PATH {
             assert!(list.contains(f), "{f} is not cached for offline use");

@@ -10,18 +10,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+mod common;
+use common::{kensa, text};
+
 const TODAY: &str = "2024-06-01";
-
-fn kensa(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kensa"))
-        .args(args)
-        .output()
-        .expect("kensa runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The real site built once, and a generated collection of returns with every kind of bad
 /// file, shared by the tests (they only read them).

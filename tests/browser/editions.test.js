@@ -15,7 +15,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { execFileSync } = require('node:child_process');
 const h = require('./helpers');
-const { REPO, kensaBin } = require('./inspection-vectors');
+const { prng, REPO, kensaBin } = require('./inspection-vectors');
 
 const R5 = 'checklists/r5/facility.html';
 const R6 = 'checklists/r6/facility.html';
@@ -207,20 +207,6 @@ test('cancelling the carry-over writes nothing, and a file of an unrelated check
   assert.equal(await r6.evaluate(() => JSON.stringify(localStorage)), before);
   await context.close();
 });
-
-/** xorshift-style seeded generator, as in the other browser tests. */
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n) => Math.floor(next() * n);
-  return { int, pick: (list) => list[int(list.length)] };
-}
 
 test('on random earlier files, migrate.js and kensa migrate write the same file and summary', () => {
   const sandbox = {};

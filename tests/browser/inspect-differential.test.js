@@ -15,27 +15,13 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const h = require('./helpers');
-const { REPO, loadData, kensaBin, rustFindings } = require('./inspection-vectors');
+const { prng, REPO, loadData, kensaBin, rustFindings } = require('./inspection-vectors');
 
 const engine = require(path.join(REPO, 'themes/default/static/js/inspect.js'));
 
 const FILES = Number(process.env.KENSA_DIFF_FILES || 10_000);
 const SEED = Number(process.env.KENSA_DIFF_SEED || 20231001);
 const TODAYS = ['2023-12-01', '2024-02-01', '2024-04-01', '2023-04-01'];
-
-/** mulberry32: small, fast and good enough to spread the cases. */
-function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n) => Math.floor(next() * n);
-  return { next, int, pick: (list) => list[int(list.length)], chance: (p) => next() < p };
-}
 
 const DATES = [
   '2023-04-01', '2023-10-01', '2023-12-01', '2023-12-02', '2024-01-31', '2024-02-29', '2024-03-31',

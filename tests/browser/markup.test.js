@@ -3,7 +3,7 @@
 // text, never by parsing HTML strings, so a copy's name, a note or an imported answer file is
 // shown as the text it is, and the cloned answer controls carry the item's id.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,20 +13,7 @@ const FACILITY = 'checklists/r5/yakkyoku.html';
 const HOSTILE = '<img src=x onerror="window.kensaPwned=1"><b>太字</b>';
 const JS_DIR = path.join(__dirname, '../../themes/default/static/js');
 
-let dir;
-let browser;
-let server;
-
-before(async () => {
-  dir = h.siteDir();
-  browser = await h.launchBrowser();
-  server = await h.serveDir(dir);
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.close();
-});
+const site = h.useSite();
 
 test('no theme script parses an HTML string into the page', () => {
   const parsers = /\.innerHTML\s*[+]?=|\.outerHTML\s*[+]?=|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|srcdoc/;
@@ -46,7 +33,7 @@ async function openForm(context) {
   const errors = h.recordConsoleErrors(page);
   page.kensaErrors = () => errors.filter((e) => !e.includes('/favicon.ico'));
   page.on('dialog', (d) => d.accept());
-  await page.goto(`${server.url}/${FACILITY}`, { waitUntil: 'load' });
+  await page.goto(`${site.server.url}/${FACILITY}`, { waitUntil: 'load' });
   await page.waitForSelector('#form-tools:not([hidden])');
   return page;
 }
@@ -61,7 +48,7 @@ function injected(page) {
 }
 
 test('a copy name, a note and an imported file are shown as text, never as markup', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await site.browser.newContext({ acceptDownloads: true });
   try {
     const page = await openForm(context);
     const ids = await page.locator('[data-item-id]').evaluateAll((els) => els.map((e) => e.dataset.itemId));
@@ -89,7 +76,7 @@ test('a copy name, a note and an imported file are shown as text, never as marku
     const doc = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
     doc.copy = { id: 'imported-1', name: `取込${HOSTILE}` };
     doc.items[ids[1]].note = `<script>window.kensaPwned=1</script>${HOSTILE}`;
-    const other = await browser.newContext();
+    const other = await site.browser.newContext();
     try {
       const fresh = await openForm(other);
       await fresh.setInputFiles('#import-file', { name: `${HOSTILE}.json`, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
@@ -114,10 +101,10 @@ test('a copy name, a note and an imported file are shown as text, never as marku
 // kensa check refuses such an id (tests/markup.rs); should one reach a page all the same (a
 // site's own template, an older build), the cloned controls still make no element of it.
 test('an item id carrying markup makes no element when the controls are cloned', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   try {
     let original;
-    await context.route(`${server.url}/${FACILITY}`, async (route) => {
+    await context.route(`${site.server.url}/${FACILITY}`, async (route) => {
       const res = await route.fetch();
       const html = (await res.text()).replace(/data-item-id="?([A-Za-z0-9_-]+)"?/, (_, id) => {
         original = id;
