@@ -79,7 +79,14 @@ test('manual tables scroll inside a focusable region named after the table', { t
     await region.focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    assert.ok(await region.evaluate((r) => r.scrollLeft > 0), 'arrow keys scroll the table');
+    // Chromium animates keyboard scrolling, so the offset arrives over a few frames: wait for it rather
+    // than reading it at once (a loaded CI machine read 0 here).
+    const scrolled = await region.evaluate((r) => new Promise((resolve) => {
+      const deadline = performance.now() + 3000;
+      const poll = () => (r.scrollLeft > 0 || performance.now() > deadline ? resolve(r.scrollLeft > 0) : requestAnimationFrame(poll));
+      poll();
+    }));
+    assert.ok(scrolled, 'arrow keys scroll the table');
   } finally {
     await context.close();
   }
