@@ -20,7 +20,7 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The years a 確認日 or 目標日 may fall in. A check of these lists cannot predate them, and a
 /// year like 1899 or 2923 is a slip of the keyboard. Published to the form (the checklist
-/// page's `data-years`) and to the inspection page, which refuse the same years.
+/// page's rules, `item_rules`) and to the inspection page, which refuse the same years.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 /// Why a file cannot be read as answers: a message for the user, in Japanese.

@@ -489,22 +489,9 @@ fn unknown_checklist(checklists: &[Checklist], doc: &Value, id: &str) -> String 
     )
 }
 
-/// `２（４）（サーバ）`: section number, item number and target, as the forms print them.
+/// `２（４）（サーバ）`: the label the form uses too (`item_rules`).
 pub fn item_label(c: &Checklist, item: &Item) -> String {
-    let section = c
-        .def
-        .sections
-        .iter()
-        .find(|s| s.id == item.section)
-        .map(|s| s.number.as_str())
-        .unwrap_or("");
-    let target = item
-        .target
-        .as_ref()
-        .and_then(|t| c.def.targets.iter().find(|x| &x.id == t))
-        .map(|t| format!("（{}）", t.text.split("について").next().unwrap_or(&t.text)))
-        .unwrap_or_default();
-    format!("{section}{}{target}", item.number)
+    crate::item_rules::label(&c.def, item)
 }
 
 /// Judges one sheet of a return against its checklist's rules.

@@ -15,6 +15,7 @@ pub mod http;
 pub mod init;
 pub mod inspect;
 pub mod inspect_page;
+pub mod item_rules;
 pub mod jsmin;
 pub mod kit;
 pub mod lineage;

@@ -722,7 +722,6 @@ impl Shared<'_> {
                 "facility": def.facility.label(),
                 "answer": def.answer,
                 "definition_hash": c.definition_hash,
-                "years": format!("{}-{}", crate::answers::YEARS.start(), crate::answers::YEARS.end()),
                 "inspectable": def.inspection.is_some(),
                 "json_url": file_name(&c.json_url()),
                 "form_fields": def.form_fields,
@@ -730,6 +729,7 @@ impl Shared<'_> {
                 "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
                 "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
                 "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
+                "rules": part.map(|p| crate::item_rules::page_block(def, |n| c.part_of(n) == p)),
                 "print_url": c.print_url().map(|u| file_name(&u).to_string()),
                 "part_count": c.part_count(),
                 "form_url": file_name(&c.url),
@@ -902,21 +902,12 @@ fn form_page_title(c: &Checklist, part: usize) -> String {
     }
 }
 
-/// An item as the form labels it: ２（１） with its section's number when the item's own
-/// number is a bracketed one, 〔参考項目〕 for items of a reference phase.
+/// An item as a split form's page list names it: its label (`item_rules`), 〔参考項目〕 for
+/// items of a reference phase.
 fn item_label(def: &ChecklistDef, item: &Item) -> String {
-    let section = def
-        .sections
-        .iter()
-        .find(|s| s.id == item.section)
-        .filter(|_| item.number.starts_with(['（', '(']))
-        .map_or("", |s| s.number.as_str());
-    let reference = def.phases.iter().any(|p| p.id == item.phase && p.reference);
-    format!(
-        "{section}{}{}",
-        item.number,
-        if reference { "〔参考項目〕" } else { "" }
-    )
+    let reference = crate::item_rules::is_reference(def, item);
+    let label = crate::item_rules::label(def, item);
+    format!("{label}{}", if reference { "〔参考項目〕" } else { "" })
 }
 
 /// 項目1〜19: the first and last item of a form page.
@@ -984,13 +975,15 @@ fn form_parts(c: &Checklist, part: usize) -> Vec<Value> {
 /// What form.js and scoring.js need of the items on a split form's other pages to count,
 /// score, review and export every answer from any page: the 視点 ids once; per page its
 /// address and label; per section shown there its label; per item [id, label, 視点 index,
-/// switch, reference] (trailing empties left out: every byte here is on every page). JSON in
+/// switch, its rounds (an index into the page's `item_rules::page_block`)] (trailing empties
+/// and a first round list left out: every byte here is on every page). JSON in
 /// a data block, made safe to sit inside <script>.
 fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
     if c.part_count() == 1 {
         return None;
     }
     let def = &c.def;
+    let (_, shapes) = crate::item_rules::round_shapes(def);
     let pages: Vec<Value> = (0..c.part_count())
         .map(|p| {
             if p == part {
@@ -1006,13 +999,13 @@ fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
                         .filter(|&(n, i)| {
                             i.phase == phase.id && i.section == section.id && c.part_of(n) == p
                         })
-                        .map(|(_, i)| {
+                        .map(|(n, i)| {
                             let mut row = vec![
                                 json!(i.id),
-                                json!(item_label(def, i)),
+                                json!(crate::item_rules::label(def, i)),
                                 json!(i.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().position(|x| &x.id == v))),
                                 json!(i.unless_switch_off),
-                                json!(phase.reference.then_some(1)),
+                                json!(Some(shapes[n]).filter(|&s| s > 0)),
                             ];
                             while row.last().is_some_and(Value::is_null) {
                                 row.pop();
@@ -1341,6 +1334,7 @@ pub fn checklist_json(site: &Site, c: &Checklist) -> String {
         // The edition whole (its fiscal year too): `kensa inspect --site` reads it back.
         "edition": edition,
         "checklist": c.def,
+        "rules": crate::item_rules::rules(&c.def),
     });
     // How answer files of earlier editions are carried over to this one (src/migrate.rs).
     let plans = crate::migrate::plans_to(site, c);

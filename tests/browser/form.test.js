@@ -144,7 +144,7 @@ for (const [mode, url] of Object.entries(MODES)) {
     try {
       const page = await openForm(context, url(FACILITY));
       const ids = await fillFacility(page);
-      const dependent = await page.locator('[data-unless-switch-off="vendor_contract"]').evaluateAll((els) => els.map((e) => e.id));
+      const dependent = (await publishedRules(page)).items.filter((r) => r.unless_switch_off === 'vendor_contract').map((r) => r.id);
       assert.ok(dependent.length >= 2, 'the facility list has items that need no answer without a contract');
       const free = ids.find((id) => !dependent.includes(id));
 
@@ -174,7 +174,7 @@ for (const [mode, url] of Object.entries(MODES)) {
       assert.ok(!(await page.locator(`#${ids[0]}`).evaluate((e) => e.classList.contains('is-na'))));
       assert.ok(await page.locator(`[name="${ids[0]}:r1"]`).first().isEnabled());
       // 参考項目 are shown as such.
-      const ref = page.locator('[data-reference] .item-text .badge').first();
+      const ref = page.locator('.phase-reference .item-text .badge').first();
       assert.equal(await ref.innerText(), '参考項目');
     } finally {
       await context.close();
@@ -222,7 +222,7 @@ test('a 参考項目 answered いいえ needs no 目標日: the form asks for on
   const context = await newContext();
   try {
     const page = await openForm(context, MODES.http(FACILITY));
-    const ref = await page.locator('[data-reference]').first().getAttribute('data-item-id');
+    const ref = await page.locator('.phase-reference [data-item-id]').first().getAttribute('id');
     await page.check('input[name="gate"][value="yes"]');
     await page.check(`input[name="${ref}:r1"][value="no"]`);
     await fillDate(page, `${ref}:r1`, '2023', '10', '1');
@@ -243,13 +243,51 @@ test('two 参考項目 with the same number (サーバ, 端末PC) are told apart
     // Answered without a 確認日, both are listed in the progress list.
     for (const id of ['reference-2-server-7', 'reference-2-pc-7']) await page.check(`input[name="${id}:r1"][value="yes"]`);
     const progress = await page.locator('#progress-body').innerText();
-    assert.match(progress, /確認日の記入がない回答（2件）\n２（７）〔参考項目・サーバ〕[^\n]*\n２（７）〔参考項目・端末PC〕/);
+    assert.match(progress, /確認日の記入がない回答（2件）\n２（７）（サーバ）〔参考項目〕[^\n]*\n２（７）（端末PC）〔参考項目〕/);
     await page.locator('#review summary').click();
     await page.waitForSelector('#review-body dl');
     const labels = await page.locator('#review-body dt a').allInnerTexts();
     assert.equal(new Set(labels).size, labels.length, `every label in the review is its own: ${labels.join(' ')}`);
-    assert.ok(labels.includes('２（９）〔参考項目・端末PC〕'), labels.join(' '));
-    assert.ok(labels.includes('２（７）'), 'a number used once keeps its short label');
+    assert.ok(labels.includes('２（９）（端末PC）〔参考項目〕'), labels.join(' '));
+    assert.ok(labels.includes('２（７）（ネットワーク機器）'), labels.join(' '));
+  } finally {
+    await context.close();
+  }
+});
+
+/** The rules the build publishes in the checklist JSON linked from the form (src/item_rules.rs). */
+async function publishedRules(page) {
+  const href = await page.locator('.checklist-links a[href$=".json"]').getAttribute('href');
+  const url = new URL(href, page.url());
+  if (url.protocol === 'file:') return JSON.parse(require('node:fs').readFileSync(require('node:url').fileURLToPath(url), 'utf8')).rules;
+  return (await (await page.context().request.get(url.href)).json()).rules;
+}
+
+test('the form names, counts and checks every item by the rules published in the checklist JSON', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  try {
+    // A dated list with targets, a switch and 参考項目, and a page of a split ○／× list (its other
+    // pages' items come from their own data block).
+    for (const rel of ['checklists/r5/iryokikan.html', 'checklists/y2021/system-kanrisha-3.html']) {
+      const page = await openForm(context, MODES.http(rel));
+      const rules = await publishedRules(page);
+      assert.ok(rules.items.length >= 18, rel);
+      const gate = await page.locator('input[name="gate"][value="yes"]').count();
+      if (gate) await page.check('input[name="gate"][value="yes"]');
+      await page.locator('#review summary').click();
+      await page.waitForSelector('#review-body dl');
+      const shown = await page.locator('#review-body dt a').allInnerTexts();
+      const published = rules.items.map((r) => r.label + (r.required ? '' : '〔参考項目〕'));
+      assert.deepEqual([...shown].sort(), [...published].sort(), `${rel}: the review names every item by its published label`);
+      // Every required item, and only those, is counted: the gate, switches and required fields too.
+      const extra = gate + (await page.locator('[data-switch]').count()) + (await page.locator('.form-fields .required').count());
+      const required = rules.items.filter((r) => r.required).length;
+      assert.match(await page.locator('.progress-count').innerText(), new RegExp(`必須の回答 ${gate}／${required + extra}`), rel);
+      const missing = await page.locator('#progress-body .issue').first().locator('li a').evaluateAll((as) => as.map((a) => a.firstChild.textContent));
+      const firstRequired = rules.items.filter((r) => r.required).map((r) => r.label);
+      for (const label of missing.filter((l) => /^[０-９0-9]/.test(l))) assert.ok(firstRequired.includes(label), `${rel}: ${label} is a required item's published label`);
+      await page.close();
+    }
   } finally {
     await context.close();
   }
@@ -651,7 +689,7 @@ test('dates outside the years kensa inspect accepts are refused on the form', { 
   try {
     const page = await openForm(context, MODES.http(FACILITY));
     const [id] = await itemIds(page);
-    assert.equal(await page.getAttribute('#checklist-form', 'data-years'), '2000-2099');
+    assert.deepEqual(JSON.parse(await page.locator('#kensa-rules').textContent()).years, [2000, 2099]);
     await page.check(`input[name="${id}:r1"][value="yes"]`);
     const y = page.locator(`[name="${id}:r1:y"]`);
     const info = page.locator(`#${await y.getAttribute('aria-describedby')}`);

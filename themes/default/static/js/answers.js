@@ -224,8 +224,8 @@
     return d <= days && y >= years[0] && y <= years[1] ? new Day(y, m, d) : null;
   }
   function validDate(s) { return parseDay(s) !== null; }
-  // The years a date may fall in (answers::YEARS): inspection-data.js and the form's data-years
-  // publish them.
+  // The years a date may fall in (answers::YEARS): inspection-data.js and the form page's rules
+  // (src/item_rules.rs) publish them.
   function setYears(y) { years = [y[0], y[1]]; }
 
   var api = {

@@ -12,8 +12,8 @@
     }).trim();
   }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
-  // The years a date may fall in, as `kensa inspect` allows them (the form's data-years, from
-  // answers::YEARS); 1899 is a slip of the keyboard, not an answer.
+  // The years a date may fall in, as `kensa inspect` allows them (the rules the build publishes
+  // in the page, from answers::YEARS); 1899 is a slip of the keyboard, not an answer.
   var years = [2000, 2099];
   function inYears(y) { return y >= years[0] && y <= years[1]; }
   // [y, m, d] as typed → 2023-10-01, or null when that is no date.
@@ -61,14 +61,14 @@
     fs.append(parts, info);
   }
 
-  // The helpers for one form; `refresh` redraws the form when the user leaves a date.
-  window.kensaDates = function (form, refresh) {
+  // The helpers for one form; `refresh` redraws the form when the user leaves a date; `published`
+  // the years a date may fall in.
+  window.kensaDates = function (form, refresh, published) {
     var tpl = document.getElementById('item-controls');
     if (tpl) [].forEach.call(tpl.content.querySelectorAll('fieldset.date'), function (fs) {
       if (!fs.querySelector('.date-parts')) addFields(fs);
     });
-    var published = /^(\d{4})-(\d{4})$/.exec(form.dataset.years || '');
-    if (published) years = [+published[1], +published[2]];
+    if (published) years = published;
     var touched = {}; // date fieldsets the user has left: only then is an unfinished date an error
     var input = function (base, k) { return form.elements[base + ':' + k]; };
     function typed(base) {

@@ -7,7 +7,7 @@
   'use strict';
   var K = window.kensaForm;
   if (!K) return;
-  var form = K.form, ds = K.ds, CID = K.CID, DATED = K.DATED, ROUNDS = K.ROUNDS;
+  var form = K.form, ds = K.ds, CID = K.CID, DATED = K.DATED;
   // The answers as the review words them (only the review needs them: kept out of form.js).
   var ANSWER = DATED ? { yes: 'はい', no: 'いいえ' } : { yes: '○（できている）', no: '×（できていない）' };
   var byId = K.byId, fields = K.fields, gateEl = K.gateEl, h = K.h, obj = K.obj;
@@ -15,8 +15,9 @@
   var find = K.find, open = K.open, blank = K.blank, time = K.time, importMessage = K.importMessage;
 
   // ---------------------------------------------------------------- review
-  function answerText(a, na) {
-    var out = ROUNDS.map(function (r) {
+  // `rounds`: the rounds of the item as the rules publish them (src/item_rules.rs).
+  function answerText(a, na, rounds) {
+    var out = rounds.map(function (r) {
       var o = a[r] || {}, t = r === 'r1' ? (DATED ? '1回目' : '結果') : r === 'r2' ? '2回目' : '目標日';
       var v = r === 'target' ? '' : o.answer ? ANSWER[o.answer] : '未回答';
       if (DATED) v += (v ? '　' : '') + (o.date ? K.jaDate(o.date) : o.date_input ? '日付の誤り（' + [o.date_input.y, o.date_input.m, o.date_input.d].join('/') + '）' : r === 'target' ? 'なし' : '日付なし');
@@ -31,7 +32,7 @@
       var dl = h('dl'), c = obj(e.checklist) ? e.checklist : {};
       Object.keys(e.items || {}).forEach(function (id) {
         var a = e.items[id];
-        dl.append(h('dt', 0, [a.label + ' ' + a.text]), h('dd', 0, [answerText(a, '')]));
+        dl.append(h('dt', 0, [a.label + ' ' + a.text]), h('dd', 0, [answerText(a, '', DATED ? ['r1', 'target', 'r2'] : ['r1'])]));
       });
       ['fields', 'switches'].forEach(function (g) {
         Object.keys(e[g] || {}).forEach(function (k) { dl.append(h('dt', 0, [k]), h('dd', 0, [String(ANSWER[e[g][k]] || e[g][k])])); });
@@ -53,9 +54,9 @@
     });
     K.sections.forEach(function (sec) {
       var dl = h('dl');
-      sec.items.forEach(function (el) {
-        dl.append(h('dt', 0, [h('a', { href: (el.off || '') + '#' + el.dataset.itemId }, [el.kLabel]), ' ' + el.kText]),
-          h('dd', 0, [answerText(s.items[el.dataset.itemId], K.naReason(el, s))]));
+      sec.items.forEach(function (it) {
+        dl.append(h('dt', 0, [h('a', { href: it.off + '#' + it.id }, [it.name]), ' ' + it.text]),
+          h('dd', 0, [answerText(s.items[it.id], K.naReason(it, s), it.rounds.map(function (r) { return r[0]; }))]));
       });
       out.push(h('h3', 0, [sec.label]), dl);
     });

@@ -165,8 +165,8 @@
     marking = function () {
       var d = K.doc, its = d && d.items || {};
       Object.keys(K.byId).forEach(function (id) {
-        var el = K.byId[id], note = el.querySelector && el.querySelector('.confirm-note');
-        if (el.off) return;
+        var el = K.byId[id].el, note = el && el.querySelector('.confirm-note');
+        if (!el) return; // on another page of a split form
         var need = its[id] && its[id].confirm;
         if (need && !note) {
           var b = h('button', { type: 'button' }, ['確認しました']);

@@ -540,6 +540,47 @@
     return '「' + text + '」';
   }
 
+  // What the status line says of the results `r` for what was typed (`value`).
+  function resultsStatus(value, r) {
+    var q = quoted(value.trim());
+    if (r.query.tooShort) return '漢字・かなは2文字以上で入力してください。';
+    if (!r.query.tokens.length) return value.trim() ? q + 'では検索できません。文字か数字を入力してください。' : '';
+    if (!r.results.length) return q + 'に一致するものは見つかりませんでした。';
+    if (r.partial) return q + 'をすべて含むものはありませんでした。一部が一致した' + r.results.length + '件を表示します。';
+    return q + 'の検索結果：' + r.results.length + '件';
+  }
+
+  // Arrow keys move between the box and the result links; Escape goes back to the box.
+  function arrowKeys(input, list) {
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll('.search-result-title a'));
+    }
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown') {
+        var first = links()[0];
+        if (first) {
+          e.preventDefault();
+          first.focus();
+        }
+      }
+    });
+    list.addEventListener('keydown', function (e) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (at < 0) return;
+      if (e.key === 'ArrowDown' && at + 1 < all.length) {
+        e.preventDefault();
+        all[at + 1].focus();
+      } else if (e.key === 'ArrowUp') {
+        e.preventDefault();
+        (at > 0 ? all[at - 1] : input).focus();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
   function resultsPage(form) {
     var input = form.querySelector('input[name="q"]');
     var status = document.getElementById('search-status');
@@ -592,18 +633,7 @@
           list.textContent = '';
           list.setAttribute('data-query', value);
           list.setAttribute('data-count', String(r.results.length));
-          var q = quoted(value.trim());
-          if (r.query.tooShort) {
-            say('漢字・かなは2文字以上で入力してください。', announceAt);
-          } else if (!r.query.tokens.length) {
-            say(value.trim() ? q + 'では検索できません。文字か数字を入力してください。' : '', announceAt);
-          } else if (!r.results.length) {
-            say(q + 'に一致するものは見つかりませんでした。', announceAt);
-          } else if (r.partial) {
-            say(q + 'をすべて含むものはありませんでした。一部が一致した' + r.results.length + '件を表示します。', announceAt);
-          } else {
-            say(q + 'の検索結果：' + r.results.length + '件', announceAt);
-          }
+          say(resultsStatus(value, r), announceAt);
           if (r.results.length) showMore();
           else more.hidden = true;
         },
@@ -632,34 +662,7 @@
       if (link) link.focus();
     });
 
-    // Arrow keys move between the box and the result links; Escape goes back to the box.
-    function links() {
-      return Array.prototype.slice.call(list.querySelectorAll('.search-result-title a'));
-    }
-    input.addEventListener('keydown', function (e) {
-      if (e.key === 'ArrowDown') {
-        var first = links()[0];
-        if (first) {
-          e.preventDefault();
-          first.focus();
-        }
-      }
-    });
-    list.addEventListener('keydown', function (e) {
-      var all = links();
-      var at = all.indexOf(document.activeElement);
-      if (at < 0) return;
-      if (e.key === 'ArrowDown' && at + 1 < all.length) {
-        e.preventDefault();
-        all[at + 1].focus();
-      } else if (e.key === 'ArrowUp') {
-        e.preventDefault();
-        (at > 0 ? all[at - 1] : input).focus();
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        input.focus();
-      }
-    });
+    arrowKeys(input, list);
 
     // The index is loaded when search is first used, not with the page.
     input.addEventListener(

@@ -1,0 +1,335 @@
+//! What each item of a checklist asks for, computed once from its definition: the label both
+//! the form and the inspection use (`２（４）（サーバ）`), whether it must be answered or is a
+//! 参考項目, what makes it 記入不要 (the gate, a switch), which rounds and dates it asks for and
+//! the dates it accepts. The build publishes these rules in the checklist JSON and in every form
+//! page (`page_block`), where form.js reads them instead of working them out from the markup.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::model::{AnswerKind, ChecklistDef, Item};
+
+/// The rules of one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemRules {
+    /// The item's id, the key of its answers in an answer file.
+    pub id: String,
+    /// The item as the form's lists and the inspection's findings name it.
+    pub label: String,
+    /// False for a 参考項目: shown and saved, never counted as missing.
+    pub required: bool,
+    /// The gate's いいえ makes the item 確認不要.
+    pub gated: bool,
+    /// The switch whose いいえ makes the item 記入不要.
+    pub unless_switch_off: Option<String>,
+    /// The rounds the item asks for, in the form's order.
+    pub rounds: Vec<Round>,
+    /// The days a 目標日 must fall on (`YYYY-MM-DD`, both included): the fiscal year of the
+    /// item's phase, when it has one.
+    pub target_window: Option<[String; 2]>,
+}
+
+/// One answer column of an item: 1回目, 目標日 or 2回目 (結果 on the ○／× lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Round {
+    /// `r1`, `target` or `r2`, as answer files name it.
+    pub id: &'static str,
+    /// Asks for はい／いいえ (○／×).
+    pub answer: bool,
+    /// Asks for a date.
+    pub date: bool,
+    /// When the round must be filled in.
+    pub needed: Needed,
+}
+
+/// When a round must be filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Needed {
+    /// Always (unless the item is 記入不要).
+    Always,
+    /// When 1回目 is いいえ: the 目標日.
+    WhenFirstIsNo,
+    /// Never: 2回目, and every round of a 参考項目.
+    Optional,
+}
+
+/// The rules of every item of a checklist, and the years any date may fall in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rules {
+    /// Dates outside these years are slips of the keyboard, on the form and in the inspection.
+    pub date_years: Option<[i32; 2]>,
+    /// One entry per item, in the definition's order.
+    pub items: Vec<ItemRules>,
+}
+
+/// `２（４）（サーバ）`: the section's number when the item's own number is a bracketed one (lists
+/// numbered straight through need none), then the target it is about, as its line names it.
+pub fn label(def: &ChecklistDef, item: &Item) -> String {
+    let section = def
+        .sections
+        .iter()
+        .find(|s| s.id == item.section)
+        .filter(|_| item.number.starts_with(['（', '(']))
+        .map_or("", |s| s.number.as_str());
+    let target = item
+        .target
+        .as_ref()
+        .and_then(|t| def.targets.iter().find(|x| &x.id == t))
+        .map(|t| format!("（{}）", t.text.split("について").next().unwrap_or(&t.text)))
+        .unwrap_or_default();
+    format!("{section}{}{target}", item.number)
+}
+
+/// Whether the item belongs to a phase of 参考項目.
+pub fn is_reference(def: &ChecklistDef, item: &Item) -> bool {
+    def.phases.iter().any(|p| p.id == item.phase && p.reference)
+}
+
+/// The rules of one item.
+pub fn item_rules(def: &ChecklistDef, item: &Item) -> ItemRules {
+    let required = !is_reference(def, item);
+    let optional = |needed| if required { needed } else { Needed::Optional };
+    let rounds = match def.answer {
+        AnswerKind::YesNoDated => vec![
+            round("r1", true, true, optional(Needed::Always)),
+            round("target", false, true, optional(Needed::WhenFirstIsNo)),
+            round("r2", true, true, Needed::Optional),
+        ],
+        AnswerKind::MaruBatsu => vec![round("r1", true, false, optional(Needed::Always))],
+    };
+    let fiscal_year = def
+        .phases
+        .iter()
+        .find(|p| p.id == item.phase)
+        .and_then(|p| p.fiscal_year);
+    ItemRules {
+        id: item.id.clone(),
+        label: label(def, item),
+        required,
+        gated: def.gate.is_some(),
+        unless_switch_off: item.unless_switch_off.clone(),
+        target_window: fiscal_year
+            .filter(|_| def.answer == AnswerKind::YesNoDated)
+            .map(|y| [format!("{y}-04-01"), format!("{}-03-31", y + 1)]),
+        rounds,
+    }
+}
+
+fn round(id: &'static str, answer: bool, date: bool, needed: Needed) -> Round {
+    Round {
+        id,
+        answer,
+        date,
+        needed,
+    }
+}
+
+/// The rules of every item of `def`.
+pub fn rules(def: &ChecklistDef) -> Rules {
+    let dated = def.answer == AnswerKind::YesNoDated;
+    Rules {
+        date_years: dated.then(|| [*crate::answers::YEARS.start(), *crate::answers::YEARS.end()]),
+        items: def.items.iter().map(|i| item_rules(def, i)).collect(),
+    }
+}
+
+/// Bits of a round in the page's compact form.
+const ANSWER: u8 = 1;
+const DATE: u8 = 2;
+const ALWAYS: u8 = 4;
+const WHEN_FIRST_IS_NO: u8 = 8;
+
+/// The distinct round lists of a checklist's items, in the order they first occur, and for
+/// each item (as `def.items`) the index of its own: how the form pages refer to them.
+pub fn round_shapes(def: &ChecklistDef) -> (Vec<Vec<Round>>, Vec<usize>) {
+    let mut shapes: Vec<Vec<Round>> = Vec::new();
+    let index = rules(def)
+        .items
+        .into_iter()
+        .map(|r| {
+            shapes
+                .iter()
+                .position(|s| *s == r.rounds)
+                .unwrap_or_else(|| {
+                    shapes.push(r.rounds);
+                    shapes.len() - 1
+                })
+        })
+        .collect();
+    (shapes, index)
+}
+
+/// The rules of the items on one form page (`on_page` picks them by index), as form.js reads
+/// them from the page's data block. Every byte is on every page, so it is compact: the
+/// checklist's distinct round lists once (`rounds`: per round `[id, bits]`, bits 1 answer,
+/// 2 date, 4 always needed, 8 needed when 1回目 is いいえ; a split form's other pages refer to
+/// them too), and per item `[id, label, index in rounds, switch]` (the switch left out when
+/// there is none). JSON made safe to sit inside <script>.
+pub fn page_block(def: &ChecklistDef, on_page: impl Fn(usize) -> bool) -> String {
+    let all = rules(def);
+    let (shapes, index) = round_shapes(def);
+    let items: Vec<Value> = all
+        .items
+        .iter()
+        .enumerate()
+        .filter(|&(n, _)| on_page(n))
+        .map(|(n, r)| {
+            let mut row = vec![json!(r.id), json!(r.label), json!(index[n])];
+            if let Some(s) = &r.unless_switch_off {
+                row.push(json!(s));
+            }
+            Value::Array(row)
+        })
+        .collect();
+    let shapes: Vec<Value> = shapes
+        .iter()
+        .map(|s| s.iter().map(|r| json!([r.id, bits(r)])).collect())
+        .collect();
+    let mut block = json!({"rounds": shapes, "items": items});
+    if let Some(y) = all.date_years {
+        block["years"] = json!(y);
+    }
+    serde_json::to_string(&block)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+}
+
+fn bits(r: &Round) -> u8 {
+    let mut b = 0;
+    if r.answer {
+        b |= ANSWER;
+    }
+    if r.date {
+        b |= DATE;
+    }
+    b | match r.needed {
+        Needed::Always => ALWAYS,
+        Needed::WhenFirstIsNo => WHEN_FIRST_IS_NO,
+        Needed::Optional => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(yaml: &str) -> ChecklistDef {
+        serde_yaml::from_str(yaml).expect("test definition")
+    }
+
+    const DATED: &str = r#"
+id: t
+edition: r5
+title: T
+form: T
+audience: facility
+facility: hospital
+source: {publisher: 厚生労働省, title: T}
+answer: yes_no_dated
+gate: {key: gate, label: 有無, text: 導入している。}
+switches: [{id: vendor_contract, label: 契約, text: 契約している。}]
+phases:
+  - {id: current, label: 令和5年度中, fiscal_year: 2023}
+  - {id: reference, label: 参考項目, fiscal_year: 2024, reference: true}
+sections: [{id: "1", number: "１", title: 体制}, {id: "2", number: "２", title: 管理}]
+targets:
+  - {id: server, text: サーバについて、以下を実施している。}
+  - {id: pc, text: 端末PCについて、以下を実施している。}
+items:
+  - {id: a, phase: current, section: "1", number: "（１）", key: "1(1)", text: 責任者}
+  - {id: b, phase: current, section: "2", target: server, number: "（２）", key: "2(2)", text: 確認, unless_switch_off: vendor_contract}
+  - {id: c, phase: reference, section: "2", target: server, number: "（７）", key: "2(7)", text: パッチ}
+  - {id: d, phase: reference, section: "2", target: pc, number: "（７）", key: "2(7)", text: パッチ}
+"#;
+
+    #[test]
+    fn labels_name_section_number_and_target() {
+        let d = def(DATED);
+        let labels: Vec<String> = d.items.iter().map(|i| label(&d, i)).collect();
+        assert_eq!(
+            labels,
+            [
+                "１（１）",
+                "２（２）（サーバ）",
+                "２（７）（サーバ）",
+                "２（７）（端末PC）"
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_numbered_straight_through_need_no_section_number() {
+        let yaml = DATED.replace("number: \"（１）\"", "number: \"13\"");
+        let d = def(&yaml);
+        assert_eq!(label(&d, &d.items[0]), "13");
+    }
+
+    #[test]
+    fn gated_switched_and_reference_items() {
+        let r = rules(&def(DATED));
+        assert_eq!(r.date_years, Some([2000, 2099]));
+        let [a, b, c, _] = &r.items[..] else {
+            panic!("four items")
+        };
+        assert!(a.required && a.gated && a.unless_switch_off.is_none());
+        assert_eq!(b.unless_switch_off.as_deref(), Some("vendor_contract"));
+        // A required item: 1回目 always, 目標日 when 1回目 is いいえ, 2回目 optional.
+        let needed: Vec<_> = a.rounds.iter().map(|r| (r.id, r.needed)).collect();
+        assert_eq!(
+            needed,
+            [
+                ("r1", Needed::Always),
+                ("target", Needed::WhenFirstIsNo),
+                ("r2", Needed::Optional)
+            ]
+        );
+        assert!(a.rounds[0].answer && a.rounds[0].date && !a.rounds[1].answer);
+        // A 参考項目 asks for the same columns and needs none of them.
+        assert!(!c.required);
+        assert!(c.rounds.iter().all(|r| r.needed == Needed::Optional));
+        assert_eq!(c.rounds.len(), 3);
+        assert_eq!(
+            a.target_window,
+            Some(["2023-04-01".to_string(), "2024-03-31".to_string()])
+        );
+        assert_eq!(
+            c.target_window.as_ref().map(|w| w[1].as_str()),
+            Some("2025-03-31")
+        );
+    }
+
+    #[test]
+    fn maru_batsu_lists_ask_one_answer_without_date() {
+        let yaml = DATED
+            .replace("answer: yes_no_dated", "answer: maru_batsu")
+            .replace("gate: {key: gate, label: 有無, text: 導入している。}\n", "");
+        let r = rules(&def(&yaml));
+        assert_eq!(r.date_years, None);
+        let a = &r.items[0];
+        assert!(!a.gated && a.target_window.is_none());
+        assert_eq!(a.rounds, [round("r1", true, false, Needed::Always)]);
+    }
+
+    #[test]
+    fn page_block_lists_each_round_shape_once() {
+        let d = def(DATED);
+        let block: Value = serde_json::from_str(&page_block(&d, |n| n != 0)).unwrap();
+        assert_eq!(
+            block,
+            json!({
+                "years": [2000, 2099],
+                "rounds": [[["r1", 7], ["target", 10], ["r2", 3]], [["r1", 3], ["target", 2], ["r2", 3]]],
+                "items": [["b", "２（２）（サーバ）", 0, "vendor_contract"], ["c", "２（７）（サーバ）", 1], ["d", "２（７）（端末PC）", 1]],
+            })
+        );
+    }
+
+    #[test]
+    fn page_block_cannot_end_its_script_element() {
+        let yaml = DATED.replace("text: 責任者", "text: 責任者</script>");
+        let yaml = yaml.replace("サーバについて", "</script>について");
+        let d = def(&yaml);
+        assert!(!page_block(&d, |_| true).contains("</"));
+    }
+}
