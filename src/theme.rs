@@ -220,6 +220,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/js/form.js"),
     ),
     (
+        "static/js/form-rules.js",
+        include_str!("../themes/default/static/js/form-rules.js"),
+    ),
+    (
+        "static/js/form-store.js",
+        include_str!("../themes/default/static/js/form-store.js"),
+    ),
+    (
         "static/js/form-dates.js",
         include_str!("../themes/default/static/js/form-dates.js"),
     ),
