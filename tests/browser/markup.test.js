@@ -106,10 +106,12 @@ test('an item id carrying markup makes no element when the controls are cloned',
     let original;
     await context.route(`${site.server.url}/${FACILITY}`, async (route) => {
       const res = await route.fetch();
-      const html = (await res.text()).replace(/data-item-id="?([A-Za-z0-9_-]+)"?/, (_, id) => {
-        original = id;
-        return 'data-item-id="x&quot;&gt;&lt;img src=x onerror=&quot;window.kensaPwned=1&quot;&gt;"';
-      });
+      let html = await res.text();
+      original = /data-item-id="?([A-Za-z0-9_-]+)"?/.exec(html)[1];
+      // The id as the item's element and the page's rules (kensa-rules) carry it.
+      html = html.replace(new RegExp(`(\\s(?:data-item-id|id)=)"?${original}"?(?=[\\s>])`, 'g'),
+        '$1"x&quot;&gt;&lt;img src=x onerror=&quot;window.kensaPwned=1&quot;&gt;"');
+      html = html.replace(`["${original}",`, `[${JSON.stringify('x"><img src=x onerror="window.kensaPwned=1">')},`);
       await route.fulfill({ response: res, body: html });
     });
     const page = await openForm(context);
