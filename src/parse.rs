@@ -46,20 +46,12 @@ fn classify(rel: &str) -> FileKind {
 }
 
 /// Path relative to `content/`, with `/` separators.
-pub fn content_rel(file: &SourceFile) -> String {
-    let p = file
-        .rel_path
-        .strip_prefix("content")
-        .unwrap_or(&file.rel_path);
-    p.to_string_lossy().replace('\\', "/")
-}
-
 pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let classified: Vec<(FileKind, SourceFile)> = loaded
         .sources
         .into_iter()
-        .map(|f| (classify(&content_rel(&f)), f))
+        .map(|f| (classify(&f.content_rel()), f))
         .collect();
 
     let Some((_, config_file)) = classified.iter().find(|(k, _)| *k == FileKind::SiteConfig) else {
@@ -130,7 +122,7 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
     let page_by_source: BTreeMap<String, usize> = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (content_rel(&p.file), i))
+        .map(|(i, p)| (p.file.content_rel(), i))
         .collect();
 
     let mut manuals: Vec<Manual> = manual_metas
@@ -192,8 +184,8 @@ enum Parsed {
     Checklist(Box<Checklist>),
     /// A manual's metadata, with the problem of an id that differs from its folder.
     ManualMeta(Box<ManualMeta>, SourceFile, Option<Diagnostic>),
-    Guideline(crate::guideline::Catalog),
-    Flowchart(crate::flowchart::Flowchart),
+    Guideline(crate::model::guideline::Catalog),
+    Flowchart(crate::model::flowchart::Flowchart),
     Problem(Diagnostic),
     /// site.yaml, read before the others.
     Nothing,
@@ -212,7 +204,7 @@ fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
         FileKind::Guide => page(PageKind::Guide, None),
         FileKind::Checklist => match yaml::from_str::<ChecklistDef>(file, &file.text, 0) {
             Ok(def) => {
-                let rel = content_rel(file);
+                let rel = file.content_rel();
                 let url = rel
                     .trim_end_matches(".yaml")
                     .trim_end_matches(".yml")
@@ -244,11 +236,11 @@ fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
             }
             Err(d) => Parsed::Problem(d),
         },
-        FileKind::Guideline => match crate::guideline::parse(file) {
+        FileKind::Guideline => match crate::model::guideline::parse(file) {
             Ok(c) => Parsed::Guideline(c),
             Err(d) => Parsed::Problem(d),
         },
-        FileKind::Flowchart => match crate::flowchart::parse(file) {
+        FileKind::Flowchart => match crate::model::flowchart::parse(file) {
             Ok(f) => Parsed::Flowchart(f),
             Err(d) => Parsed::Problem(d),
         },
@@ -279,7 +271,7 @@ fn parse_page(
         &file.text[split.yaml_start..split.yaml_end],
         split.yaml_start,
     )?;
-    let rel = content_rel(file);
+    let rel = file.content_rel();
     let url = rel.trim_end_matches(".md").to_string() + ".html";
     let body = &file.text[split.body_start..];
     let markdown = markdown::render(body);
