@@ -45,7 +45,8 @@ fn classify(rel: &str) -> FileKind {
     }
 }
 
-/// Path relative to `content/`, with `/` separators.
+/// Parse stage: every loaded file by its kind, into one site model; every problem of every
+/// file at once.
 pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let classified: Vec<(FileKind, SourceFile)> = loaded
@@ -53,14 +54,67 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
         .into_iter()
         .map(|f| (classify(&f.content_rel()), f))
         .collect();
+    let (config_file, config) = read_config(&classified, &mut diags)?;
+    let mut pages = Vec::new();
+    let mut checklists = Vec::new();
+    let mut manual_metas = Vec::new();
+    let mut guideline = Vec::new();
+    let mut flowcharts = Vec::new();
+    for p in parse_files(&classified) {
+        match p {
+            Parsed::Page(page) => pages.push(*page),
+            Parsed::Checklist(c) => checklists.push(*c),
+            Parsed::ManualMeta(meta, file, problem) => {
+                if let Some(d) = problem {
+                    diags.push(d);
+                }
+                manual_metas.push((*meta, file));
+            }
+            Parsed::Guideline(c) => guideline.push(c),
+            Parsed::Flowchart(f) => flowcharts.push(f),
+            Parsed::Problem(d) => diags.push(d),
+            Parsed::Nothing => {}
+        }
+    }
+    checklists.sort_by(|a, b| {
+        (&a.def.edition, a.def.weight, &a.url).cmp(&(&b.def.edition, b.def.weight, &b.url))
+    });
+    pages.sort_by(|a, b| reading_order(a).cmp(&reading_order(b)));
+    let page_by_source: BTreeMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.content_rel(), i))
+        .collect();
+    let manuals = manuals(manual_metas, &pages, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Site {
+        config,
+        config_file,
+        pages,
+        manuals,
+        checklists,
+        static_files: loaded.static_files,
+        page_by_source,
+        guideline,
+        flowcharts,
+    })
+}
 
+/// site.yaml, read first; a broken one is reported and replaced by defaults, so that the other
+/// files' problems are found in the same run.
+fn read_config(
+    classified: &[(FileKind, SourceFile)],
+    diags: &mut Diagnostics,
+) -> Result<(SourceFile, SiteConfig), Diagnostics> {
     let Some((_, config_file)) = classified.iter().find(|(k, _)| *k == FileKind::SiteConfig) else {
         diags.push(
             Diagnostic::error("content/site.yaml is missing").with_help(
                 "create it with at least `title:`; `kensa init DIR` writes a complete one",
             ),
         );
-        return Err(diags);
+        return Err(std::mem::take(diags));
     };
     let config_file = config_file.clone();
     let config: SiteConfig = match yaml::from_str(&config_file, &config_file.text, 0) {
@@ -80,7 +134,11 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
             }
         }
     };
+    Ok((config_file, config))
+}
 
+/// Every file but site.yaml, parsed on the thread pool, back in the loaded order.
+fn parse_files(classified: &[(FileKind, SourceFile)]) -> impl Iterator<Item = Parsed> {
     // Every file on its own: Markdown pages are the bulk of a site, and the few YAML files
     // (the guideline catalog above all) would otherwise be parsed one after another at the end.
     // Biggest first, so that no big file (the guideline catalog) is started last and left
@@ -92,39 +150,16 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
         .map(|&i| (i, parse_file(&classified[i].0, &classified[i].1)))
         .collect();
     parsed.sort_unstable_by_key(|(i, _)| *i);
-    let parsed = parsed.into_iter().map(|(_, p)| p);
-    let mut pages = Vec::new();
-    let mut checklists = Vec::new();
-    let mut manual_metas = Vec::new();
-    let mut guideline = Vec::new();
-    let mut flowcharts = Vec::new();
-    for p in parsed {
-        match p {
-            Parsed::Page(page) => pages.push(*page),
-            Parsed::Checklist(c) => checklists.push(*c),
-            Parsed::ManualMeta(meta, file, problem) => {
-                if let Some(d) = problem {
-                    diags.push(d);
-                }
-                manual_metas.push((*meta, file));
-            }
-            Parsed::Guideline(c) => guideline.push(c),
-            Parsed::Flowchart(f) => flowcharts.push(f),
-            Parsed::Problem(d) => diags.push(d),
-            Parsed::Nothing => {}
-        }
-    }
-    checklists.sort_by(|a, b| {
-        (&a.def.edition, a.def.weight, &a.url).cmp(&(&b.def.edition, b.def.weight, &b.url))
-    });
+    parsed.into_iter().map(|(_, p)| p)
+}
 
-    pages.sort_by(|a, b| reading_order(a).cmp(&reading_order(b)));
-    let page_by_source: BTreeMap<String, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.file.content_rel(), i))
-        .collect();
-
+/// Each manual with its pages in reading order; a manual page whose `_manual.yaml` is missing
+/// is an error.
+fn manuals(
+    manual_metas: Vec<(ManualMeta, SourceFile)>,
+    pages: &[Page],
+    diags: &mut Diagnostics,
+) -> Vec<Manual> {
     let mut manuals: Vec<Manual> = manual_metas
         .into_iter()
         .map(|(meta, file)| {
@@ -154,21 +189,7 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
             );
         }
     }
-
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(Site {
-        config,
-        config_file,
-        pages,
-        manuals,
-        checklists,
-        static_files: loaded.static_files,
-        page_by_source,
-        guideline,
-        flowcharts,
-    })
+    manuals
 }
 
 /// Stable reading order: by folder, then weight, then path (borrowed: no String per

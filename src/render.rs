@@ -200,54 +200,8 @@ impl Shared<'_> {
                 self.fill_checklist_about(&mut ctx, c);
                 (url, "checklist_about.html", ctx)
             }
-            Job::ManualIndex(i) => {
-                let m = &self.site.manuals[*i];
-                let url = format!("manuals/{}/index.html", m.meta.id);
-                let mut ctx = self.page_context(&url, &m.meta.title);
-                ctx.insert(
-                    "page",
-                    &json!({
-                        "title": m.meta.title,
-                        "description": m.meta.description,
-                        "source": m.meta.source,
-                        "provenance": m.meta.provenance,
-                        "provenance_note": m.meta.provenance_note,
-                    }),
-                );
-                ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
-                ctx.insert("manual", &self.manual_nav(m, &url, None));
-                (url, "manual_index.html", ctx)
-            }
-            Job::Folder(folder) => {
-                let f = &self.folders[folder];
-                let url = format!("{folder}/index.html");
-                let mut ctx = self.page_context(&url, &f.title);
-                let root = root_prefix(&url);
-                let children: Vec<Link> = f
-                    .pages
-                    .iter()
-                    .map(|&i| Link {
-                        title: self.site.pages[i].front.title.clone(),
-                        url: format!("{root}{}", self.site.pages[i].url),
-                    })
-                    .collect();
-                let subfolders: Vec<Link> = f
-                    .subfolders
-                    .iter()
-                    .map(|s| Link {
-                        title: self.folders[s].title.clone(),
-                        url: format!("{root}{s}/index.html"),
-                    })
-                    .collect();
-                ctx.insert(
-                    "page",
-                    &json!({"title": f.title, "provenance": "editorial"}),
-                );
-                ctx.insert("children", &children);
-                ctx.insert("subfolders", &subfolders);
-                ctx.insert("breadcrumbs", &self.folder_breadcrumbs(&url, folder, false));
-                (url, "folder.html", ctx)
-            }
+            Job::ManualIndex(i) => self.manual_index(*i),
+            Job::Folder(folder) => self.folder_page(folder),
             Job::NotFound => {
                 // 404.html is served from any depth by static hosts: absolute-free links only
                 // work from the root, which is where hosts look for it.
@@ -269,6 +223,58 @@ impl Shared<'_> {
             bytes: crate::kit::minify_html(&html),
             path: url,
         })
+    }
+
+    /// A manual's table of contents.
+    fn manual_index(&self, i: usize) -> (String, &'static str, Context) {
+        let m = &self.site.manuals[i];
+        let url = format!("manuals/{}/index.html", m.meta.id);
+        let mut ctx = self.page_context(&url, &m.meta.title);
+        ctx.insert(
+            "page",
+            &json!({
+                "title": m.meta.title,
+                "description": m.meta.description,
+                "source": m.meta.source,
+                "provenance": m.meta.provenance,
+                "provenance_note": m.meta.provenance_note,
+            }),
+        );
+        ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
+        ctx.insert("manual", &self.manual_nav(m, &url, None));
+        (url, "manual_index.html", ctx)
+    }
+
+    /// A folder of plain pages: its pages and sub-folders.
+    fn folder_page(&self, folder: &str) -> (String, &'static str, Context) {
+        let f = &self.folders[folder];
+        let url = format!("{folder}/index.html");
+        let mut ctx = self.page_context(&url, &f.title);
+        let root = root_prefix(&url);
+        let children: Vec<Link> = f
+            .pages
+            .iter()
+            .map(|&i| Link {
+                title: self.site.pages[i].front.title.clone(),
+                url: format!("{root}{}", self.site.pages[i].url),
+            })
+            .collect();
+        let subfolders: Vec<Link> = f
+            .subfolders
+            .iter()
+            .map(|s| Link {
+                title: self.folders[s].title.clone(),
+                url: format!("{root}{s}/index.html"),
+            })
+            .collect();
+        ctx.insert(
+            "page",
+            &json!({"title": f.title, "provenance": "editorial"}),
+        );
+        ctx.insert("children", &children);
+        ctx.insert("subfolders", &subfolders);
+        ctx.insert("breadcrumbs", &self.folder_breadcrumbs(&url, folder, false));
+        (url, "folder.html", ctx)
     }
 
     fn page_context(&self, url: &str, title: &str) -> Context {

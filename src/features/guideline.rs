@@ -111,6 +111,17 @@ fn validate_catalog(cat: &Catalog, diags: &mut Diagnostics) {
                 .with_help("the prefix written in references, e.g. `short: GL6` for [[GL6 企画管理編 9.1]]"),
         );
     }
+    validate_volumes(cat, &at_key, diags);
+    validate_entries(cat, diags);
+}
+
+/// Volume ids name pages; volume names are matched in references.
+fn validate_volumes(
+    cat: &Catalog,
+    at_key: &dyn Fn(&str, &str) -> (usize, usize),
+    diags: &mut Diagnostics,
+) {
+    let (file, def) = (&cat.file, &cat.def);
     let mut vol_ids = BTreeSet::new();
     let mut vol_names = BTreeSet::new();
     for vol in &def.volumes {
@@ -152,7 +163,12 @@ fn validate_catalog(cat: &Catalog, diags: &mut Diagnostics) {
             );
         }
     }
+}
 
+/// Each entry once, well formed, and each requirement's text whole.
+fn validate_entries(cat: &Catalog, diags: &mut Diagnostics) {
+    let file = &cat.file;
+    let text = &file.text;
     let mut seen: HashMap<(usize, String), usize> = HashMap::new();
     let headings = heading_lists(cat);
     for (i, e) in cat.entries.iter().enumerate() {
@@ -179,52 +195,68 @@ fn validate_catalog(cat: &Catalog, diags: &mut Diagnostics) {
                     .with_help(help),
             );
         }
-        let Some(r) = cat.requirement(e) else {
-            continue;
-        };
-        let mut reasons = text_problems(&r.text, &headings[e.path.volume]);
-        if r.suspect {
-            reasons.push("marked `suspect: true`".into());
-        }
-        if !reasons.is_empty() {
-            let text_at = text
-                .get(o..)
-                .and_then(|t| t.find("text:"))
-                .map(|p| o + p)
-                .unwrap_or(o);
-            // Point at the omission itself when there is one, else at the `text:` key: the
-            // whole line of a long requirement makes an unreadable snippet.
-            let next = cat
-                .entries
-                .get(i + 1)
-                .and_then(|e| e.offset)
-                .unwrap_or(text.len());
-            let omitted = text
-                .get(text_at..)
-                .and_then(|t| t.find("【以下略】"))
-                .map(|p| text_at + p)
-                .filter(|&p| p < next);
-            let (text_at, text_len) = match omitted {
-                Some(p) => (p, "【以下略】".len()),
-                None => (text_at, "text:".len()),
-            };
-            let notes = notes_for_entry(cat, i);
-            let help = if notes.is_empty() {
-                "compare with the guideline's text; correct the catalog, or keep `suspect: true` and explain it in `recovery_notes`".to_string()
-            } else {
-                format!("known: {}", notes.join(" / "))
-            };
-            diags.push(
-                Diagnostic::warning(format!(
-                    "{} may be incomplete or damaged: {}",
-                    cat.reference(e),
-                    reasons.join("; ")
-                ))
-                .at_offset(file, text_at, text_len)
-                .with_help(help),
-            );
+        if let Some(r) = cat.requirement(e) {
+            diags
+                .items
+                .extend(damaged_text(cat, i, r, &headings[e.path.volume]));
         }
     }
+}
+
+/// A warning when a requirement's text looks cut short or damaged (heuristics in
+/// `text_problems`, or `suspect: true`), pointing at the omission where there is one.
+fn damaged_text(
+    cat: &Catalog,
+    i: usize,
+    r: &Requirement,
+    headings: &[(String, String)],
+) -> Option<Diagnostic> {
+    let (file, e) = (&cat.file, &cat.entries[i]);
+    let text = &file.text;
+    let o = cat.entry_offset(i);
+    let mut reasons = text_problems(&r.text, headings);
+    if r.suspect {
+        reasons.push("marked `suspect: true`".into());
+    }
+    if reasons.is_empty() {
+        return None;
+    }
+    let text_at = text
+        .get(o..)
+        .and_then(|t| t.find("text:"))
+        .map(|p| o + p)
+        .unwrap_or(o);
+    // Point at the omission itself when there is one, else at the `text:` key: the
+    // whole line of a long requirement makes an unreadable snippet.
+    let next = cat
+        .entries
+        .get(i + 1)
+        .and_then(|e| e.offset)
+        .unwrap_or(text.len());
+    let omitted = text
+        .get(text_at..)
+        .and_then(|t| t.find("【以下略】"))
+        .map(|p| text_at + p)
+        .filter(|&p| p < next);
+    let (text_at, text_len) = match omitted {
+        Some(p) => (p, "【以下略】".len()),
+        None => (text_at, "text:".len()),
+    };
+    let notes = notes_for_entry(cat, i);
+    let help = if notes.is_empty() {
+        "compare with the guideline's text; correct the catalog, or keep `suspect: true` and explain it in `recovery_notes`".to_string()
+    } else {
+        format!("known: {}", notes.join(" / "))
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "{} may be incomplete or damaged: {}",
+            cat.reference(e),
+            reasons.join("; ")
+        ))
+        .at_offset(file, text_at, text_len)
+        .with_help(help),
+    )
 }
 
 /// Structural problems of one entry, as (message, help).
@@ -232,63 +264,7 @@ fn entry_problems(cat: &Catalog, e: &Entry, label: &str, out: &mut Vec<(String, 
     let vol = cat.volume(e);
     let mut error = |message: String, help: &str| out.push((message, help.to_string()));
     match e.kind {
-        EntryKind::Chapter => {
-            let ch = cat.chapter(e);
-            if ch.number.is_empty() || !ch.number.chars().all(|c| c.is_ascii_digit()) {
-                error(
-                    format!(
-                        "chapter number `{}` of {} is not a plain number",
-                        ch.number, vol.name
-                    ),
-                    "write the chapter number in ASCII digits as a string: number: \"9\"",
-                );
-            }
-            check_title(&ch.title, ch.title_known, label, &mut error);
-            if !ch.sections.is_empty() && !ch.requirements.is_empty() {
-                error(
-                    format!("chapter {label} has both sections and requirements"),
-                    "a chapter has sections (経営管理編, 概説編) or requirements (企画管理編, システム運用編), never both",
-                );
-            } else if cat.sectioned(e.path.volume) && !ch.requirements.is_empty() {
-                error(
-                    format!("chapter {label} lists requirements directly, but the other chapters of {} have sections", vol.name),
-                    "put the requirements under the chapter's sections",
-                );
-            }
-            for sub in &ch.subsections {
-                let rest = sub.strip_prefix(&format!("{}.", ch.number));
-                let dotted = rest.is_some_and(|r| {
-                    r.split('.')
-                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-                });
-                if cat.sectioned(e.path.volume) {
-                    error(
-                        format!("chapter {label} has subsections, but {} lists its sections under `sections`", vol.name),
-                        "list a section of 経営管理編 or 概説編 under `sections`, with its title",
-                    );
-                } else if !dotted {
-                    error(
-                        format!("subsections of {label}: `{sub}` is not a sub-section number of chapter {}", ch.number),
-                        "write the chapter number, a dot and ASCII digits, as the manuals' ▶ lines do: subsections: [\"9.1\"]",
-                    );
-                }
-            }
-            for m in &ch.missing_numbers {
-                if circled_number(m).is_none() {
-                    error(
-                        format!("missing_numbers of {label}: `{m}` is not a circled number"),
-                        "write the skipped numbers as printed: missing_numbers: [\"③\"]",
-                    );
-                } else if ch.requirements.iter().any(|r| &r.number == m) {
-                    error(
-                        format!(
-                            "{label}{m} is listed in missing_numbers but also has a requirement"
-                        ),
-                        "remove it from missing_numbers",
-                    );
-                }
-            }
-        }
+        EntryKind::Chapter => chapter_problems(cat, e, label, &mut error),
         EntryKind::Section => {
             let Some(sec) = cat.section(e) else { return };
             let ch = cat.chapter(e);
@@ -348,6 +324,68 @@ fn entry_problems(cat: &Catalog, e: &Entry, label: &str, out: &mut Vec<(String, 
                     "transcribe the text as printed (docs/guideline-catalog.md, Text)",
                 );
             }
+        }
+    }
+}
+
+/// Structural problems of a chapter: its number, title, sections or requirements,
+/// subsections and skipped numbers.
+fn chapter_problems(cat: &Catalog, e: &Entry, label: &str, error: &mut impl FnMut(String, &str)) {
+    let vol = cat.volume(e);
+    let ch = cat.chapter(e);
+    if ch.number.is_empty() || !ch.number.chars().all(|c| c.is_ascii_digit()) {
+        error(
+            format!(
+                "chapter number `{}` of {} is not a plain number",
+                ch.number, vol.name
+            ),
+            "write the chapter number in ASCII digits as a string: number: \"9\"",
+        );
+    }
+    check_title(&ch.title, ch.title_known, label, error);
+    if !ch.sections.is_empty() && !ch.requirements.is_empty() {
+        error(
+            format!("chapter {label} has both sections and requirements"),
+            "a chapter has sections (経営管理編, 概説編) or requirements (企画管理編, システム運用編), never both",
+        );
+    } else if cat.sectioned(e.path.volume) && !ch.requirements.is_empty() {
+        error(
+            format!("chapter {label} lists requirements directly, but the other chapters of {} have sections", vol.name),
+            "put the requirements under the chapter's sections",
+        );
+    }
+    for sub in &ch.subsections {
+        let rest = sub.strip_prefix(&format!("{}.", ch.number));
+        let dotted = rest.is_some_and(|r| {
+            r.split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        });
+        if cat.sectioned(e.path.volume) {
+            error(
+                format!(
+                    "chapter {label} has subsections, but {} lists its sections under `sections`",
+                    vol.name
+                ),
+                "list a section of 経営管理編 or 概説編 under `sections`, with its title",
+            );
+        } else if !dotted {
+            error(
+                format!("subsections of {label}: `{sub}` is not a sub-section number of chapter {}", ch.number),
+                "write the chapter number, a dot and ASCII digits, as the manuals' ▶ lines do: subsections: [\"9.1\"]",
+            );
+        }
+    }
+    for m in &ch.missing_numbers {
+        if circled_number(m).is_none() {
+            error(
+                format!("missing_numbers of {label}: `{m}` is not a circled number"),
+                "write the skipped numbers as printed: missing_numbers: [\"③\"]",
+            );
+        } else if ch.requirements.iter().any(|r| &r.number == m) {
+            error(
+                format!("{label}{m} is listed in missing_numbers but also has a requirement"),
+                "remove it from missing_numbers",
+            );
         }
     }
 }

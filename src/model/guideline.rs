@@ -752,39 +752,10 @@ fn circled_text(circled: &[char]) -> String {
 /// 経営管理編, 概説編: requirements live in sections (and groups).
 fn resolve_sectioned(cat: &Catalog, vi: usize, loc: &Loc) -> Result<Resolution, RefError> {
     let vol_name = &cat.def.volumes[vi].name;
-    let components = loc.number.split('.').count();
     let chapter_no = loc.number.split('.').next().unwrap_or_default();
     let ch = find_chapter(cat, vi, chapter_no)?;
-    if components == 1 {
-        if let Some(label) = &loc.label {
-            let suggestions = nearest(cat, vi, &format!("＜{label}＞"), |e| {
-                e.kind == EntryKind::Group && e.chapter == ch
-            });
-            return Err(ref_err(
-                format!("＜{label}＞ needs its section: groups belong to sections (e.g. 1.2.1＜管理責任＞)"),
-                suggestions,
-            ));
-        }
-        if let Some(&c) = loc.circled.first() {
-            let suggestions: Vec<String> = cat
-                .entries
-                .iter()
-                .filter(|e| {
-                    e.kind == EntryKind::Requirement && e.chapter == ch && e.loc.ends_with(c)
-                })
-                .take(3)
-                .map(|e| cat.reference(e))
-                .collect();
-            return Err(ref_err(
-                format!(
-                    "`{}{}`: the requirements of {vol_name} are numbered within sections, not chapters; name the section (e.g. 3.1.2②)",
-                    loc.number,
-                    circled_text(&loc.circled)
-                ),
-                suggestions,
-            ));
-        }
-        return Ok((vec![ch], None));
+    if !loc.number.contains('.') {
+        return chapter_of_sections(cat, vi, ch, loc);
     }
     let Some(sec) = cat.find_kind(vi, &loc.number, EntryKind::Section) else {
         return Err(ref_err(
@@ -796,52 +767,110 @@ fn resolve_sectioned(cat: &Catalog, vi: usize, loc: &Loc) -> Result<Resolution, 
         return Ok((vec![sec], None));
     };
     if let Some(label) = &loc.label {
-        let g_loc = format!("{}＜{label}＞", loc.number);
-        let Some(group) = cat.find_kind(vi, &g_loc, EntryKind::Group) else {
-            let message = if section.groups.is_empty() {
-                format!("section {} of {vol_name} has no ＜…＞ groups", loc.number)
-            } else {
-                let labels: Vec<String> = section
-                    .groups
-                    .iter()
-                    .map(|g| format!("＜{}＞", g.label))
-                    .collect();
-                format!(
-                    "section {} of {vol_name} has no group ＜{label}＞ (its groups: {})",
-                    loc.number,
-                    labels.join("、")
-                )
-            };
-            let mut suggestions = nearest(cat, vi, &g_loc, |e| {
-                e.kind == EntryKind::Group
-                    && e.path.section == cat.entries[sec].path.section
-                    && e.chapter == ch
-            });
-            if suggestions.is_empty() {
-                suggestions.push(cat.reference(&cat.entries[sec]));
-            }
-            return Err(ref_err(message, suggestions));
-        };
+        let group = find_group(cat, vi, (ch, sec), section, loc, label)?;
         if loc.circled.is_empty() {
             return Ok((vec![group], None));
         }
-        let mut targets = Vec::new();
-        for &c in &loc.circled {
-            match cat.find_kind(vi, &format!("{g_loc}{c}"), EntryKind::Requirement) {
-                Some(r) => targets.push(r),
-                None => {
-                    return Err(ref_err(
-                        format!("group {g_loc} of {vol_name} has no requirement {c}"),
-                        nearest_requirements(cat, vi, &g_loc, c),
-                    ))
-                }
-            }
-        }
-        return Ok((targets, None));
+        let g_loc = format!("{}＜{label}＞", loc.number);
+        return Ok((
+            requirements_in(cat, vi, &g_loc, &loc.circled, "group")?,
+            None,
+        ));
     }
     if loc.circled.is_empty() {
         return Ok((vec![sec], None));
     }
+    section_requirements(cat, vi, section, loc)
+}
+
+/// A chapter of a sectioned volume: it may be cited whole, but its groups and requirements
+/// only through their section.
+fn chapter_of_sections(
+    cat: &Catalog,
+    vi: usize,
+    ch: usize,
+    loc: &Loc,
+) -> Result<Resolution, RefError> {
+    let vol_name = &cat.def.volumes[vi].name;
+    if let Some(label) = &loc.label {
+        let suggestions = nearest(cat, vi, &format!("＜{label}＞"), |e| {
+            e.kind == EntryKind::Group && e.chapter == ch
+        });
+        return Err(ref_err(
+            format!(
+                "＜{label}＞ needs its section: groups belong to sections (e.g. 1.2.1＜管理責任＞)"
+            ),
+            suggestions,
+        ));
+    }
+    if let Some(&c) = loc.circled.first() {
+        let suggestions: Vec<String> = cat
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Requirement && e.chapter == ch && e.loc.ends_with(c))
+            .take(3)
+            .map(|e| cat.reference(e))
+            .collect();
+        return Err(ref_err(
+            format!(
+                "`{}{}`: the requirements of {vol_name} are numbered within sections, not chapters; name the section (e.g. 3.1.2②)",
+                loc.number,
+                circled_text(&loc.circled)
+            ),
+            suggestions,
+        ));
+    }
+    Ok((vec![ch], None))
+}
+
+/// The group `＜label＞` of a section, or an error listing the groups it has.
+fn find_group(
+    cat: &Catalog,
+    vi: usize,
+    (ch, sec): (usize, usize),
+    section: &GuidelineSection,
+    loc: &Loc,
+    label: &str,
+) -> Result<usize, RefError> {
+    let vol_name = &cat.def.volumes[vi].name;
+    let g_loc = format!("{}＜{label}＞", loc.number);
+    if let Some(group) = cat.find_kind(vi, &g_loc, EntryKind::Group) {
+        return Ok(group);
+    }
+    let message = if section.groups.is_empty() {
+        format!("section {} of {vol_name} has no ＜…＞ groups", loc.number)
+    } else {
+        let labels: Vec<String> = section
+            .groups
+            .iter()
+            .map(|g| format!("＜{}＞", g.label))
+            .collect();
+        format!(
+            "section {} of {vol_name} has no group ＜{label}＞ (its groups: {})",
+            loc.number,
+            labels.join("、")
+        )
+    };
+    let mut suggestions = nearest(cat, vi, &g_loc, |e| {
+        e.kind == EntryKind::Group
+            && e.path.section == cat.entries[sec].path.section
+            && e.chapter == ch
+    });
+    if suggestions.is_empty() {
+        suggestions.push(cat.reference(&cat.entries[sec]));
+    }
+    Err(ref_err(message, suggestions))
+}
+
+/// The requirements `circled` of a section that numbers them itself (not within groups, and
+/// not a bare heading).
+fn section_requirements(
+    cat: &Catalog,
+    vi: usize,
+    section: &GuidelineSection,
+    loc: &Loc,
+) -> Result<Resolution, RefError> {
+    let vol_name = &cat.def.volumes[vi].name;
     let first = loc.circled[0];
     if !section.groups.is_empty() {
         let suggestions: Vec<String> = section
@@ -890,22 +919,34 @@ fn resolve_sectioned(cat: &Catalog, vi: usize, loc: &Loc) -> Result<Resolution, 
             suggestions,
         ));
     }
-    let mut targets = Vec::new();
-    for &c in &loc.circled {
-        match cat.find_kind(vi, &format!("{}{c}", loc.number), EntryKind::Requirement) {
-            Some(r) => targets.push(r),
-            None => {
-                return Err(ref_err(
-                    format!(
-                        "section {} of {vol_name} has no requirement {c}",
-                        loc.number
-                    ),
-                    nearest_requirements(cat, vi, &loc.number, c),
-                ))
-            }
-        }
-    }
-    Ok((targets, None))
+    Ok((
+        requirements_in(cat, vi, &loc.number, &loc.circled, "section")?,
+        None,
+    ))
+}
+
+/// The requirements numbered `circled` inside the container at `container_loc` (a section or
+/// a group, as `what` names it), or an error naming the first that is missing.
+fn requirements_in(
+    cat: &Catalog,
+    vi: usize,
+    container_loc: &str,
+    circled: &[char],
+    what: &str,
+) -> Result<Vec<usize>, RefError> {
+    let vol_name = &cat.def.volumes[vi].name;
+    circled
+        .iter()
+        .map(|&c| {
+            cat.find_kind(vi, &format!("{container_loc}{c}"), EntryKind::Requirement)
+                .ok_or_else(|| {
+                    ref_err(
+                        format!("{what} {container_loc} of {vol_name} has no requirement {c}"),
+                        nearest_requirements(cat, vi, container_loc, c),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// 企画管理編, システム運用編: requirements are listed by chapter; sub-section numbers such as
