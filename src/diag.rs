@@ -231,6 +231,15 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The path below `content/`, `/`-separated: what links and URLs are made from.
+    pub fn content_rel(&self) -> String {
+        let p = self
+            .rel_path
+            .strip_prefix("content")
+            .unwrap_or(&self.rel_path);
+        p.to_string_lossy().replace('\\', "/")
+    }
+
     pub fn new(rel_path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         SourceFile {
             rel_path: rel_path.into(),

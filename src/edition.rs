@@ -10,13 +10,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{locate_key_value, Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::*;
 
 /// The name written when `--name` is not given.
 pub const NAME_PLACEHOLDER: &str = "TODO 版の名前（例：令和6年度版）";
-/// The fiscal year written when `--fiscal-year` is not given: no edition begins in year 0.
-pub const YEAR_PLACEHOLDER: u32 = 0;
 
 pub struct NewEdition {
     pub root: PathBuf,
@@ -36,42 +34,6 @@ fn fail(message: impl Into<String>, help: impl Into<String>) -> Diagnostics {
     let mut d = Diagnostics::default();
     d.push(Diagnostic::error(message).with_help(help));
     d
-}
-
-/// Placeholders left by `edition new` in site.yaml: errors for `kensa check`, warnings for a
-/// build (as `strict` says).
-pub fn placeholders(site: &Site, strict: bool) -> Vec<Diagnostic> {
-    let file = &site.config_file;
-    let mut out = Vec::new();
-    for e in &site.config.editions {
-        let make = |m: String| {
-            if strict {
-                Diagnostic::error(m)
-            } else {
-                Diagnostic::warning(m)
-            }
-        };
-        if e.name.starts_with("TODO") {
-            let o = locate_key_value(&file.text, "name", &e.name, 0).unwrap_or(0);
-            out.push(
-                make(format!("edition `{}` has no name yet", e.id))
-                    .at_offset(file, o, "name: ".len() + e.name.len())
-                    .with_help("write the edition's name as the ministry gives it, e.g. `name: 令和6年度版`"),
-            );
-        }
-        if e.fiscal_year == YEAR_PLACEHOLDER {
-            let entry = locate_key_value(&file.text, "id", &e.id, 0).unwrap_or(0);
-            let o = file.text[entry..]
-                .find("fiscal_year:")
-                .map_or(entry, |i| entry + i);
-            out.push(
-                make(format!("edition `{}` has no fiscal year yet", e.id))
-                    .at_offset(file, o, "fiscal_year: 0".len())
-                    .with_help("write the Western year its 年度 begins in: 令和6年度 is `fiscal_year: 2024`"),
-            );
-        }
-    }
-    out
 }
 
 /// The id a copied checklist gets: `r5-yakkyoku` → `r6-yakkyoku`; an id without the old
@@ -147,7 +109,7 @@ pub fn new_edition(opts: &NewEdition) -> Result<Created, Diagnostics> {
                 .any(|s| s.def.id == id)
                 .then(|| new_checklist_id(id, from, new))
         };
-        let rel = crate::parse::content_rel(&c.file);
+        let rel = c.file.content_rel();
         let text = copy_definition(&c.file.text, &rel, &new_id, &c.def.id, new, &rename);
         check_copy(&text, c, &new_id, new, &rename)?;
         let name = c.file.rel_path.file_name().unwrap_or_default().to_owned();

@@ -61,11 +61,7 @@ pub fn newer_editions<'a>(
         .filter_map(|d| {
             let e = site.edition(&d.def.edition)?;
             let year = i32::try_from(e.fiscal_year).ok()?;
-            (e.fiscal_year != crate::edition::YEAR_PLACEHOLDER).then_some((
-                d,
-                e.name.as_str(),
-                year,
-            ))
+            (e.fiscal_year != crate::model::YEAR_PLACEHOLDER).then_some((d, e.name.as_str(), year))
         })
         .collect()
 }
@@ -255,7 +251,7 @@ pub fn validate(site: &Site, diags: &mut Diagnostics) {
         };
         let year = |c: &Checklist| site.edition(&c.def.edition).map(|e| e.fiscal_year);
         // A fiscal year still to be filled in (`kensa edition new`) is not compared.
-        let unknown = year(c) == Some(crate::edition::YEAR_PLACEHOLDER);
+        let unknown = year(c) == Some(crate::model::YEAR_PLACEHOLDER);
         if prev.def.id == c.def.id || (year(prev) >= year(c) && !unknown) {
             diags.push(
                 at(Diagnostic::error(format!(

@@ -45,30 +45,76 @@ fn classify(rel: &str) -> FileKind {
     }
 }
 
-/// Path relative to `content/`, with `/` separators.
-pub fn content_rel(file: &SourceFile) -> String {
-    let p = file
-        .rel_path
-        .strip_prefix("content")
-        .unwrap_or(&file.rel_path);
-    p.to_string_lossy().replace('\\', "/")
-}
-
+/// Parse stage: every loaded file by its kind, into one site model; every problem of every
+/// file at once.
 pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let classified: Vec<(FileKind, SourceFile)> = loaded
         .sources
         .into_iter()
-        .map(|f| (classify(&content_rel(&f)), f))
+        .map(|f| (classify(&f.content_rel()), f))
         .collect();
+    let (config_file, config) = read_config(&classified, &mut diags)?;
+    let mut pages = Vec::new();
+    let mut checklists = Vec::new();
+    let mut manual_metas = Vec::new();
+    let mut guideline = Vec::new();
+    let mut flowcharts = Vec::new();
+    for p in parse_files(&classified) {
+        match p {
+            Parsed::Page(page) => pages.push(*page),
+            Parsed::Checklist(c) => checklists.push(*c),
+            Parsed::ManualMeta(meta, file, problem) => {
+                if let Some(d) = problem {
+                    diags.push(d);
+                }
+                manual_metas.push((*meta, file));
+            }
+            Parsed::Guideline(c) => guideline.push(c),
+            Parsed::Flowchart(f) => flowcharts.push(f),
+            Parsed::Problem(d) => diags.push(d),
+            Parsed::Nothing => {}
+        }
+    }
+    checklists.sort_by(|a, b| {
+        (&a.def.edition, a.def.weight, &a.url).cmp(&(&b.def.edition, b.def.weight, &b.url))
+    });
+    pages.sort_by(|a, b| reading_order(a).cmp(&reading_order(b)));
+    let page_by_source: BTreeMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.content_rel(), i))
+        .collect();
+    let manuals = manuals(manual_metas, &pages, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Site {
+        config,
+        config_file,
+        pages,
+        manuals,
+        checklists,
+        static_files: loaded.static_files,
+        page_by_source,
+        guideline,
+        flowcharts,
+    })
+}
 
+/// site.yaml, read first; a broken one is reported and replaced by defaults, so that the other
+/// files' problems are found in the same run.
+fn read_config(
+    classified: &[(FileKind, SourceFile)],
+    diags: &mut Diagnostics,
+) -> Result<(SourceFile, SiteConfig), Diagnostics> {
     let Some((_, config_file)) = classified.iter().find(|(k, _)| *k == FileKind::SiteConfig) else {
         diags.push(
             Diagnostic::error("content/site.yaml is missing").with_help(
                 "create it with at least `title:`; `kensa init DIR` writes a complete one",
             ),
         );
-        return Err(diags);
+        return Err(std::mem::take(diags));
     };
     let config_file = config_file.clone();
     let config: SiteConfig = match yaml::from_str(&config_file, &config_file.text, 0) {
@@ -88,7 +134,11 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
             }
         }
     };
+    Ok((config_file, config))
+}
 
+/// Every file but site.yaml, parsed on the thread pool, back in the loaded order.
+fn parse_files(classified: &[(FileKind, SourceFile)]) -> impl Iterator<Item = Parsed> {
     // Every file on its own: Markdown pages are the bulk of a site, and the few YAML files
     // (the guideline catalog above all) would otherwise be parsed one after another at the end.
     // Biggest first, so that no big file (the guideline catalog) is started last and left
@@ -100,39 +150,16 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
         .map(|&i| (i, parse_file(&classified[i].0, &classified[i].1)))
         .collect();
     parsed.sort_unstable_by_key(|(i, _)| *i);
-    let parsed = parsed.into_iter().map(|(_, p)| p);
-    let mut pages = Vec::new();
-    let mut checklists = Vec::new();
-    let mut manual_metas = Vec::new();
-    let mut guideline = Vec::new();
-    let mut flowcharts = Vec::new();
-    for p in parsed {
-        match p {
-            Parsed::Page(page) => pages.push(*page),
-            Parsed::Checklist(c) => checklists.push(*c),
-            Parsed::ManualMeta(meta, file, problem) => {
-                if let Some(d) = problem {
-                    diags.push(d);
-                }
-                manual_metas.push((*meta, file));
-            }
-            Parsed::Guideline(c) => guideline.push(c),
-            Parsed::Flowchart(f) => flowcharts.push(f),
-            Parsed::Problem(d) => diags.push(d),
-            Parsed::Nothing => {}
-        }
-    }
-    checklists.sort_by(|a, b| {
-        (&a.def.edition, a.def.weight, &a.url).cmp(&(&b.def.edition, b.def.weight, &b.url))
-    });
+    parsed.into_iter().map(|(_, p)| p)
+}
 
-    pages.sort_by(|a, b| reading_order(a).cmp(&reading_order(b)));
-    let page_by_source: BTreeMap<String, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (content_rel(&p.file), i))
-        .collect();
-
+/// Each manual with its pages in reading order; a manual page whose `_manual.yaml` is missing
+/// is an error.
+fn manuals(
+    manual_metas: Vec<(ManualMeta, SourceFile)>,
+    pages: &[Page],
+    diags: &mut Diagnostics,
+) -> Vec<Manual> {
     let mut manuals: Vec<Manual> = manual_metas
         .into_iter()
         .map(|(meta, file)| {
@@ -162,21 +189,7 @@ pub fn parse(loaded: Loaded) -> Result<Site, Diagnostics> {
             );
         }
     }
-
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(Site {
-        config,
-        config_file,
-        pages,
-        manuals,
-        checklists,
-        static_files: loaded.static_files,
-        page_by_source,
-        guideline,
-        flowcharts,
-    })
+    manuals
 }
 
 /// Stable reading order: by folder, then weight, then path (borrowed: no String per
@@ -192,8 +205,8 @@ enum Parsed {
     Checklist(Box<Checklist>),
     /// A manual's metadata, with the problem of an id that differs from its folder.
     ManualMeta(Box<ManualMeta>, SourceFile, Option<Diagnostic>),
-    Guideline(crate::guideline::Catalog),
-    Flowchart(crate::flowchart::Flowchart),
+    Guideline(crate::model::guideline::Catalog),
+    Flowchart(crate::model::flowchart::Flowchart),
     Problem(Diagnostic),
     /// site.yaml, read before the others.
     Nothing,
@@ -212,7 +225,7 @@ fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
         FileKind::Guide => page(PageKind::Guide, None),
         FileKind::Checklist => match yaml::from_str::<ChecklistDef>(file, &file.text, 0) {
             Ok(def) => {
-                let rel = content_rel(file);
+                let rel = file.content_rel();
                 let url = rel
                     .trim_end_matches(".yaml")
                     .trim_end_matches(".yml")
@@ -244,11 +257,11 @@ fn parse_file(kind: &FileKind, file: &SourceFile) -> Parsed {
             }
             Err(d) => Parsed::Problem(d),
         },
-        FileKind::Guideline => match crate::guideline::parse(file) {
+        FileKind::Guideline => match crate::model::guideline::parse(file) {
             Ok(c) => Parsed::Guideline(c),
             Err(d) => Parsed::Problem(d),
         },
-        FileKind::Flowchart => match crate::flowchart::parse(file) {
+        FileKind::Flowchart => match crate::model::flowchart::parse(file) {
             Ok(f) => Parsed::Flowchart(f),
             Err(d) => Parsed::Problem(d),
         },
@@ -279,7 +292,7 @@ fn parse_page(
         &file.text[split.yaml_start..split.yaml_end],
         split.yaml_start,
     )?;
-    let rel = content_rel(file);
+    let rel = file.content_rel();
     let url = rel.trim_end_matches(".md").to_string() + ".html";
     let body = &file.text[split.body_start..];
     let markdown = markdown::render(body);

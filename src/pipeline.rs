@@ -3,10 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::features::ALL as FEATURES;
 use crate::kit::Output;
 use crate::model::Site;
-use crate::render::{render_site, RenderOptions};
+use crate::plugin::{Build, RenderOptions};
+use crate::render::render_site;
 use crate::theme::Theme;
 use crate::{assets, load, output, parse, validate};
 
@@ -25,13 +29,25 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, parses and validates the site's content.
+/// Load → parse → validate: the site's content as a checked model, with its warnings.
 pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+    let mut timer = StageTimer::new();
+    let (site, warnings) = model_stages(root, &mut timer)?;
+    Ok((site, warnings))
+}
+
+fn model_stages(
+    root: &Path,
+    timer: &mut StageTimer,
+) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let mut loaded = load::load(root)?;
     let skipped = std::mem::take(&mut loaded.warnings);
+    timer.lap("load");
     let site = parse::parse(loaded)?;
-    let mut diags = validate::validate(&site);
+    timer.lap("parse");
+    let mut diags = validate::validate(&site, FEATURES);
     diags.items.extend(skipped);
+    timer.lap("validate");
     if diags.has_errors() {
         return Err(diags);
     }
@@ -43,58 +59,76 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
 pub fn check(root: &Path) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
     let (site, mut warnings) = load_site(root)?;
     // What `kensa edition new` left to fill in may be previewed, never published.
-    let placeholders = crate::edition::placeholders(&site, true);
+    let placeholders = validate::edition_placeholders(&site, true);
     if !placeholders.is_empty() {
         let mut items = placeholders;
         items.append(&mut warnings);
         return Err(Diagnostics { items });
     }
-    let outputs = render_all(&site, root, false)?;
+    let outputs = output_stages(&site, root, false, &mut StageTimer::new())?;
     warnings.extend(crate::weight::form_page_warnings(&site, &outputs));
     Ok((site, warnings))
 }
 
-/// Renders every output file in memory.
-fn render_all(site: &Site, root: &Path, live_reload: bool) -> Result<Vec<Output>, Diagnostics> {
-    let mut timer = StageTimer::new();
+/// Render → assets → finish: every output file, in memory.
+fn output_stages(
+    site: &Site,
+    root: &Path,
+    live_reload: bool,
+    timer: &mut StageTimer,
+) -> Result<Vec<Output>, Diagnostics> {
     let options = RenderOptions { live_reload };
     let theme = Theme::load(root, &site.config.theme)?;
-    // The search index, the guideline, the flowcharts, the inspection page and the theme's
-    // stylesheets and scripts (lightningcss, oxc) read only the model or the theme, not the
-    // rendered pages, and each has a serial part. The calling thread starts on them at once
-    // while another takes the pages (rayon lets an idle thread take the oldest queued job:
-    // the pages, queued first), so that no serial part is left for the end with one core idle.
-    let ((theme_assets, (reference, index)), pages) = rayon::join(
+    let build = Build {
+        site,
+        theme: &theme,
+        options: &options,
+        features: FEATURES,
+    };
+    // Rendering and the theme's assets (lightningcss, oxc) read only the model or the theme,
+    // and each has a serial part: they run side by side, timed as one lap.
+    let (outputs, assets) = rayon::join(
+        || render(&build),
+        || assets::theme_assets(&theme, site.config.css_targets.as_ref()),
+    );
+    let mut outputs = outputs?;
+    outputs.extend(assets?);
+    timer.lap("render and assets");
+    finish(&build, root, &mut outputs)?;
+    timer.lap("finish (sitemap, offline copy)");
+    Ok(outputs)
+}
+
+/// The pages of the site and every feature's own outputs. The features' outputs (guideline,
+/// flowcharts, inspection, search index…) read only the model, and each has a serial part:
+/// they are queued after the pages (rayon lets an idle thread take the oldest queued job), so
+/// no serial part is left for the end with one core idle.
+fn render(build: &Build) -> Result<Vec<Output>, Diagnostics> {
+    let (pages, features) = rayon::join(
+        || render_site(build),
         || {
-            rayon::join(
-                || assets::theme_assets(&theme, site.config.css_targets.as_ref()),
-                || {
-                    rayon::join(
-                        || -> Result<Vec<Output>, Diagnostics> {
-                            let mut outputs = crate::guideline::outputs(site, &theme, &options)?;
-                            outputs.extend(crate::flowchart::outputs(site, &theme)?);
-                            outputs.extend(crate::inspect_page::outputs(site, &theme)?);
-                            outputs.extend(crate::changes::outputs(site, &theme, &options)?);
-                            Ok(outputs)
-                        },
-                        || crate::search::outputs(site),
-                    )
-                },
-            )
+            build
+                .features
+                .par_iter()
+                .map(|f| f.outputs(build))
+                .collect::<Vec<_>>()
         },
-        || render_site(site, &theme, &options),
     );
     let mut outputs = pages?;
-    outputs.extend(reference?);
-    outputs.extend(index?);
-    outputs.extend(theme_assets?);
-    outputs.extend(crate::search::page(site, &theme, &options)?);
-    timer.lap("render pages, guideline, flowchart, inspection, search index, assets");
-    let sitemap = crate::render::sitemap(site, &outputs);
-    outputs.push(sitemap);
-    crate::offline::finish(site, root, live_reload, &mut outputs)?;
-    timer.lap("offline (zip, service worker)");
+    for f in features {
+        outputs.extend(f?);
+    }
     Ok(outputs)
+}
+
+/// What is made from the finished output: the sitemap, then each feature's last step.
+fn finish(build: &Build, root: &Path, outputs: &mut Vec<Output>) -> Result<(), Diagnostics> {
+    let sitemap = crate::render::sitemap(build.site, outputs);
+    outputs.push(sitemap);
+    for f in build.features {
+        f.finish(build, root, outputs)?;
+    }
+    Ok(())
 }
 
 /// Per-stage times on stderr when KENSA_TIMINGS is set, for finding where a build spends.
@@ -121,16 +155,16 @@ impl StageTimer {
     }
 }
 
+/// The whole build: load → parse → validate → render and assets → finish → write.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let mut timer = StageTimer::new();
     // Before any work: a folder kensa must not replace is refused at once.
     output::check_out_dir(&opts.root, &opts.out)?;
     output::remove_killed_builds(&opts.out);
-    let (site, mut warnings) = load_site(&opts.root)?;
-    warnings.extend(crate::edition::placeholders(&site, false));
-    timer.lap("load, parse, validate");
-    let outputs = render_all(&site, &opts.root, opts.live_reload)?;
+    let (site, mut warnings) = model_stages(&opts.root, &mut timer)?;
+    warnings.extend(validate::edition_placeholders(&site, false));
+    let outputs = output_stages(&site, &opts.root, opts.live_reload, &mut timer)?;
     warnings.extend(crate::weight::form_page_warnings(&site, &outputs));
     let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
     let statics: Vec<(PathBuf, String)> = site
@@ -159,8 +193,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(report)
 }
 
-/// Prints diagnostics to stderr, sorted by position. `quiet` prints the errors in full and the
-/// warnings as one line that counts them.
 pub fn print_diagnostics(diags: Diagnostics, color: bool, quiet: bool) {
     let errors = diags.error_count();
     let warnings = diags.warning_count();

@@ -13,6 +13,7 @@ use tera::{Context, Tera};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kit::{escape_attr, root_prefix, Output};
 use crate::model::*;
+use crate::plugin::{Build, ChecklistView, Feature, ItemMark};
 use crate::theme::Theme;
 
 /// What base.html needs on every page; modules that render pages of their own start from it.
@@ -46,22 +47,14 @@ pub fn base_context(site: &Site, url: &str, title: &str, live_reload: bool) -> C
     ctx
 }
 
-pub struct RenderOptions {
-    /// Adds the live-reload script (kensa serve).
-    pub live_reload: bool,
-}
-
 #[derive(Serialize, Clone)]
 struct Link {
     title: String,
     url: String,
 }
 
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    opts: &RenderOptions,
-) -> Result<Vec<Output>, Diagnostics> {
+pub fn render_site(build: &Build) -> Result<Vec<Output>, Diagnostics> {
+    let (site, theme) = (build.site, build.theme);
     let tera = &theme.tera;
     let mut jobs: Vec<Job> = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
@@ -93,15 +86,21 @@ pub fn render_site(
     jobs.push(Job::NotFound);
 
     let neighbours = neighbours(site);
-    let backlinks = item_backlinks(site, crate::changes::has_page(theme));
+    let marks = build
+        .features
+        .iter()
+        .flat_map(|f| f.item_marks(build))
+        .collect();
+    let backlinks = item_backlinks(site, &marks);
     let shared = Shared {
+        build,
         site,
         tera,
         theme,
         neighbours: &neighbours,
         backlinks: &backlinks,
         folders: &folders,
-        live_reload: opts.live_reload,
+        live_reload: build.options.live_reload,
     };
     let results: Vec<Result<Output, Diagnostic>> =
         jobs.par_iter().map(|job| shared.render(job)).collect();
@@ -119,13 +118,7 @@ pub fn render_site(
     for c in &site.checklists {
         outputs.push(Output {
             path: c.json_url(),
-            bytes: checklist_json(site, c).into_bytes(),
-        });
-    }
-    if !site.checklists.is_empty() {
-        outputs.push(Output {
-            path: crate::migrate::DATA_URL.into(),
-            bytes: crate::migrate::data_script(site).into_bytes(),
+            bytes: checklist_json(site, c, build.features).into_bytes(),
         });
     }
     Ok(outputs)
@@ -146,6 +139,7 @@ enum Job {
 }
 
 struct Shared<'a> {
+    build: &'a Build<'a>,
     site: &'a Site,
     tera: &'a Tera,
     theme: &'a Theme,
@@ -206,54 +200,8 @@ impl Shared<'_> {
                 self.fill_checklist_about(&mut ctx, c);
                 (url, "checklist_about.html", ctx)
             }
-            Job::ManualIndex(i) => {
-                let m = &self.site.manuals[*i];
-                let url = format!("manuals/{}/index.html", m.meta.id);
-                let mut ctx = self.page_context(&url, &m.meta.title);
-                ctx.insert(
-                    "page",
-                    &json!({
-                        "title": m.meta.title,
-                        "description": m.meta.description,
-                        "source": m.meta.source,
-                        "provenance": m.meta.provenance,
-                        "provenance_note": m.meta.provenance_note,
-                    }),
-                );
-                ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
-                ctx.insert("manual", &self.manual_nav(m, &url, None));
-                (url, "manual_index.html", ctx)
-            }
-            Job::Folder(folder) => {
-                let f = &self.folders[folder];
-                let url = format!("{folder}/index.html");
-                let mut ctx = self.page_context(&url, &f.title);
-                let root = root_prefix(&url);
-                let children: Vec<Link> = f
-                    .pages
-                    .iter()
-                    .map(|&i| Link {
-                        title: self.site.pages[i].front.title.clone(),
-                        url: format!("{root}{}", self.site.pages[i].url),
-                    })
-                    .collect();
-                let subfolders: Vec<Link> = f
-                    .subfolders
-                    .iter()
-                    .map(|s| Link {
-                        title: self.folders[s].title.clone(),
-                        url: format!("{root}{s}/index.html"),
-                    })
-                    .collect();
-                ctx.insert(
-                    "page",
-                    &json!({"title": f.title, "provenance": "editorial"}),
-                );
-                ctx.insert("children", &children);
-                ctx.insert("subfolders", &subfolders);
-                ctx.insert("breadcrumbs", &self.folder_breadcrumbs(&url, folder, false));
-                (url, "folder.html", ctx)
-            }
+            Job::ManualIndex(i) => self.manual_index(*i),
+            Job::Folder(folder) => self.folder_page(folder),
             Job::NotFound => {
                 // 404.html is served from any depth by static hosts: absolute-free links only
                 // work from the root, which is where hosts look for it.
@@ -270,15 +218,82 @@ impl Shared<'_> {
             .render(template, &ctx)
             .map_err(|e| self.theme.template_error(e))?;
         let html = resolve_internal_links(self.site, &url, &html);
-        let html = crate::guideline::link_placeholders(self.site, &url, &html);
+        let html = crate::model::guideline::link_placeholders(self.site, &url, &html);
         Ok(Output {
             bytes: crate::kit::minify_html(&html),
             path: url,
         })
     }
 
+    /// A manual's table of contents.
+    fn manual_index(&self, i: usize) -> (String, &'static str, Context) {
+        let m = &self.site.manuals[i];
+        let url = format!("manuals/{}/index.html", m.meta.id);
+        let mut ctx = self.page_context(&url, &m.meta.title);
+        ctx.insert(
+            "page",
+            &json!({
+                "title": m.meta.title,
+                "description": m.meta.description,
+                "source": m.meta.source,
+                "provenance": m.meta.provenance,
+                "provenance_note": m.meta.provenance_note,
+            }),
+        );
+        ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
+        ctx.insert("manual", &self.manual_nav(m, &url, None));
+        (url, "manual_index.html", ctx)
+    }
+
+    /// A folder of plain pages: its pages and sub-folders.
+    fn folder_page(&self, folder: &str) -> (String, &'static str, Context) {
+        let f = &self.folders[folder];
+        let url = format!("{folder}/index.html");
+        let mut ctx = self.page_context(&url, &f.title);
+        let root = root_prefix(&url);
+        let children: Vec<Link> = f
+            .pages
+            .iter()
+            .map(|&i| Link {
+                title: self.site.pages[i].front.title.clone(),
+                url: format!("{root}{}", self.site.pages[i].url),
+            })
+            .collect();
+        let subfolders: Vec<Link> = f
+            .subfolders
+            .iter()
+            .map(|s| Link {
+                title: self.folders[s].title.clone(),
+                url: format!("{root}{s}/index.html"),
+            })
+            .collect();
+        ctx.insert(
+            "page",
+            &json!({"title": f.title, "provenance": "editorial"}),
+        );
+        ctx.insert("children", &children);
+        ctx.insert("subfolders", &subfolders);
+        ctx.insert("breadcrumbs", &self.folder_breadcrumbs(&url, folder, false));
+        (url, "folder.html", ctx)
+    }
+
     fn page_context(&self, url: &str, title: &str) -> Context {
         base_context(self.site, url, title, self.live_reload)
+    }
+
+    /// What the features add to a checklist's object (`from` is the page it is rendered on).
+    fn add_feature_fields(
+        &self,
+        c: &Checklist,
+        view: ChecklistView,
+        from: &str,
+        value: &mut Value,
+    ) {
+        if let Some(fields) = value.as_object_mut() {
+            for f in self.build.features {
+                f.checklist(self.build, c, view, from, fields);
+            }
+        }
     }
 
     fn home_link(&self, from: &str) -> Link {
@@ -469,15 +484,15 @@ impl Shared<'_> {
                 "<ul class=\"item-backlinks\" aria-label=\"この項目を含むチェックリスト\">",
             );
             for l in list {
-                let changed = l["changed"]["url"].as_str().map_or(String::new(), |u| {
+                let mark = l["mark"]["url"].as_str().map_or(String::new(), |u| {
                     format!(
                         "（<a class=\"item-changed\" href=\"{root}{}\">{}</a>）",
                         escape_attr(u),
-                        escape_attr(l["changed"]["text"].as_str().unwrap_or_default())
+                        escape_attr(l["mark"]["text"].as_str().unwrap_or_default())
                     )
                 });
                 block.push_str(&format!(
-                    "<li><a href=\"{root}{}\">{}</a>{changed}</li>",
+                    "<li><a href=\"{root}{}\">{}</a>{mark}</li>",
                     escape_attr(l["url"].as_str().unwrap_or_default()),
                     escape_attr(l["label"].as_str().unwrap_or_default())
                 ));
@@ -507,18 +522,16 @@ impl Shared<'_> {
                     .iter()
                     .filter(|c| c.def.edition == e.id)
                     .map(|c| {
-                        let previous = crate::lineage::previous(site, c)
-                            .filter(|_| crate::changes::has_page(self.theme));
-                        json!({
-                            "changes_url": previous.map(|_| c.changes_url()),
-                            "changes_from": previous.and_then(|p| site.edition(&p.def.edition)).map(|e| &e.name),
+                        let mut entry = json!({
                             "title": c.def.title,
                             "form": c.def.form,
                             "url": c.url,
                             "description": c.def.description,
                             "facility": c.def.facility.label(),
                             "audience": c.def.audience,
-                        })
+                        });
+                        self.add_feature_fields(c, ChecklistView::Home, "index.html", &mut entry);
+                        entry
                     })
                     .collect();
                 json!({"id": e.id, "name": e.name, "checklists": lists})
@@ -544,12 +557,9 @@ impl Shared<'_> {
             .map(|p| json!({"title": p.front.title, "url": p.url, "description": p.front.description}))
             .collect();
         ctx.insert("guides", &guides);
-        ctx.insert("guideline", &crate::guideline::home_entry(site));
-        ctx.insert(
-            "inspection_url",
-            &crate::inspect_page::page_url(site, self.theme),
-        );
-        ctx.insert("flowcharts", &crate::flowchart::home_links(site));
+        for f in self.build.features {
+            f.home(self.build, ctx);
+        }
         // Top-level plain pages and folders; deeper pages are reached through folder indexes.
         let mut others: Vec<Link> = site
             .pages
@@ -644,7 +654,7 @@ impl Shared<'_> {
                 "key": item.key,
                 "number": item.number,
                 "text": item.text,
-                "refs": crate::guideline::ref_links(site, &item.refs, root),
+                "refs": crate::model::guideline::ref_links(site, &item.refs, root),
                 "note": item.note,
                 "unless_switch_off": item.unless_switch_off,
                 "viewpoint": item.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().find(|x| &x.id == v)).map(|v| &v.label),
@@ -708,52 +718,41 @@ impl Shared<'_> {
                 "discrepancy_link": discrepancy_link,
             }),
         );
-        ctx.insert(
-            "checklist",
-            &json!({
-                "id": def.id,
-                "title": def.title,
-                "title_provenance": def.title_provenance,
-                "remarks_on_paper": def.remarks_on_paper,
-                "form": def.form,
-                "edition": def.edition,
-                "edition_name": edition,
-                "audience": def.audience,
-                "facility": def.facility.label(),
-                "answer": def.answer,
-                "definition_hash": c.definition_hash,
-                "inspectable": def.inspection.is_some(),
-                "json_url": file_name(&c.json_url()),
-                "form_fields": def.form_fields,
-                "form_name_shown": !def.title.contains(&def.form),
-                "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
-                "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
-                "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
-                "rules": part.map(|p| crate::item_rules::page_block(def, |n| c.part_of(n) == p)),
-                "print_url": c.print_url().map(|u| file_name(&u).to_string()),
-                "part_count": c.part_count(),
-                "form_url": file_name(&c.url),
-                "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "taken_from": g.taken_from, "refs": crate::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
-                "switches": def.switches,
-                "viewpoints": def.viewpoints,
-                "phases": phases,
-                "item_count": def.items.len(),
-                "score": (def.answer == AnswerKind::MaruBatsu).then(|| crate::scoring::blank_summary(def)),
-                "edition_note": edition_note(site, c, &url),
-                "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
-                "guide": guide,
-                "about_url": about_url,
-                "changes": crate::lineage::previous(site, c)
-                    .filter(|_| crate::changes::has_page(self.theme))
-                    .map(|p| json!({
-                        "url": relative_link(&url, &c.changes_url()),
-                        "from": site.edition(&p.def.edition).map(|e| &e.name),
-                    })),
-            }),
-        );
-        if about_url.is_none() {
-            ctx.insert("gl_coverage", &crate::guideline::coverage(site, c, &root));
-        }
+        let mut checklist = json!({
+            "id": def.id,
+            "title": def.title,
+            "title_provenance": def.title_provenance,
+            "remarks_on_paper": def.remarks_on_paper,
+            "form": def.form,
+            "edition": def.edition,
+            "edition_name": edition,
+            "audience": def.audience,
+            "facility": def.facility.label(),
+            "answer": def.answer,
+            "definition_hash": c.definition_hash,
+            "inspectable": def.inspection.is_some(),
+            "json_url": file_name(&c.json_url()),
+            "form_fields": def.form_fields,
+            "form_name_shown": !def.title.contains(&def.form),
+            "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
+            "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
+            "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
+            "rules": part.map(|p| crate::item_rules::page_block(def, |n| c.part_of(n) == p)),
+            "print_url": c.print_url().map(|u| file_name(&u).to_string()),
+            "part_count": c.part_count(),
+            "form_url": file_name(&c.url),
+            "gate": def.gate.as_ref().map(|g| json!({"key": g.key, "label": g.label, "text": g.text, "note": g.note, "taken_from": g.taken_from, "refs": crate::model::guideline::ref_links(site, &g.refs, &root), "explain_url": explain_url(&g.key)})),
+            "switches": def.switches,
+            "viewpoints": def.viewpoints,
+            "phases": phases,
+            "item_count": def.items.len(),
+            "edition_note": edition_note(site, c, &url),
+            "manual": manual.map(|m| Link { title: m.meta.title.clone(), url: format!("{root}manuals/{}/index.html", m.meta.id) }),
+            "guide": guide,
+            "about_url": about_url,
+        });
+        self.add_feature_fields(c, ChecklistView::Form, &url, &mut checklist);
+        ctx.insert("checklist", &checklist);
         ctx.insert("rounds", &rounds);
         ctx.insert("choices", &choices);
         ctx.insert("breadcrumbs", &vec![self.home_link(&url)]);
@@ -776,18 +775,16 @@ impl Shared<'_> {
                 "provenance_note": def.provenance_note,
             }),
         );
-        ctx.insert(
-            "checklist",
-            &json!({
-                "name": display_name(def),
-                "url": form_url,
-                "edition_name": site.edition(&def.edition).map(|e| e.name.clone()).unwrap_or_default(),
-                "facility": def.facility.label(),
-                "json_url": format!("{root}{}", c.json_url()),
-            }),
-        );
+        let mut checklist = json!({
+            "name": display_name(def),
+            "url": form_url,
+            "edition_name": site.edition(&def.edition).map(|e| e.name.clone()).unwrap_or_default(),
+            "facility": def.facility.label(),
+            "json_url": format!("{root}{}", c.json_url()),
+        });
+        self.add_feature_fields(c, ChecklistView::About, &url, &mut checklist);
+        ctx.insert("checklist", &checklist);
         ctx.insert("discrepancies", &def.discrepancies);
-        ctx.insert("gl_coverage", &crate::guideline::coverage(site, c, &root));
         ctx.insert(
             "breadcrumbs",
             &vec![
@@ -935,7 +932,7 @@ fn file_name(url: &str) -> &str {
 /// The shortest relative link from page `from` to `to` (both relative to the site root):
 /// `checklists/r5/a.html` → `checklists/r6/a.html` is `../r6/a.html`. Form pages are weighed to
 /// the byte, and links between editions' forms are on every form of a superseded edition.
-fn relative_link(from: &str, to: &str) -> String {
+pub fn relative_link(from: &str, to: &str) -> String {
     let from_dirs: Vec<&str> = from
         .rsplit_once('/')
         .map_or(Vec::new(), |(dir, _)| dir.split('/').collect());
@@ -1160,7 +1157,10 @@ fn neighbours(site: &Site) -> Vec<(Option<Link>, Option<Link>)> {
 }
 
 /// (manual id, item key) → the checklist items that carry it, for manual → checklist links.
-fn item_backlinks(site: &Site, changes: bool) -> BTreeMap<(String, String), Vec<Value>> {
+fn item_backlinks(
+    site: &Site,
+    marks: &BTreeMap<(String, String), ItemMark>,
+) -> BTreeMap<(String, String), Vec<Value>> {
     let mut map: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
     let several_editions = |m: &str| {
         let mut editions = site
@@ -1171,12 +1171,6 @@ fn item_backlinks(site: &Site, changes: bool) -> BTreeMap<(String, String), Vec<
         editions
             .next()
             .is_some_and(|first| editions.any(|e| e != first))
-    };
-    // Items that changed since the previous edition say so, linking to the page of changes.
-    let changed = if changes {
-        crate::changes::changed_items(site)
-    } else {
-        BTreeMap::new()
     };
     for c in &site.checklists {
         let Some(m) = &c.def.manual else { continue };
@@ -1220,7 +1214,7 @@ fn item_backlinks(site: &Site, changes: bool) -> BTreeMap<(String, String), Vec<
                     label.push_str(&format!("（{}）", e.name));
                 }
             }
-            let change = changed
+            let mark = marks
                 .get(&(c.def.id.clone(), item.id.clone()))
                 .map(|(url, text)| json!({"url": url, "text": text}));
             map.entry((m.clone(), item.key.clone()))
@@ -1228,7 +1222,7 @@ fn item_backlinks(site: &Site, changes: bool) -> BTreeMap<(String, String), Vec<
                 .push(json!({
                     "url": format!("{}#{}", c.item_page_url(&item.id), item.id),
                     "label": label,
-                    "changed": change,
+                    "mark": mark,
                 }));
         }
     }
@@ -1323,7 +1317,7 @@ fn resolve_internal_links(site: &Site, from: &str, html: &str) -> String {
 }
 
 /// The machine-readable copy of a checklist definition, for vendors' tools.
-pub fn checklist_json(site: &Site, c: &Checklist) -> String {
+pub fn checklist_json(site: &Site, c: &Checklist, features: &[&dyn Feature]) -> String {
     let edition = site.edition(&c.def.edition);
     let mut value = json!({
         "format": "kensa-checklist",
@@ -1336,10 +1330,10 @@ pub fn checklist_json(site: &Site, c: &Checklist) -> String {
         "checklist": c.def,
         "rules": crate::item_rules::rules(&c.def),
     });
-    // How answer files of earlier editions are carried over to this one (src/migrate.rs).
-    let plans = crate::migrate::plans_to(site, c);
-    if !plans.is_empty() {
-        value["migrations"] = Value::Array(plans);
+    if let Some(fields) = value.as_object_mut() {
+        for f in features {
+            f.checklist_json(site, c, fields);
+        }
     }
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }

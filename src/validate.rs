@@ -1,7 +1,10 @@
 //! Validate stage: every id is unique, every reference and link resolves. All problems are
 //! collected, so one `kensa check` lists every mistake in the content.
 
+use rayon::prelude::*;
+
 use crate::kit::nearest;
+use crate::plugin::Feature;
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{locate_key_value, locate_text, Diagnostic, Diagnostics, SourceFile};
@@ -41,7 +44,7 @@ impl Site {
         if let Some(c) = self
             .checklists
             .iter()
-            .find(|c| crate::parse::content_rel(&c.file) == path)
+            .find(|c| c.file.content_rel() == path)
         {
             if let Some(a) = &anchor {
                 let known =
@@ -73,33 +76,23 @@ impl Site {
     }
 }
 
-pub fn validate(site: &Site) -> Diagnostics {
-    // The checks read the model only: each on its own thread, their findings then in one list
-    // (printed sorted by position, so the order here does not matter).
-    let run = |check: fn(&Site, &mut Diagnostics)| {
+/// The model's own checks, then each feature's, all on the thread pool; their findings in one
+/// list (printed sorted by position, so the order here does not matter).
+pub fn validate(site: &Site, features: &[&dyn Feature]) -> Diagnostics {
+    fn run(check: impl Fn(&mut Diagnostics)) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        check(site, &mut diags);
+        check(&mut diags);
         diags
-    };
-    let ((config, checklists), (pages, (guideline, flowcharts))) = rayon::join(
-        || rayon::join(|| run(validate_config), || run(validate_checklists)),
-        || {
-            rayon::join(
-                || run(validate_pages),
-                || {
-                    rayon::join(
-                        || run(crate::guideline::validate),
-                        || run(crate::flowchart::validate),
-                    )
-                },
-            )
-        },
-    );
-    let mut diags = config;
-    for more in [checklists, pages, guideline, flowcharts] {
-        diags.extend(more);
     }
-    diags
+    let own: [fn(&Site, &mut Diagnostics); 3] =
+        [validate_config, validate_checklists, validate_pages];
+    let own = own.par_iter().map(|check| run(|d| check(site, d)));
+    let theirs = features.par_iter().map(|f| run(|d| f.validate(site, d)));
+    own.chain(theirs)
+        .reduce(Diagnostics::default, |mut all, more| {
+            all.extend(more);
+            all
+        })
 }
 
 fn at_value(file: &SourceFile, key: &str, value: &str, nth: usize) -> (usize, usize) {
@@ -870,6 +863,42 @@ fn validate_pages(site: &Site, diags: &mut Diagnostics) {
         }
         // `[[…]]` references are resolved by guideline::validate.
     }
+}
+
+/// Placeholders left by `edition new` in site.yaml: errors for `kensa check`, warnings for a
+/// build (as `strict` says).
+pub fn edition_placeholders(site: &Site, strict: bool) -> Vec<Diagnostic> {
+    let file = &site.config_file;
+    let mut out = Vec::new();
+    for e in &site.config.editions {
+        let make = |m: String| {
+            if strict {
+                Diagnostic::error(m)
+            } else {
+                Diagnostic::warning(m)
+            }
+        };
+        if e.name.starts_with("TODO") {
+            let o = locate_key_value(&file.text, "name", &e.name, 0).unwrap_or(0);
+            out.push(
+                make(format!("edition `{}` has no name yet", e.id))
+                    .at_offset(file, o, "name: ".len() + e.name.len())
+                    .with_help("write the edition's name as the ministry gives it, e.g. `name: 令和6年度版`"),
+            );
+        }
+        if e.fiscal_year == crate::model::YEAR_PLACEHOLDER {
+            let entry = locate_key_value(&file.text, "id", &e.id, 0).unwrap_or(0);
+            let o = file.text[entry..]
+                .find("fiscal_year:")
+                .map_or(entry, |i| entry + i);
+            out.push(
+                make(format!("edition `{}` has no fiscal year yet", e.id))
+                    .at_offset(file, o, "fiscal_year: 0".len())
+                    .with_help("write the Western year its 年度 begins in: 令和6年度 is `fiscal_year: 2024`"),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]

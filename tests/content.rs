@@ -453,8 +453,12 @@ fn borrowed_elements_say_where_they_come_from() {
         );
     }
     // And all of it is in the published JSON, with every description marked as ours.
-    let json: serde_json::Value =
-        serde_json::from_str(&kensa::render::checklist_json(&site, facility)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&kensa::render::checklist_json(
+        &site,
+        facility,
+        kensa::features::ALL,
+    ))
+    .unwrap();
     let def = &json["checklist"];
     assert_eq!(
         def["gate"]["taken_from"],

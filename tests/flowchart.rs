@@ -5,9 +5,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use kensa::diag::SourceFile;
-use kensa::flowchart::{self, step_anchor, Flowchart};
+use kensa::features::flowchart;
+use kensa::model::flowchart::{step_anchor, Flowchart};
 use kensa::model::Site;
-use kensa::render::{render_site, RenderOptions};
+use kensa::plugin::{Build, RenderOptions};
+use kensa::render::render_site;
 use kensa::theme::Theme;
 
 fn root() -> &'static Path {
@@ -329,8 +331,13 @@ fn page_has_every_step_with_its_text_roles_and_contacts() {
 fn home_page_links_the_flowchart() {
     let site = site();
     let theme = Theme::load(root(), "default").unwrap_or_else(|_| panic!("default theme"));
-    let outputs = render_site(&site, &theme, &RenderOptions { live_reload: false })
-        .unwrap_or_else(|_| panic!("render"));
+    let build = Build {
+        site: &site,
+        theme: &theme,
+        options: &RenderOptions { live_reload: false },
+        features: kensa::features::ALL,
+    };
+    let outputs = render_site(&build).unwrap_or_else(|_| panic!("render"));
     let home = outputs.iter().find(|o| o.path == "index.html").unwrap();
     let home = String::from_utf8_lossy(&home.bytes);
     assert!(home.contains("flowcharts/incident-response.html"));
@@ -372,7 +379,8 @@ phases:
 "#;
 
 fn parse(text: &str) -> Result<Flowchart, Box<kensa::diag::Diagnostic>> {
-    flowchart::parse(&SourceFile::new("content/flowcharts/t.yaml", text)).map_err(Box::new)
+    kensa::model::flowchart::parse(&SourceFile::new("content/flowcharts/t.yaml", text))
+        .map_err(Box::new)
 }
 
 fn errors(text: &str) -> Vec<(usize, String)> {

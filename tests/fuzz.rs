@@ -201,7 +201,7 @@ fn parse_and_validate(rel: &str, bytes: &[u8]) -> Option<kensa::model::Site> {
         warnings: Vec::new(),
     };
     let site = kensa::parse::parse(loaded).ok()?;
-    let _ = kensa::validate::validate(&site);
+    let _ = kensa::validate::validate(&site, kensa::features::ALL);
     Some(site)
 }
 
@@ -262,9 +262,9 @@ fn flowchart_definitions() {
             return;
         };
         let file = SourceFile::new("content/flowcharts/incident-response.yaml", text);
-        if let Ok(fc) = kensa::flowchart::parse(&file) {
-            if !kensa::flowchart::check(&fc).has_errors() {
-                let _ = kensa::flowchart::svg(&fc);
+        if let Ok(fc) = kensa::model::flowchart::parse(&file) {
+            if !kensa::features::flowchart::check(&fc).has_errors() {
+                let _ = kensa::features::flowchart::svg(&fc);
             }
         }
     });
@@ -309,11 +309,11 @@ fn search_queries() {
     .collect();
     fuzz("search", &seeds, |b| {
         let q = String::from_utf8_lossy(b);
-        let tokens = kensa::search::tokenize(&q);
+        let tokens = kensa::features::search::tokenize(&q);
         for t in &tokens {
-            let _ = kensa::search::token_hash(t);
+            let _ = kensa::features::search::token_hash(t);
         }
-        let _ = kensa::search::normalize(&q);
+        let _ = kensa::features::search::normalize(&q);
     });
 }
 

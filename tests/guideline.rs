@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kensa::guideline::{self, Catalog, Citer, EntryKind};
+use kensa::model::guideline::{self, Catalog, Citer, EntryKind};
 use kensa::model::{item_anchor, PageKind, Site};
 
 fn repo() -> PathBuf {

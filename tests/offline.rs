@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use kensa::offline::{answers_schema, SCHEMA_PATH, SW_PATH, ZIP_PATH, ZIP_SIZE_MARK};
+use kensa::features::offline::{answers_schema, SCHEMA_PATH, SW_PATH, ZIP_PATH, ZIP_SIZE_MARK};
 use kensa::pipeline::{build, BuildOptions};
 use serde_json::Value;
 

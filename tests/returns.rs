@@ -368,3 +368,51 @@ fn a_published_site_names_its_editions_and_their_years() {
         assert_eq!(p.definition_hash, c.definition_hash, "{}", c.def.id);
     }
 }
+
+/// Runs `kensa inspect` on the world's returns with its stderr on a terminal (util-linux
+/// `script` gives it a pseudo-terminal; the findings go to a file), and returns what the terminal
+/// showed.
+fn inspect_on_a_terminal(extra: &str) -> (String, String) {
+    let w = world();
+    let out_file = tempfile::NamedTempFile::new().unwrap();
+    let command = format!(
+        "'{}' inspect '{}' --site '{}' --today {TODAY} --format csv {extra} > '{}'",
+        env!("CARGO_BIN_EXE_kensa"),
+        w.returns.display(),
+        w.site.display(),
+        out_file.path().display()
+    );
+    let shown = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("script (bsdutils) runs");
+    let findings = std::fs::read_to_string(out_file.path()).unwrap();
+    (text(&shown.stdout), findings)
+}
+
+#[test]
+fn a_terminal_sees_the_progress_and_the_summary_and_a_pipe_only_the_results() {
+    let (shown, findings) = inspect_on_a_terminal("");
+    assert!(
+        shown.contains("ファイル（"),
+        "the spinner with the file count and rate: {shown:?}"
+    );
+    assert!(
+        shown.contains("回答ファイル"),
+        "the summary line: {shown:?}"
+    );
+    // -q: neither progress nor summary, on a terminal too.
+    let (quiet, _) = inspect_on_a_terminal("-q");
+    assert!(!quiet.contains("ファイル（"), "{quiet:?}");
+    assert!(!quiet.contains("回答ファイル"), "{quiet:?}");
+    // Not a terminal (the other tests' runs): stderr holds the summary and no spinner.
+    let piped = inspect(&world().site, &["--format", "csv"]);
+    let stderr = text(&piped.stderr);
+    assert!(stderr.contains("回答ファイル"), "{stderr}");
+    assert!(
+        !stderr.contains("ファイル（"),
+        "no spinner into a pipe: {stderr}"
+    );
+    // The progress never mixes into the results: stdout is the same either way.
+    assert_eq!(findings, text(&piped.stdout));
+}

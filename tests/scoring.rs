@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use kensa::features::scoring::{self, Answer, ScoredItem, Tally};
 use kensa::model::{AnswerKind, Site};
-use kensa::scoring::{self, Answer, ScoredItem, Tally};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

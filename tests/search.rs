@@ -8,8 +8,8 @@ use std::io::{Cursor, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use kensa::features::search::{normalize, token_hash, tokenize};
 use kensa::pipeline::{build, BuildOptions};
-use kensa::search::{normalize, token_hash, tokenize};
 use serde_json::Value;
 
 /// Compressed size the whole index must stay under on the real site.

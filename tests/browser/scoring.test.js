@@ -2,7 +2,7 @@
 // 「チェックの結果」 of the 2021 ○／× checklists and the flowchart's role filter, in Debian's
 // chromium against the built site (KENSA_SITE_DIR):
 // - the scoring rule of themes/default/static/js/scoring.js against the vectors that
-//   tests/scoring.rs checks src/scoring.rs with (no browser needed);
+//   tests/scoring.rs checks src/features/scoring.rs with (no browser needed);
 // - a y2021 checklist page: clicking ○／× updates the summary's 割合, 項目数 and bars; 記入不要
 //   items leave it; a list without 視点 shows the overall 割合; without JavaScript the table
 //   shows the unanswered form's values;

@@ -1,7 +1,7 @@
 'use strict';
 // Site search on the built site (KENSA_SITE_DIR) in Debian's chromium, over http and from
 // file:// (where nothing can be fetched, so the index must arrive as <script> files):
-// - search.js cuts text exactly as src/search.rs does (tests/search_vectors.json, in node);
+// - search.js cuts text exactly as src/features/search.rs does (tests/search_vectors.json, in node);
 // - the header box on any page leads to search.html?q=…;
 // - typing each query into the results page shows results as you type, with the hit in <mark>
 //   and the count in the aria-live status; ArrowDown + Enter follows the first result, which
@@ -36,7 +36,7 @@ after(async () => {
   if (server) await server.close();
 });
 
-test('search.js tokenizes like src/search.rs (shared vectors)', () => {
+test('search.js tokenizes like src/features/search.rs (shared vectors)', () => {
   const vectors = JSON.parse(fs.readFileSync(path.join(REPO, 'tests/search_vectors.json'), 'utf8'));
   assert.ok(vectors.cases.length >= 20);
   for (const c of vectors.cases) {

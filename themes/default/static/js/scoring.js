@@ -1,6 +1,6 @@
 // 「チェックの結果」 of the ○／× checklists (2021), computed live as the Excel forms do: per
 // 視点 the 割合 (○ / items, one decimal, rounded half up; 「-」 without items) and the 項目数
-// (○/items). The rule is `score` below; src/scoring.rs has the same rule for `kensa`, and
+// (○/items). The rule is `score` below; src/features/scoring.rs has the same rule for `kensa`, and
 // both are tested against tests/fixtures/scoring-vectors.json. Plain script: pages opened
 // from file:// cannot load modules.
 (function () {
@@ -105,7 +105,7 @@
   }
 
   // The answers as form.js collects them: items.<id>.r1.answer, and status "not_applicable"
-  // for items the form's rules make 記入不要 (as src/scoring.rs reads answer files).
+  // for items the form's rules make 記入不要 (as src/features/scoring.rs reads answer files).
   function fromState(state, items) {
     return items.map(function (o) {
       var a = state.items[o.id] || {};

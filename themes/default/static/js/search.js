@@ -2,11 +2,11 @@
 // leads there (themes/default/static/js/kensa.js), so other pages do not load this file.
 //
 // Plain script, no modules and no dependencies: pages opened from file:// can neither load ES
-// modules nor fetch, so the index (written by src/search.rs) is a set of classic scripts under
+// modules nor fetch, so the index (written by src/features/search.rs) is a set of classic scripts under
 // search/, added as <script> elements on first use; each one calls KensaSearch.add(). Only the
 // shards holding the query's tokens and the text chunks of the matched documents are loaded.
 //
-// normalize() and tokenize() must cut text exactly as src/search.rs does, or queries miss what
+// normalize() and tokenize() must cut text exactly as src/features/search.rs does, or queries miss what
 // the index holds; tests/search_vectors.json is checked against both.
 (function (root, factory) {
   'use strict';
@@ -90,7 +90,7 @@
     return s;
   }
 
-  /** Width and case folding, as src/search.rs normalize(). */
+  /** Width and case folding, as src/features/search.rs normalize(). */
   function normalize(text) {
     return fromPoints(normalizePoints(String(text)).points);
   }
@@ -143,7 +143,7 @@
     return isDigit(c) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
   }
 
-  /** Tokens in order, with repeats, as src/search.rs tokenize(). */
+  /** Tokens in order, with repeats, as src/features/search.rs tokenize(). */
   function tokenize(text) {
     var p = normalizePoints(String(text)).points;
     var n = p.length;
@@ -195,7 +195,7 @@
     return out;
   }
 
-  /** FNV-1a over code points, as src/search.rs token_hash(); unsigned 32-bit. */
+  /** FNV-1a over code points, as src/features/search.rs token_hash(); unsigned 32-bit. */
   function tokenHash(token) {
     var h = 0x811c9dc5;
     for (var i = 0; i < token.length; ) {

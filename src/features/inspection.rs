@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::diag::Diagnostics;
 use crate::kit::{root_prefix, Output};
 use crate::model::*;
+use crate::plugin::{Build, Feature};
 use crate::theme::Theme;
 
 pub const PAGE_URL: &str = "inspection/index.html";
@@ -221,6 +222,21 @@ fn page(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
         path: url.into(),
         bytes: crate::kit::minify_html(&html),
     })
+}
+
+// ---------------------------------------------------------------- the feature
+
+/// The inspection page and the definitions its engine reads.
+pub struct Inspection;
+
+impl Feature for Inspection {
+    fn home(&self, build: &Build, ctx: &mut tera::Context) {
+        ctx.insert("inspection_url", &page_url(build.site, build.theme));
+    }
+
+    fn outputs(&self, build: &Build) -> Result<Vec<Output>, Diagnostics> {
+        outputs(build.site, build.theme)
+    }
 }
 
 #[cfg(test)]

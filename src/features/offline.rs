@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kit::Output;
 use crate::model::Site;
+use crate::plugin::{Build, Feature};
 
 /// Where the JSON Schema of answer files (docs/answers-format.md) is published.
 pub const SCHEMA_PATH: &str = "schema/answers-v1.schema.json";
@@ -196,7 +197,7 @@ pub fn finish(
     }
 
     // Before the ZIP, which packs every file once: each path has one owner, named if not.
-    crate::output::check_owners(site, outputs, &[ZIP_PATH])?;
+    crate::owners::check_owners(site, outputs, &[ZIP_PATH])?;
     let zip =
         site_zip(outputs, &statics).map_err(|e| fail(format!("cannot build {ZIP_PATH}: {e}")))?;
     let size = human_size(zip.len());
@@ -502,6 +503,22 @@ fn human_size(bytes: usize) -> String {
         format!("約{}KB", kb.ceil() as u64)
     } else {
         format!("約{:.1}MB", kb / 1024.0)
+    }
+}
+
+// ---------------------------------------------------------------- the feature
+
+/// The offline copy: the answers schema, the service worker and the site ZIP.
+pub struct Offline;
+
+impl Feature for Offline {
+    fn finish(
+        &self,
+        build: &Build,
+        root: &Path,
+        outputs: &mut Vec<Output>,
+    ) -> Result<(), Diagnostics> {
+        finish(build.site, root, build.options.live_reload, outputs)
     }
 }
 

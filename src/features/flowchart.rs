@@ -5,173 +5,18 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tera::Context;
 
-use crate::diag::{locate_key_value, Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{locate_key_value, Diagnostic, Diagnostics};
+use crate::features::search::join;
 use crate::kit::escape_attr;
 use crate::kit::{root_prefix, Output};
-use crate::model::{Discrepancy, Provenance, Site, Source};
+use crate::model::flowchart::*;
+use crate::model::search::{Doc, DocKind};
+use crate::model::{Provenance, Site};
+use crate::plugin::{Build, Feature};
 use crate::theme::Theme;
-
-// ---------------------------------------------------------------- model
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlowchartDef {
-    pub id: String,
-    pub title: String,
-    pub source: Source,
-    #[serde(default)]
-    pub provenance: Provenance,
-    #[serde(default)]
-    pub derived_from: Option<String>,
-    #[serde(default)]
-    pub provenance_note: Option<String>,
-    #[serde(default)]
-    pub discrepancies: Vec<Discrepancy>,
-    /// Editorial: what the source did not show and how the chart was rebuilt.
-    #[serde(default)]
-    pub recovery_notes: Vec<String>,
-    /// `editorial` when the arrows (`next`, `parallel`) are this site's reading, the source
-    /// showing none: the page says so above the chart.
-    #[serde(default)]
-    pub arrows_provenance: Provenance,
-    pub roles: Vec<Role>,
-    pub phases: Vec<FlowPhase>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Role {
-    pub id: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlowPhase {
-    pub id: String,
-    pub number: String,
-    pub title: String,
-    #[serde(default)]
-    pub lead: Option<String>,
-    pub steps: Vec<Step>,
-    /// Runs of consecutive steps that read as parallel lines of work (this site's reading: the
-    /// source's text has no arrows). Each run is drawn in one frame that one arrow enters and
-    /// one leaves, with no arrows between its steps.
-    #[serde(default)]
-    pub parallel: Vec<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Step {
-    pub number: String,
-    pub title: String,
-    pub roles: Vec<String>,
-    pub parts: Vec<Part>,
-    #[serde(default)]
-    pub references: Vec<Reference>,
-    #[serde(default)]
-    pub contacts: Vec<Contact>,
-    /// Required even when empty: an empty list says the source shows no arrow leaving the step.
-    pub next: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Part {
-    pub label: String,
-    pub roles: Vec<String>,
-    #[serde(default)]
-    pub optional_roles: Vec<String>,
-    pub text: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    pub title: String,
-    pub text: Vec<String>,
-    #[serde(default)]
-    pub figures: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    pub name: String,
-    pub phone: String,
-}
-
-#[derive(Debug)]
-pub struct Flowchart {
-    pub file: SourceFile,
-    pub def: FlowchartDef,
-    /// Output path relative to the site root, e.g. `flowcharts/incident-response.html`.
-    pub url: String,
-}
-
-impl Flowchart {
-    /// Every step with its phase, in printed order.
-    pub fn steps(&self) -> impl Iterator<Item = (&FlowPhase, &Step)> {
-        self.def
-            .phases
-            .iter()
-            .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
-    }
-
-    pub fn step(&self, number: &str) -> Option<&Step> {
-        self.steps().map(|(_, s)| s).find(|s| s.number == number)
-    }
-
-    pub fn role(&self, id: &str) -> Option<&Role> {
-        self.def.roles.iter().find(|r| r.id == id)
-    }
-
-    /// The file name without `.yaml`, which the id must equal.
-    fn slug(&self) -> &str {
-        let name = self.url.rsplit('/').next().unwrap_or(&self.url);
-        name.strip_suffix(".html").unwrap_or(name)
-    }
-}
-
-impl Step {
-    /// Roles that a part adds only 「必要に応じて」 and no part names outright.
-    pub fn optional_only_roles(&self) -> BTreeSet<&str> {
-        let named: HashSet<&str> = self
-            .parts
-            .iter()
-            .flat_map(|p| p.roles.iter().map(String::as_str))
-            .collect();
-        self.parts
-            .iter()
-            .flat_map(|p| p.optional_roles.iter().map(String::as_str))
-            .filter(|r| !named.contains(r))
-            .collect()
-    }
-}
-
-/// Anchor of a step's text on its page: `2-10` → `step-2-10`.
-pub fn step_anchor(number: &str) -> String {
-    crate::model::anchor("step-", number)
-}
-
-pub fn parse(file: &SourceFile) -> Result<Flowchart, Diagnostic> {
-    let def: FlowchartDef = crate::yaml::from_str(file, &file.text, 0)?;
-    let rel = crate::parse::content_rel(file);
-    let stem = rel
-        .strip_suffix(".yaml")
-        .or_else(|| rel.strip_suffix(".yml"))
-        .unwrap_or(&rel);
-    Ok(Flowchart {
-        file: file.clone(),
-        def,
-        url: format!("{stem}.html"),
-    })
-}
 
 // ---------------------------------------------------------------- validation
 
@@ -1475,6 +1320,71 @@ fn page_context(site: &Site, fc: &Flowchart) -> Context {
     );
     ctx.insert("flowchart", &page_value(fc));
     ctx
+}
+
+// ---------------------------------------------------------------- the feature
+
+/// The incident-response flowcharts: their checks, pages and home links.
+pub struct Flowcharts;
+
+impl Feature for Flowcharts {
+    fn validate(&self, site: &Site, diags: &mut Diagnostics) {
+        validate(site, diags);
+    }
+
+    fn home(&self, build: &Build, ctx: &mut Context) {
+        ctx.insert("flowcharts", &home_links(build.site));
+    }
+
+    fn search_documents(&self, site: &Site, docs: &mut Vec<Doc>) {
+        search_docs(site, docs);
+    }
+
+    fn outputs(&self, build: &Build) -> Result<Vec<Output>, Diagnostics> {
+        outputs(build.site, build.theme)
+    }
+}
+/// A flowchart's page, and each of its steps at the step's anchor.
+fn search_docs(site: &Site, docs: &mut Vec<Doc>) {
+    for fc in &site.flowcharts {
+        let leads: Vec<&str> = fc
+            .def
+            .phases
+            .iter()
+            .filter_map(|p| p.lead.as_deref())
+            .collect();
+        docs.push(Doc {
+            kind: DocKind::Flowchart,
+            title: fc.def.title.clone(),
+            url: fc.url.clone(),
+            label: DocKind::Flowchart.label().to_string(),
+            keys: String::new(),
+            body: join(&leads),
+        });
+        for (phase, step) in fc.steps() {
+            let mut body: Vec<String> = Vec::new();
+            for part in &step.parts {
+                body.push(part.label.clone());
+                body.extend(part.text.iter().cloned());
+            }
+            for r in &step.references {
+                body.push(r.title.clone());
+                body.extend(r.text.iter().cloned());
+            }
+            for c in &step.contacts {
+                body.push(format!("{} {}", c.name, c.phone));
+            }
+            let body: Vec<&str> = body.iter().map(String::as_str).collect();
+            docs.push(Doc {
+                kind: DocKind::Flowchart,
+                title: format!("{} {}", step.number, step.title),
+                url: format!("{}#{}", fc.url, step_anchor(&step.number)),
+                label: format!("{} ＞ {} {}", fc.def.title, phase.number, phase.title),
+                keys: String::new(),
+                body: join(&body),
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::model::{AnswerKind, Checklist};
 use crate::model::{ChecklistDef, Item};
+use crate::plugin::{Build, ChecklistView, Feature};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -166,6 +168,26 @@ pub fn blank_summary(def: &ChecklistDef) -> Value {
             "count": s.overall.count_text(),
         },
     })
+}
+
+// ---------------------------------------------------------------- the feature
+
+/// The 予防・発見・是正 score of the 2021 lists, shown on their form pages.
+pub struct Scoring;
+
+impl Feature for Scoring {
+    fn checklist(
+        &self,
+        _build: &Build,
+        c: &Checklist,
+        view: ChecklistView,
+        _from: &str,
+        fields: &mut serde_json::Map<String, Value>,
+    ) {
+        if view == ChecklistView::Form && c.def.answer == AnswerKind::MaruBatsu {
+            fields.insert("score".into(), blank_summary(&c.def));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use crate::diag::Diagnostics;
 use crate::kit::{root_prefix, Output};
 use crate::lineage::{Line, Relation};
 use crate::model::*;
-use crate::render::{display_name, RenderOptions};
+use crate::plugin::RenderOptions;
+use crate::plugin::{Build, ChecklistView, Feature, ItemMark};
+use crate::render::display_name;
 use crate::theme::Theme;
 
 const TEMPLATE: &str = "checklist_changes.html";
@@ -236,7 +238,7 @@ fn sections(site: &Site, rel: &Relation, root: &str) -> Value {
                         "text": f.text,
                         "url": format!("{root}{}#{}", old.item_page_url(&f.id), f.id),
                         "diff": diff(&f.text, &line.item.text),
-                        "refs_removed": crate::guideline::ref_links(site, &f.refs.iter().filter(|r| !line.item.refs.contains(r)).cloned().collect::<Vec<_>>(), root),
+                        "refs_removed": crate::model::guideline::ref_links(site, &f.refs.iter().filter(|r| !line.item.refs.contains(r)).cloned().collect::<Vec<_>>(), root),
                     })
                 })
                 .collect();
@@ -253,7 +255,7 @@ fn sections(site: &Site, rel: &Relation, root: &str) -> Value {
                         .filter(|r| !before.contains(r))
                         .cloned()
                         .collect();
-                    json!({"refs_added": crate::guideline::ref_links(site, &added, root), "from": from})
+                    json!({"refs_added": crate::model::guideline::ref_links(site, &added, root), "from": from})
                 }
                 _ => json!({"from": from}),
             };
@@ -348,13 +350,75 @@ pub fn outputs(
         let html = theme.tera.render(TEMPLATE, &ctx).map_err(|e| Diagnostics {
             items: vec![theme.template_error(e)],
         })?;
-        let html = crate::guideline::link_placeholders(site, &url, &html);
+        let html = crate::model::guideline::link_placeholders(site, &url, &html);
         out.push(Output {
             bytes: crate::kit::minify_html(&html),
             path: url,
         });
     }
     Ok(out)
+}
+
+// ---------------------------------------------------------------- the feature
+
+/// Editions: the page of what changed since the previous edition, links to it, marks on the
+/// manual pages of changed items, and how answers of earlier editions are carried over.
+pub struct Editions;
+
+impl Feature for Editions {
+    fn checklist(
+        &self,
+        build: &Build,
+        c: &Checklist,
+        view: ChecklistView,
+        from: &str,
+        fields: &mut serde_json::Map<String, Value>,
+    ) {
+        if view == ChecklistView::About || !has_page(build.theme) {
+            return;
+        }
+        if let Some(p) = crate::lineage::previous(build.site, c) {
+            fields.insert(
+                "changes".into(),
+                json!({
+                    "url": crate::render::relative_link(from, &c.changes_url()),
+                    "from": build.site.edition(&p.def.edition).map(|e| &e.name),
+                }),
+            );
+        }
+    }
+
+    fn checklist_json(
+        &self,
+        site: &Site,
+        c: &Checklist,
+        json: &mut serde_json::Map<String, Value>,
+    ) {
+        // How answer files of earlier editions are carried over to this one (src/migrate.rs).
+        let plans = crate::migrate::plans_to(site, c);
+        if !plans.is_empty() {
+            json.insert("migrations".into(), Value::Array(plans));
+        }
+    }
+
+    fn item_marks(&self, build: &Build) -> BTreeMap<(String, String), ItemMark> {
+        if has_page(build.theme) {
+            changed_items(build.site)
+        } else {
+            BTreeMap::new()
+        }
+    }
+
+    fn outputs(&self, build: &Build) -> Result<Vec<Output>, Diagnostics> {
+        let mut out = outputs(build.site, build.theme, build.options)?;
+        if !build.site.checklists.is_empty() {
+            out.push(Output {
+                path: crate::migrate::DATA_URL.into(),
+                bytes: crate::migrate::data_script(build.site).into_bytes(),
+            });
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

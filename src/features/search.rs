@@ -21,9 +21,10 @@ use serde_json::{json, Value};
 
 use crate::diag::Diagnostics;
 use crate::kit::Output;
+use crate::model::search::{Doc, DocKind};
 use crate::model::{item_anchor, Checklist, Page, PageKind, Provenance, Site};
-use crate::render::{base_context, RenderOptions};
-use crate::theme::Theme;
+use crate::plugin::{Build, Feature};
+use crate::render::base_context;
 
 // ---------------------------------------------------------------- normalization and tokens
 
@@ -247,78 +248,14 @@ pub fn token_hash(token: &str) -> u32 {
 
 // ---------------------------------------------------------------- documents
 
-/// What a document is, which the results page shows next to its title.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    Checklist,
-    Item,
-    Note,
-    Manual,
-    Guide,
-    Page,
-    Guideline,
-    Flowchart,
-}
-
-impl DocKind {
-    const ALL: [DocKind; 8] = [
-        DocKind::Checklist,
-        DocKind::Item,
-        DocKind::Note,
-        DocKind::Manual,
-        DocKind::Guide,
-        DocKind::Page,
-        DocKind::Guideline,
-        DocKind::Flowchart,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            DocKind::Checklist => "チェックリスト",
-            DocKind::Item => "チェック項目",
-            DocKind::Note => "チェックリストの注記",
-            DocKind::Manual => "マニュアル",
-            DocKind::Guide => "立入検査の手引き",
-            DocKind::Page => "ページ",
-            DocKind::Guideline => "ガイドライン",
-            DocKind::Flowchart => "フローチャート",
-        }
-    }
-
-    fn code(self) -> usize {
-        DocKind::ALL.iter().position(|k| *k == self).unwrap_or(0)
-    }
-}
-
-/// One search result: the smallest part of a page that has its own anchor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Doc {
-    pub kind: DocKind,
-    /// The document's own text (an item's wording, a section's heading); matches here rank first.
-    pub title: String,
-    /// Relative to the site root, with the `#anchor` of the item or section.
-    pub url: String,
-    /// Where the document sits (checklist and section, manual and page), shown under the title.
-    pub label: String,
-    /// Searchable like the title but not shown: an item's key such as `2(3)`.
-    pub keys: String,
-    pub body: String,
-}
-
-/// Each kind of content is indexed by one function; a new kind is one more entry here.
-type Indexer = fn(&Site, &mut Vec<Doc>);
-const INDEXERS: &[Indexer] = &[
-    checklist_docs,
-    markdown_docs,
-    guideline_docs,
-    flowchart_docs,
-];
-
-/// Every document of the site, in a stable order (checklists first, then pages in site order).
-pub fn collect_docs(site: &Site) -> Vec<Doc> {
+/// Every document of the site, in a stable order: checklists, the Markdown pages in site
+/// order, then each feature's documents in table order.
+pub fn collect_docs(site: &Site, features: &[&dyn Feature]) -> Vec<Doc> {
     let mut docs = Vec::new();
-    for indexer in INDEXERS {
-        indexer(site, &mut docs);
+    checklist_docs(site, &mut docs);
+    markdown_docs(site, &mut docs);
+    for f in features {
+        f.search_documents(site, &mut docs);
     }
     docs
 }
@@ -540,93 +477,8 @@ fn page_docs(page: &Page, kind: DocKind, place: &str, docs: &mut Vec<Doc>) {
     }
 }
 
-/// The guideline's chapters, sections and 遵守事項, each at its anchor on its volume's page. The
-/// location (`企画管理編 13④`) counts as the entry's own text, so a reference finds its entry.
-fn guideline_docs(site: &Site, docs: &mut Vec<Doc>) {
-    use crate::guideline::EntryKind;
-    for cat in &site.guideline {
-        for e in &cat.entries {
-            let body = match e.kind {
-                EntryKind::Group => continue, // a heading inside a section, nothing of its own
-                EntryKind::Requirement => cat
-                    .requirement(e)
-                    .map(|r| {
-                        let gl52 = r.gl52.as_deref().unwrap_or_default().join(" ");
-                        let gl52 = if gl52.is_empty() {
-                            String::new()
-                        } else {
-                            format!("第5.2版：{gl52}")
-                        };
-                        join(&[&gl52, r.gl52_note.as_deref().unwrap_or("")])
-                    })
-                    .unwrap_or_default(),
-                EntryKind::Chapter => cat.chapter(e).note.clone().unwrap_or_default(),
-                EntryKind::Section => cat
-                    .section(e)
-                    .and_then(|s| s.note.clone())
-                    .unwrap_or_default(),
-            };
-            let mut label = format!("{} ＞ {}", cat.def.short, cat.volume(e).name);
-            if e.kind != EntryKind::Chapter {
-                let chapter = &cat.entries[e.chapter];
-                label.push_str(&format!(" {} {}", chapter.loc, cat.title(chapter)));
-            }
-            docs.push(Doc {
-                kind: DocKind::Guideline,
-                title: format!("{} {}", e.loc, cat.title(e)),
-                url: cat.entry_url(e),
-                label,
-                keys: cat.label(e),
-                body,
-            });
-        }
-    }
-}
-
-/// A flowchart's page, and each of its steps at the step's anchor.
-fn flowchart_docs(site: &Site, docs: &mut Vec<Doc>) {
-    for fc in &site.flowcharts {
-        let leads: Vec<&str> = fc
-            .def
-            .phases
-            .iter()
-            .filter_map(|p| p.lead.as_deref())
-            .collect();
-        docs.push(Doc {
-            kind: DocKind::Flowchart,
-            title: fc.def.title.clone(),
-            url: fc.url.clone(),
-            label: DocKind::Flowchart.label().to_string(),
-            keys: String::new(),
-            body: join(&leads),
-        });
-        for (phase, step) in fc.steps() {
-            let mut body: Vec<String> = Vec::new();
-            for part in &step.parts {
-                body.push(part.label.clone());
-                body.extend(part.text.iter().cloned());
-            }
-            for r in &step.references {
-                body.push(r.title.clone());
-                body.extend(r.text.iter().cloned());
-            }
-            for c in &step.contacts {
-                body.push(format!("{} {}", c.name, c.phone));
-            }
-            let body: Vec<&str> = body.iter().map(String::as_str).collect();
-            docs.push(Doc {
-                kind: DocKind::Flowchart,
-                title: format!("{} {}", step.number, step.title),
-                url: format!("{}#{}", fc.url, crate::flowchart::step_anchor(&step.number)),
-                label: format!("{} ＞ {} {}", fc.def.title, phase.number, phase.title),
-                keys: String::new(),
-                body: join(&body),
-            });
-        }
-    }
-}
-
-fn join(parts: &[&str]) -> String {
+/// The non-empty parts, trimmed, separated by spaces.
+pub fn join(parts: &[&str]) -> String {
     parts
         .iter()
         .map(|p| p.trim())
@@ -1231,32 +1083,35 @@ fn json_into(out: &mut String, value: &impl serde::Serialize) {
     *out = String::from_utf8(bytes).expect("serde_json writes UTF-8");
 }
 
-/// The index files under `search/`.
-pub fn outputs(site: &Site) -> Result<Vec<Output>, Diagnostics> {
-    let index = build_index(collect_docs(site));
-    Ok(index
-        .files()
-        .into_iter()
-        .map(|(path, text)| Output {
-            path: format!("search/{path}"),
-            bytes: text.into_bytes(),
-        })
-        .collect())
+/// The search index under `search/` and the results page.
+pub struct Search;
+
+impl Feature for Search {
+    fn outputs(&self, build: &Build) -> Result<Vec<Output>, Diagnostics> {
+        let index = build_index(collect_docs(build.site, build.features));
+        let mut out: Vec<Output> = index
+            .files()
+            .into_iter()
+            .map(|(path, text)| Output {
+                path: format!("search/{path}"),
+                bytes: text.into_bytes(),
+            })
+            .collect();
+        out.extend(results_page(build)?);
+        Ok(out)
+    }
 }
 
 /// The results page, `search.html`, if the theme has a `search.html` template (a theme made
 /// before search existed still builds, without it).
-pub fn page(
-    site: &Site,
-    theme: &Theme,
-    opts: &RenderOptions,
-) -> Result<Option<Output>, Diagnostics> {
+fn results_page(build: &Build) -> Result<Option<Output>, Diagnostics> {
+    let (site, theme) = (build.site, build.theme);
     if !theme.templates.contains_key("search.html") {
         return Ok(None);
     }
     let url = "search.html";
     let title = "サイト内検索";
-    let mut ctx = base_context(site, url, title, opts.live_reload);
+    let mut ctx = base_context(site, url, title, build.options.live_reload);
     ctx.insert("page", &json!({"title": title, "provenance": "editorial"}));
     ctx.insert(
         "breadcrumbs",
