@@ -201,28 +201,82 @@ fn bundle_error<E: std::fmt::Display>(
     d.with_help("fix the stylesheet; @import paths are relative to the importing file")
 }
 
-/// Scripts are minified (in parallel: inspect.js and form.js are the larger part of the
+/// Scripts are minified (in parallel: inspect.js and the form are the larger part of the
 /// work); a script that does not parse fails the build, naming its file, line and column.
+/// A folder of scripts (`js/form/*.js`) is one script, served as `assets/js/form.js`: its
+/// files joined in name order inside one function scope (strict), so that they share their
+/// names without globals and the minifier may rename them all. The theme keeps small files by
+/// concern; a page loads one.
 fn scripts(theme: &Theme) -> Vec<Result<Output, Diagnostic>> {
-    theme
-        .assets
-        .par_iter()
-        .filter(|(path, _)| path.ends_with(".js"))
-        .map(|(path, bytes)| {
-            let file = theme.dir.join("static").join(path);
-            let file = file.to_string_lossy().replace('\\', "/");
-            let source = std::str::from_utf8(bytes).map_err(|e| {
-                Diagnostic::error(format!("script is not UTF-8: {e}"))
-                    .in_file(Path::new(&file))
-                    .with_help("save the file as UTF-8")
-            })?;
-            let code = crate::jsmin::minify_js(&file, source)?;
+    let mut folders: BTreeMap<String, Vec<(&String, &Vec<u8>)>> = BTreeMap::new();
+    let mut single = Vec::new();
+    for (path, bytes) in theme.assets.iter().filter(|(p, _)| p.ends_with(".js")) {
+        match path.rsplit_once('/') {
+            Some((dir, _)) if dir.starts_with("js/") => {
+                folders
+                    .entry(format!("{dir}.js"))
+                    .or_default()
+                    .push((path, bytes));
+            }
+            _ => single.push((path.clone(), vec![(path, bytes)])),
+        }
+    }
+    single
+        .into_iter()
+        .chain(folders)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(target, files)| {
+            let code = if files.len() == 1 && files[0].0 == &target {
+                minify_script(theme, &target, files[0].1)?
+            } else {
+                if theme.assets.contains_key(&target) {
+                    return Err(both_script_and_folder(theme, &target));
+                }
+                one_scope(theme, &files)?
+            };
             Ok(Output {
-                path: format!("assets/{path}"),
+                path: format!("assets/{target}"),
                 bytes: code.into_bytes(),
             })
         })
         .collect()
+}
+
+/// The files of a script folder as one script (`jsmin::minify_js_parts`).
+fn one_scope(theme: &Theme, files: &[(&String, &Vec<u8>)]) -> Result<String, Diagnostic> {
+    let mut parts = Vec::new();
+    for (path, bytes) in files {
+        parts.push((file_name(theme, path), utf8(theme, path, bytes)?));
+    }
+    crate::jsmin::minify_js_parts(&parts)
+}
+
+fn minify_script(theme: &Theme, path: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    crate::jsmin::minify_js(&file_name(theme, path), utf8(theme, path, bytes)?)
+}
+
+/// The script as a maintainer finds it, e.g. `themes/default/static/js/form/2-store.js`.
+fn file_name(theme: &Theme, path: &str) -> String {
+    let file = theme.dir.join("static").join(path);
+    file.to_string_lossy().replace('\\', "/")
+}
+
+fn utf8<'a>(theme: &Theme, path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(format!("script is not UTF-8: {e}"))
+            .in_file(Path::new(&file_name(theme, path)))
+            .with_help("save the file as UTF-8")
+    })
+}
+
+fn both_script_and_folder(theme: &Theme, target: &str) -> Diagnostic {
+    let dir = target.trim_end_matches(".js");
+    Diagnostic::error(format!(
+        "the theme has both static/{target} and a folder static/{dir}/ of scripts served as {target}"
+    ))
+    .in_file(&theme.dir.join("static").join(target))
+    .with_help(format!("keep one: move static/{target} into static/{dir}/ or remove the folder"))
 }
 
 #[cfg(test)]
@@ -253,5 +307,43 @@ mod tests {
         assert!(css.contains("p{margin:0"), "{css}");
         assert!(css.contains("color:red"), "{css}");
         assert!(!css.contains("@import"), "{css}");
+    }
+
+    fn site_theme(files: &[(&str, &str)]) -> Theme {
+        let root = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let file = root.path().join("themes/default").join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        Theme::load(root.path(), "default").unwrap()
+    }
+
+    #[test]
+    fn a_folder_of_scripts_is_served_as_one_script() {
+        let theme = site_theme(&[
+            ("static/js/tools/1-a.js", "var one = 1;\n"),
+            ("static/js/tools/2-b.js", "window.two = one + 1;\n"),
+        ]);
+        let out = theme_assets(&theme, None).unwrap();
+        let tools = out.iter().find(|o| o.path == "assets/js/tools.js").unwrap();
+        let code = String::from_utf8_lossy(&tools.bytes);
+        assert!(code.contains("window.two="), "{code}");
+        assert!(!out.iter().any(|o| o.path.starts_with("assets/js/tools/")));
+        assert!(out.iter().any(|o| o.path == "assets/js/form.js"));
+    }
+
+    #[test]
+    fn a_script_and_a_folder_of_the_same_name_are_refused() {
+        // A site that customised form.js before the form became a folder of parts.
+        let theme = site_theme(&[("static/js/form.js", "window.old = 1;\n")]);
+        let Err(diags) = theme_assets(&theme, None) else {
+            panic!("a script and a folder of one name were both accepted")
+        };
+        let text = format!("{diags:?}");
+        assert!(
+            text.contains("static/js/form.js") && text.contains("static/js/form/"),
+            "{text}"
+        );
     }
 }

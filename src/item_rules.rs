@@ -160,27 +160,18 @@ pub fn round_shapes(def: &ChecklistDef) -> (Vec<Vec<Round>>, Vec<usize>) {
     (shapes, index)
 }
 
-/// The rules of the items on one form page (`on_page` picks them by index), as form.js reads
-/// them from the page's data block. Every byte is on every page, so it is compact: the
-/// checklist's distinct round lists once (`rounds`: per round `[id, bits]`, bits 1 answer,
-/// 2 date, 4 always needed, 8 needed when 1回目 is いいえ; a split form's other pages refer to
-/// them too), and per item `[id, label, index in rounds, switch]` (the switch left out when
-/// there is none). JSON made safe to sit inside <script>.
+/// The rules of the items on one form page (`on_page` picks them by index), as form.js and
+/// scoring.js read them from the page's data block. Every byte is on every page, so it is
+/// compact: the checklist's distinct round lists once (`rounds`: per round `[id, bits]`, bits
+/// 1 answer, 2 date, 4 always needed, 8 needed when 1回目 is いいえ; a split form's other pages
+/// refer to them too), the 視点 ids of a scored list (`viewpoints`), and per item a [`row`].
+/// JSON made safe to sit inside <script>.
 pub fn page_block(def: &ChecklistDef, on_page: impl Fn(usize) -> bool) -> String {
     let all = rules(def);
     let (shapes, index) = round_shapes(def);
-    let items: Vec<Value> = all
-        .items
-        .iter()
-        .enumerate()
-        .filter(|&(n, _)| on_page(n))
-        .map(|(n, r)| {
-            let mut row = vec![json!(r.id), json!(r.label), json!(index[n])];
-            if let Some(s) = &r.unless_switch_off {
-                row.push(json!(s));
-            }
-            Value::Array(row)
-        })
+    let items: Vec<Value> = (0..def.items.len())
+        .filter(|&n| on_page(n))
+        .map(|n| row(def, &def.items[n], &all.items[n], index[n]))
         .collect();
     let shapes: Vec<Value> = shapes
         .iter()
@@ -190,7 +181,36 @@ pub fn page_block(def: &ChecklistDef, on_page: impl Fn(usize) -> bool) -> String
     if let Some(y) = all.date_years {
         block["years"] = json!(y);
     }
-    serde_json::to_string(&block)
+    if !def.viewpoints.is_empty() {
+        let ids: Vec<&str> = def.viewpoints.iter().map(|v| v.id.as_str()).collect();
+        block["viewpoints"] = json!(ids);
+    }
+    script_safe(&block)
+}
+
+/// One item as the form pages list it, on its own page or on a split form's other pages:
+/// `[id, label, index of its 視点, index of its rounds, switch]`, empty places `null` and
+/// trailing ones left out (a first round list counts as empty: most items have it). In this
+/// order a scored list's rows end at the 視点 and a dated list's at the rounds.
+pub fn row(def: &ChecklistDef, item: &Item, rules: &ItemRules, shape: usize) -> Value {
+    let viewpoint =
+        (item.viewpoint.as_ref()).and_then(|v| def.viewpoints.iter().position(|x| &x.id == v));
+    let mut row = vec![
+        json!(rules.id),
+        json!(rules.label),
+        json!(viewpoint),
+        json!(Some(shape).filter(|&s| s > 0)),
+        json!(rules.unless_switch_off),
+    ];
+    while row.last().is_some_and(Value::is_null) {
+        row.pop();
+    }
+    Value::Array(row)
+}
+
+/// JSON that cannot end the <script> element it sits in.
+pub fn script_safe(value: &Value) -> String {
+    serde_json::to_string(value)
         .unwrap_or_default()
         .replace("</", "<\\/")
 }
@@ -320,7 +340,7 @@ items:
             json!({
                 "years": [2000, 2099],
                 "rounds": [[["r1", 7], ["target", 10], ["r2", 3]], [["r1", 3], ["target", 2], ["r2", 3]]],
-                "items": [["b", "２（２）（サーバ）", 0, "vendor_contract"], ["c", "２（７）（サーバ）", 1], ["d", "２（７）（端末PC）", 1]],
+                "items": [["b", "２（２）（サーバ）", null, null, "vendor_contract"], ["c", "２（７）（サーバ）", null, 1], ["d", "２（７）（端末PC）", null, 1]],
             })
         );
     }

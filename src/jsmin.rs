@@ -114,17 +114,61 @@ fn syntax_error(path: &str, source: &str, errors: &[OxcDiagnostic]) -> Diagnosti
     }
 }
 
+/// The files of a script folder (`path_for_errors`, source), in order, as one minified script:
+/// joined inside one strict function, so that they share their names without globals and the
+/// minifier may rename them all. Each is parsed first on its own, inside a function as it will
+/// run (a part may `return` from the whole script), so that an error names its own file, line
+/// and column.
+pub fn minify_js_parts(parts: &[(String, &str)]) -> Result<String, Diagnostic> {
+    let mut joined = String::from("(function () {\n'use strict';\n");
+    for (path, text) in parts {
+        // On the part's first line, so that its line numbers stay as they are.
+        minify_js(path, &format!("(function () {{{text}\n}})();"))?;
+        joined.push_str(text);
+        joined.push('\n');
+    }
+    joined.push_str("})();\n");
+    let folder = parts
+        .first()
+        .and_then(|(p, _)| p.rsplit_once('/'))
+        .map_or("", |(d, _)| d);
+    minify_js(folder, &joined)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The default theme's scripts, as the binary embeds them.
-    fn theme_scripts() -> Vec<(&'static str, &'static str)> {
-        let scripts: Vec<_> = crate::theme::DEFAULT_THEME
+    /// The default theme's scripts as the binary embeds them, each as served: (path, its
+    /// sources' length, minified). A folder's files are one script (src/assets.rs).
+    fn theme_scripts() -> Vec<(String, usize, String)> {
+        let mut folders: std::collections::BTreeMap<&str, Vec<(String, &str)>> =
+            std::collections::BTreeMap::new();
+        let mut scripts = Vec::new();
+        for (path, text) in crate::theme::DEFAULT_THEME
             .iter()
-            .filter(|(p, _)| p.starts_with("static/") && p.ends_with(".js"))
-            .map(|(p, t)| (*p, *t))
-            .collect();
+            .filter(|(p, _)| p.starts_with("static/js/") && p.ends_with(".js"))
+        {
+            match path.rsplit_once('/') {
+                Some((dir, _)) if dir != "static/js" => {
+                    folders
+                        .entry(dir)
+                        .or_default()
+                        .push((path.to_string(), *text));
+                }
+                _ => scripts.push((
+                    path.to_string(),
+                    text.len(),
+                    minify_js(path, text).unwrap_or_else(|d| panic!("{}", d.render(false))),
+                )),
+            }
+        }
+        for (dir, mut parts) in folders {
+            parts.sort();
+            let len = parts.iter().map(|(_, t)| t.len()).sum();
+            let out = minify_js_parts(&parts).unwrap_or_else(|d| panic!("{}", d.render(false)));
+            scripts.push((format!("{dir}.js"), len, out));
+        }
         assert!(scripts.len() >= 7, "{scripts:?}");
         scripts
     }
@@ -150,12 +194,10 @@ mod tests {
 
     #[test]
     fn every_theme_script_gets_smaller_and_still_parses_as_a_script() {
-        for (path, source) in theme_scripts() {
-            let out = minify_js(path, source).unwrap_or_else(|d| panic!("{}", d.render(false)));
+        for (path, source_len, out) in theme_scripts() {
             assert!(
-                out.len() < source.len(),
-                "{path}: {} -> {}",
-                source.len(),
+                out.len() < source_len,
+                "{path}: {source_len} -> {}",
                 out.len()
             );
             let errors = reparse_errors(&out);
@@ -174,11 +216,11 @@ mod tests {
     #[test]
     fn names_other_scripts_use_are_kept() {
         let get = |name: &str| {
-            let (path, source) = theme_scripts()
+            let (_, _, out) = theme_scripts()
                 .into_iter()
-                .find(|(p, _)| p.ends_with(name))
+                .find(|(p, _, _)| p.ends_with(name))
                 .unwrap();
-            minify_js(path, source).unwrap()
+            out
         };
         let search = get("search.js");
         assert!(search.contains(".KensaSearch="), "{search}");
@@ -200,10 +242,17 @@ mod tests {
             assert!(sw.contains(kept), "{kept} missing: {sw}");
         }
         // The scripts keep their strict mode.
-        for (path, source) in theme_scripts() {
-            let out = minify_js(path, source).unwrap();
+        for (path, _, out) in theme_scripts() {
             assert!(out.contains("\"use strict\""), "{path}: {out}");
         }
+        // The form's parts share one scope: nothing of theirs but window.kensaForm is global.
+        let form = get("js/form.js");
+        assert!(form.starts_with("(function(){\"use strict\";"), "{form}");
+        assert!(form.contains("window.kensaForm="), "{form}");
+        assert!(
+            !form.contains("kensaFormRules") && !form.contains("kensaFormStore"),
+            "{form}"
+        );
     }
 
     #[test]
@@ -214,6 +263,36 @@ mod tests {
         assert!(out.contains("sharedTable"), "{out}");
         assert!(out.contains("function kensaHelper("), "{out}");
         assert!(!out.contains("longName") && !out.contains("local"), "{out}");
+    }
+
+    #[test]
+    fn parts_of_a_folder_share_one_scope_and_errors_name_their_own_file() {
+        let a =
+            "var shared = 1;\nfunction helperWithALongName() { return shared + 1; }\n".to_string();
+        let b = "if (!document.body) return;\nwindow.out = helperWithALongName();\n";
+        let parts = [
+            ("js/x/1-a.js".to_string(), a.as_str()),
+            ("js/x/2-b.js".to_string(), b),
+        ];
+        let out = minify_js_parts(&parts).unwrap();
+        assert!(out.starts_with("(function(){\"use strict\";"), "{out}");
+        assert!(
+            !out.contains("helperWithALongName") && !out.contains("shared"),
+            "{out}"
+        );
+        assert!(out.contains("window.out="), "{out}");
+        let broken = "var ok = 1;\n\nvar bad = ok +* 2;\n";
+        let parts = [
+            ("js/x/1-a.js".to_string(), a.as_str()),
+            ("js/x/2-b.js".to_string(), broken),
+        ];
+        let d = minify_js_parts(&parts).unwrap_err();
+        assert_eq!(
+            d.position().as_deref(),
+            Some("js/x/2-b.js:3:15"),
+            "{}",
+            d.render(false)
+        );
     }
 
     #[test]

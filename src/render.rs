@@ -737,7 +737,7 @@ impl Shared<'_> {
             "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
             "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
             "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
-            "rules": part.map(|p| crate::item_rules::page_block(def, |n| c.part_of(n) == p)),
+            "rules": crate::item_rules::page_block(def, |n| part.is_none_or(|p| c.part_of(n) == p)),
             "print_url": c.print_url().map(|u| file_name(&u).to_string()),
             "part_count": c.part_count(),
             "form_url": file_name(&c.url),
@@ -970,16 +970,16 @@ fn form_parts(c: &Checklist, part: usize) -> Vec<Value> {
 }
 
 /// What form.js and scoring.js need of the items on a split form's other pages to count,
-/// score, review and export every answer from any page: the 視点 ids once; per page its
-/// address and label; per section shown there its label; per item [id, label, 視点 index,
-/// switch, its rounds (an index into the page's `item_rules::page_block`)] (trailing empties
-/// and a first round list left out: every byte here is on every page). JSON in
-/// a data block, made safe to sit inside <script>.
+/// score, review and export every answer from any page: per page its
+/// address and label; per section shown there its label; per item an `item_rules::row`, as
+/// the page's own items are listed in its rules block (which holds the round lists and 視点
+/// ids they refer to). JSON in a data block, made safe to sit inside <script>.
 fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
     if c.part_count() == 1 {
         return None;
     }
     let def = &c.def;
+    let rules = crate::item_rules::rules(def);
     let (_, shapes) = crate::item_rules::round_shapes(def);
     let pages: Vec<Value> = (0..c.part_count())
         .map(|p| {
@@ -989,26 +989,12 @@ fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
             let mut sections: Vec<Value> = Vec::new();
             for phase in &def.phases {
                 for section in &def.sections {
-                    let items: Vec<Value> = def
-                        .items
-                        .iter()
-                        .enumerate()
-                        .filter(|&(n, i)| {
+                    let items: Vec<Value> = (0..def.items.len())
+                        .filter(|&n| {
+                            let i = &def.items[n];
                             i.phase == phase.id && i.section == section.id && c.part_of(n) == p
                         })
-                        .map(|(n, i)| {
-                            let mut row = vec![
-                                json!(i.id),
-                                json!(crate::item_rules::label(def, i)),
-                                json!(i.viewpoint.as_ref().and_then(|v| def.viewpoints.iter().position(|x| &x.id == v))),
-                                json!(i.unless_switch_off),
-                                json!(Some(shapes[n]).filter(|&s| s > 0)),
-                            ];
-                            while row.last().is_some_and(Value::is_null) {
-                                row.pop();
-                            }
-                            Value::Array(row)
-                        })
+                        .map(|n| crate::item_rules::row(def, &def.items[n], &rules.items[n], shapes[n]))
                         .collect();
                     if !items.is_empty() {
                         sections.push(json!({
@@ -1021,13 +1007,7 @@ fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
             json!({"url": file_name(&c.part_url(p)), "label": part_label(c, p), "sections": sections})
         })
         .collect();
-    let viewpoints: Vec<&str> = def.viewpoints.iter().map(|v| v.id.as_str()).collect();
-    let data = json!({"viewpoints": viewpoints, "pages": pages});
-    Some(
-        serde_json::to_string(&data)
-            .expect("JSON of items")
-            .replace("</", "<\\/"),
-    )
+    Some(crate::item_rules::script_safe(&json!({"pages": pages})))
 }
 
 fn print_title(c: &Checklist) -> String {

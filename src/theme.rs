@@ -216,16 +216,16 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
         include_str!("../themes/default/static/css/inspect.css"),
     ),
     (
-        "static/js/form.js",
-        include_str!("../themes/default/static/js/form.js"),
+        "static/js/form/3-controls.js",
+        include_str!("../themes/default/static/js/form/3-controls.js"),
     ),
     (
-        "static/js/form-rules.js",
-        include_str!("../themes/default/static/js/form-rules.js"),
+        "static/js/form/1-rules.js",
+        include_str!("../themes/default/static/js/form/1-rules.js"),
     ),
     (
-        "static/js/form-store.js",
-        include_str!("../themes/default/static/js/form-store.js"),
+        "static/js/form/2-store.js",
+        include_str!("../themes/default/static/js/form/2-store.js"),
     ),
     (
         "static/js/form-dates.js",

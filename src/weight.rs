@@ -3,7 +3,7 @@
 //! metered line gets its form at once (tests/browser/form-weight.test.js measures the same in a
 //! browser). The build warns, naming the checklist, so that a maintainer who adds text splits
 //! the list (`split_at`) before the page grows; scripts a page loads only when asked for
-//! (`data-files-script`, `data-load-scripts`) are not counted, as a browser does not fetch them.
+//! (`data-load-scripts`; form-files.js, which form.js loads on first use) are not counted, as a browser does not fetch them.
 
 use std::collections::HashMap;
 

@@ -364,11 +364,12 @@ fn a_split_form_is_built_on_pages_that_know_each_other() {
     assert!(first.contains("id=current-1-1") && !first.contains("id=reference-2-server-2"));
     assert!(second.contains("id=reference-2-server-2") && !second.contains("id=current-1-1"));
     assert!(
-        first.contains(r#"["reference-2-server-2","２（２）（サーバ）",null,null,1]"#),
+        first.contains(r#"["reference-2-server-2","２（２）（サーバ）",null,1]"#),
         "{first}"
     );
     assert!(
-        second.contains(r#"["current-2-server-2","２（２）（サーバ）",null,"vendor_contract"]"#),
+        second
+            .contains(r#"["current-2-server-2","２（２）（サーバ）",null,null,"vendor_contract"]"#),
         "{second}"
     );
     // One checklist id on both pages: one set of saved answers.

@@ -248,7 +248,10 @@ fn definitions_are_published_as_json() {
         std::fs::read_to_string(dir.path().join("public/checklists/r5/yakkyoku.html")).unwrap();
     for item in ["current-1-1", "reference-3-3", "current-2-network-8"] {
         assert!(
-            html.contains(&format!("id={item} ")) || html.contains(&format!("id=\"{item}\"")),
+            [" ", ">", "\""]
+                .iter()
+                .any(|end| html.contains(&format!("id={item}{end}"))
+                    || html.contains(&format!("id=\"{item}{end}"))),
             "{item} rendered"
         );
     }

@@ -55,7 +55,7 @@ async function open(url, viewport = { width: 1280, height: 900 }) {
 
 /** Puts a checklist into a state that shows every kind of message and badge. */
 async function exercise(page) {
-  const ids = await page.locator('[data-item-id]').evaluateAll((els) => els.map((e) => e.dataset.itemId));
+  const ids = await page.locator('div.item').evaluateAll((els) => els.map((e) => e.id));
   if (await page.locator('input[name="gate"]').count()) await page.check('input[name="gate"][value="yes"]');
   for (const sw of await page.locator('[data-switch]').evaluateAll((els) => els.map((e) => e.dataset.switch))) {
     await page.check(`input[name="switch:${sw}"][value="no"]`);
@@ -178,7 +178,7 @@ test('a checklist can be filled with the keyboard alone', { timeout: 120_000 }, 
   const rel = pageKinds()['checklist (yes_no_dated)'];
   const { context, page } = await open(`${server.url}/${rel}`);
   try {
-    const [id] = await page.locator('[data-item-id]').evaluateAll((els) => els.map((e) => e.dataset.itemId));
+    const [id] = await page.locator('div.item').evaluateAll((els) => els.map((e) => e.id));
     await page.locator('h1').click();
     const tabTo = async (selector) => {
       for (let i = 0; i < 200; i++) {

@@ -59,7 +59,7 @@ async function measure() {
     // The checklist's own words as printed: what no markup, style or script could save.
     const text = await page.evaluate(() => [...document.querySelectorAll('.item-text, .form-note, .instruction, .item-note, .target, .gate legend, .switch legend')]
       .map((e) => e.textContent).join(''));
-    const items = await page.evaluate(() => [...document.querySelectorAll('[data-item-id]')].map((e) => e.dataset.itemId));
+    const items = await page.evaluate(() => [...document.querySelectorAll('div.item')].map((e) => e.id));
     await context.close();
     out.push({
       rel,

@@ -1,5 +1,5 @@
 'use strict';
-// The checklist form (themes/default/static/js/form.js) on the built site (KENSA_SITE_DIR), served
+// The checklist form (themes/default/static/js/form/, served as assets/js/form.js) on the built site (KENSA_SITE_DIR), served
 // on 127.0.0.1 and opened from file://: answers survive a reload, the gate and the contract switch
 // grey items out, いいえ asks for a 目標日, dates are checked, answer files are exported (valid
 // against the published schema), imported (and refused with a message when broken), copies stay
@@ -61,7 +61,7 @@ async function openForm(context, url) {
 }
 
 function itemIds(page) {
-  return page.locator('[data-item-id]').evaluateAll((els) => els.map((e) => e.dataset.itemId));
+  return page.locator('div.item').evaluateAll((els) => els.map((e) => e.id));
 }
 
 async function fillDate(page, base, y, m, d) {
@@ -222,7 +222,7 @@ test('a 参考項目 answered いいえ needs no 目標日: the form asks for on
   const context = await newContext();
   try {
     const page = await openForm(context, MODES.http(FACILITY));
-    const ref = await page.locator('.phase-reference [data-item-id]').first().getAttribute('id');
+    const ref = await page.locator('.phase-reference div.item').first().getAttribute('id');
     await page.check('input[name="gate"][value="yes"]');
     await page.check(`input[name="${ref}:r1"][value="no"]`);
     await fillDate(page, `${ref}:r1`, '2023', '10', '1');
@@ -370,7 +370,7 @@ test('export is valid against the published schema and imports into a fresh brow
     // Every item of the checklist: this page's, and those of a split form's other pages.
     const block = html.match(/<script id=other-parts-items type=application\/json>(.*?)<\/script>/);
     const others = block ? JSON.parse(block[1]).pages.flatMap((p) => (p.sections || []).flatMap((s) => s.items)).length : 0;
-    assert.equal(Object.keys(doc.items).length, (html.match(/data-item-id=/g) || []).length + others, 'every item is in the file');
+    assert.equal(Object.keys(doc.items).length, (html.match(/<div class=item id=/g) || []).length + others, 'every item is in the file');
     if (rel === MARU) assert.equal(Object.keys(doc.items).length, 92);
 
     // A fresh browser (no storage at all) reads the file back.
@@ -446,11 +446,9 @@ async function serveOlderTemplate(context, rel, cut, gone) {
   });
 }
 
-test('a checklist template that names no form-files.js still gets it, from beside form.js', { timeout: 120_000 }, async () => {
+test('form-files.js is loaded from beside form.js the first time it is used', { timeout: 120_000 }, async () => {
   const context = await newContext();
   try {
-    // A site's own checklist.html made before form-files.js existed: no data-files-script.
-    await serveOlderTemplate(context, FACILITY, /\sdata-files-script=("[^"]*"|[^\s>]*)/, /data-files-script/);
     const { page, lazy } = await openRecorded(context, MODES.http(FACILITY));
     assert.deepEqual(lazy(), []);
     const { json } = await exportFile(page);
@@ -960,7 +958,7 @@ test('after one visit over http the site works offline (service worker)', { time
     });
     await context.setOffline(true);
     const offline = await openForm(context, MODES.http(VENDOR));
-    assert.ok((await offline.locator('[data-item-id]').count()) > 0);
+    assert.ok((await offline.locator('div.item').count()) > 0);
     const [id] = await itemIds(offline);
     await offline.fill(`[name="${id}:note"]`, 'オフラインで入力');
     await offline.reload();

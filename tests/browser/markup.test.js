@@ -17,8 +17,9 @@ const site = h.useSite();
 
 test('no theme script parses an HTML string into the page', () => {
   const parsers = /\.innerHTML\s*[+]?=|\.outerHTML\s*[+]?=|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|srcdoc/;
-  const files = fs.readdirSync(JS_DIR).filter((f) => f.endsWith('.js'));
-  assert.ok(files.includes('form.js') && files.includes('form-files.js'), files.join(', '));
+  // A folder of scripts is served as one (src/assets.rs): the form is js/form/*.js.
+  const files = fs.readdirSync(JS_DIR, { recursive: true }).filter((f) => f.endsWith('.js'));
+  assert.ok(files.includes(path.join('form', '3-controls.js')) && files.includes('form-files.js'), files.join(', '));
   const found = [];
   for (const f of files) {
     fs.readFileSync(path.join(JS_DIR, f), 'utf8').split('\n').forEach((line, i) => {
@@ -51,7 +52,7 @@ test('a copy name, a note and an imported file are shown as text, never as marku
   const context = await site.browser.newContext({ acceptDownloads: true });
   try {
     const page = await openForm(context);
-    const ids = await page.locator('[data-item-id]').evaluateAll((els) => els.map((e) => e.dataset.itemId));
+    const ids = await page.locator('div.item').evaluateAll((els) => els.map((e) => e.id));
     // The controls cloned for each item carry its id: ids, names and labels line up.
     const wired = await page.evaluate((id) => {
       const note = document.getElementById(`${id}-note`);
@@ -107,9 +108,9 @@ test('an item id carrying markup makes no element when the controls are cloned',
     await context.route(`${site.server.url}/${FACILITY}`, async (route) => {
       const res = await route.fetch();
       let html = await res.text();
-      original = /data-item-id="?([A-Za-z0-9_-]+)"?/.exec(html)[1];
+      original = /<div class="?item"? id="?([A-Za-z0-9_-]+)"?/.exec(html)[1];
       // The id as the item's element and the page's rules (kensa-rules) carry it.
-      html = html.replace(new RegExp(`(\\s(?:data-item-id|id)=)"?${original}"?(?=[\\s>])`, 'g'),
+      html = html.replace(new RegExp(`(\\sid=)"?${original}"?(?=[\\s>])`, 'g'),
         '$1"x&quot;&gt;&lt;img src=x onerror=&quot;window.kensaPwned=1&quot;&gt;"');
       html = html.replace(`["${original}",`, `[${JSON.stringify('x"><img src=x onerror="window.kensaPwned=1">')},`);
       await route.fulfill({ response: res, body: html });

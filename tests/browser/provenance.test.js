@@ -113,7 +113,7 @@ test('on the 医療機関 forms, what was taken from the 薬局 documents is mar
     // The gate row.
     assert.match(await page.locator('#gate .site-mark').innerText(), /この様式の出典資料にない行.*薬局確認用（別添１）と薬局向けマニュアル（別添２）/);
     // The ▶ references of every item but ２（１）, whose 医療機関 manual page is in the sources.
-    const marks = await page.locator('[data-item-id]').evaluateAll((els) => els.map((el) => [el.id, (el.querySelector('.item-links small') || {}).textContent || '']));
+    const marks = await page.locator('div.item').evaluateAll((els) => els.map((el) => [el.id, (el.querySelector('.item-links small') || {}).textContent || '']));
     for (const [id, mark] of marks) {
       if (id === 'current-2-all-1') assert.equal(mark, '', id);
       else assert.equal(mark, '薬局向けマニュアルより', id);
@@ -147,7 +147,7 @@ test('the headings this site composed for the 2021 lists are marked as its own',
   try {
     assert.match(await page.locator('.phase-title .site-mark').innerText(), /本サイトによる見出し/);
     assert.match(await page.locator('.section-title .site-mark').innerText(), /本サイトによる見出し/);
-    assert.match(await page.locator('[data-item-id] .remarks label').first().innerText(), /紙の様式にない欄/);
+    assert.match(await page.locator('div.item .remarks label').first().innerText(), /紙の様式にない欄/);
   } finally {
     await context.close();
   }

@@ -66,30 +66,26 @@
     return el.value || null; // RadioNodeList: the checked one's value, or ''
   }
 
-  // Every item the score counts: a split form's items on its other pages (from the page's data
-  // block, see form.js), then this page's. Read once: neither changes while the page is open.
-  function scoredItems(form) {
-    var out = [];
-    var block = document.getElementById('other-parts-items');
-    if (block) {
-      var data = JSON.parse(block.textContent);
-      data.pages.forEach(function (p) {
-        (p.sections || []).forEach(function (sec) {
-          sec.items.forEach(function (row) {
-            out.push({ id: row[0], viewpoint: row[2] == null ? null : data.viewpoints[row[2]], sw: row[3] || null, off: true });
-          });
-        });
+  // Every item the score counts: a split form's items on its other pages, then this page's,
+  // each [id, label, 視点 index, rounds, switch] as the build lists them in the page's data
+  // blocks (src/item_rules.rs). Read once: neither changes while the page is open.
+  function scoredItems() {
+    var rules = data('kensa-rules'), other = data('other-parts-items'), rows = [];
+    if (!rules) return [];
+    (other ? other.pages : [{ current: true }]).forEach(function (p) {
+      if (p.current) rows = rows.concat(rules.items.map(function (r) { return [r, false]; }));
+      else p.sections.forEach(function (sec) {
+        rows = rows.concat(sec.items.map(function (r) { return [r, true]; }));
       });
-    }
-    var nodes = form.querySelectorAll('[data-item-id]');
-    for (var i = 0; i < nodes.length; i += 1) {
-      out.push({
-        id: nodes[i].getAttribute('data-item-id'),
-        viewpoint: nodes[i].getAttribute('data-viewpoint'),
-        sw: nodes[i].getAttribute('data-unless-switch-off'),
-      });
-    }
-    return out;
+    });
+    return rows.map(function (x) {
+      var r = x[0];
+      return { id: r[0], viewpoint: r[2] == null ? null : rules.viewpoints[r[2]], sw: r[4] || null, off: x[1] };
+    });
+  }
+  function data(id) {
+    var block = document.getElementById(id);
+    return block ? JSON.parse(block.textContent) : null;
   }
 
   // Without form.js: the radios as they are (an item on another page has none here).
@@ -136,7 +132,7 @@
     // The form, or a split form's print view (every item on one page).
     var form = document.getElementById('checklist-form') || document.getElementById('print-items');
     if (!summary || !form) return;
-    var items = scoredItems(form);
+    var items = scoredItems();
     var ids = [];
     var rows = summary.querySelectorAll('[data-score-viewpoint]');
     for (var i = 0; i < rows.length; i += 1) {
