@@ -5,14 +5,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod answers;
-pub mod assets;
+pub(crate) mod assets;
 pub mod diag;
 pub mod edition;
 pub mod features;
-pub mod http;
+pub(crate) mod http;
 pub mod init;
 pub mod inspect;
-pub mod jsmin;
+pub(crate) mod jsmin;
 pub mod kit;
 pub mod lineage;
 pub mod load;
@@ -20,7 +20,7 @@ pub mod markdown;
 pub mod migrate;
 pub mod model;
 pub mod output;
-pub mod owners;
+pub(crate) mod owners;
 pub mod parse;
 pub mod pipeline;
 pub mod plugin;
@@ -32,5 +32,5 @@ pub mod serve;
 pub mod tables;
 pub mod theme;
 pub mod validate;
-pub mod weight;
-pub mod yaml;
+pub(crate) mod weight;
+pub(crate) mod yaml;
