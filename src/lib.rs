@@ -3,6 +3,7 @@
 
 // Diagnostics travel only on the error path, once per problem; boxing them would buy nothing.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod answers;
 pub(crate) mod assets;
