@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 
 use crate::model::Checklist;
 
+/// The `format` every answer file states.
 pub const ANSWERS_FORMAT: &str = "kensa-answers";
+/// The `version` of the format this reader and `kensa migrate` know; other versions are refused.
 pub const ANSWERS_FORMAT_VERSION: u64 = 1;
 /// A real answer file is a few tens of KB (the longest list, 92 items with notes, stays well
 /// under 1 MB). Anything larger is another file picked by mistake, and reading it whole would
@@ -28,6 +30,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 pub struct Unreadable {
     /// Set once the file named a checklist of this site.
     pub checklist: Option<String>,
+    /// Why, in Japanese, for the person who chose the file.
     pub message: String,
 }
 
@@ -38,6 +41,7 @@ fn unreadable(message: impl Into<String>) -> Unreadable {
     }
 }
 
+/// The message for a file over `MAX_FILE_BYTES`, with its size in MB.
 pub fn too_large_message(len: u64) -> String {
     format!(
         "ファイルが大きすぎます（{:.1} MB）。回答ファイルは通常 100 KB 未満です。別のファイルを選んでいないか確認してください。",
@@ -45,8 +49,11 @@ pub fn too_large_message(len: u64) -> String {
     )
 }
 
+/// The message for a file that is not UTF-8 (the same words as answers.js).
 pub const NOT_UTF8: &str = "文字コードが UTF-8 ではありません。メモ帳などで Shift_JIS（ANSI）として保存し直された可能性があります。チェックリストのページから書き出し直すか、UTF-8 で保存し直してください。";
+/// The message for a file that is not JSON (the same words as answers.js).
 pub const NOT_JSON: &str = "JSON として読めません。ファイルが途中で切れているか、書き換えられています。チェックリストのページから書き出し直してください。";
+/// The message for JSON that is not an answer file (the same words as answers.js).
 pub const NOT_ANSWERS: &str =
     "チェックリストの回答ファイルではありません（format が kensa-answers ではありません）。";
 

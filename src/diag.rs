@@ -9,35 +9,48 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 use serde::Serialize;
 
+/// Whether a problem stops the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The build fails; nothing is written.
     Error,
+    /// Printed, and the build goes on.
     Warning,
 }
 
 /// A place in a source file. Lines and columns are 1-based, as editors show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
+    /// As shown to the user: relative to the site root for content files.
     pub file: PathBuf,
+    /// 1-based.
     pub line: usize,
+    /// 1-based, counted in characters, not bytes.
     pub column: usize,
     /// Byte range in the file, for the source snippet.
     #[serde(skip)]
     pub span: Option<(usize, usize)>,
 }
 
+/// One problem: what is wrong, where, and what would fix it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong.
     pub message: String,
+    /// Where; `None` when the problem lies in no one file.
     pub location: Option<Location>,
+    /// What would fix it.
     pub help: Option<String>,
+    /// The file's text, for the snippet under the message.
     #[serde(skip)]
     pub source_text: Option<Arc<str>>,
 }
 
 impl Diagnostic {
+    /// An error with no location yet; add one with `at_offset`, `at_line_col` or `in_file`.
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -48,6 +61,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with no location yet.
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -55,6 +69,7 @@ impl Diagnostic {
         }
     }
 
+    /// Adds what would fix the problem.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -94,6 +109,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether the diagnostic stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -227,6 +243,7 @@ fn excerpt(text: &str, start: usize, len: usize) -> (String, usize, usize) {
 pub struct SourceFile {
     /// Path relative to the site root, e.g. `content/checklists/r5/yakkyoku.yaml`.
     pub rel_path: PathBuf,
+    /// The whole file, shared by every diagnostic that quotes it.
     pub text: Arc<str>,
 }
 
@@ -240,6 +257,7 @@ impl SourceFile {
         p.to_string_lossy().replace('\\', "/")
     }
 
+    /// A file at `rel_path` (relative to the site root) holding `text`.
     pub fn new(rel_path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         SourceFile {
             rel_path: rel_path.into(),
@@ -248,6 +266,7 @@ impl SourceFile {
     }
 }
 
+/// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
@@ -256,6 +275,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Byte offset of a 1-based line and column (in characters); the end of `text` when past it.
 pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
@@ -313,22 +333,28 @@ pub fn locate_text(text: &str, needle: &str, nth: usize) -> Option<usize> {
 /// A growing list of problems found by one stage.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
+    /// In the order found; `sorted` orders them for printing.
     pub items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
+    /// Adds one problem.
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
     }
+    /// Adds every problem of another stage.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
+    /// Whether any problem is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
+    /// How many problems are errors.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
+    /// How many problems are warnings.
     pub fn warning_count(&self) -> usize {
         self.items.len() - self.error_count()
     }

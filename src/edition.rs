@@ -16,17 +16,26 @@ use crate::model::*;
 /// The name written when `--name` is not given.
 pub const NAME_PLACEHOLDER: &str = "TODO 版の名前（例：令和6年度版）";
 
+/// What `kensa edition new` was asked for.
 pub struct NewEdition {
+    /// The site's root folder (holding `content/`).
     pub root: PathBuf,
+    /// The new edition's id (`r6`).
     pub id: String,
+    /// The edition to copy (`r5`); it must not be superseded already.
     pub from: String,
+    /// The new edition's name (令和6年度版); `NAME_PLACEHOLDER` when not given.
     pub name: Option<String>,
+    /// The new edition's fiscal year; `YEAR_PLACEHOLDER` when not given.
     pub fiscal_year: Option<u32>,
 }
 
 /// What `edition new` wrote, for its summary line.
 pub struct Created {
+    /// The checklist copies written, in `content/checklists/<NEW>/`.
     pub files: Vec<PathBuf>,
+    /// A name or fiscal year was written as a placeholder, which `kensa check` refuses until
+    /// filled in.
     pub placeholders: bool,
 }
 
@@ -45,6 +54,8 @@ pub fn new_checklist_id(old_id: &str, from: &str, to: &str) -> String {
     }
 }
 
+/// Copies edition `from`'s checklists into edition `id` and adds it to `site.yaml`; nothing
+/// is written on an error.
 pub fn new_edition(opts: &NewEdition) -> Result<Created, Diagnostics> {
     let (site, _) = crate::pipeline::load_site(&opts.root)?;
     let (new, from) = (opts.id.as_str(), opts.from.as_str());

@@ -22,6 +22,8 @@ const SKELETON: &[(&str, &str)] = &[
     ),
 ];
 
+/// Writes a new site into `dir`, which must not exist or be empty; the error is a message for
+/// the terminal.
 pub fn init(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         let non_empty = std::fs::read_dir(dir)

@@ -13,6 +13,7 @@ use crate::model::*;
 
 pub use crate::answers::{ANSWERS_FORMAT, ANSWERS_FORMAT_VERSION, YEARS};
 
+/// How a finding stands, gravest first (the text report lists findings in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -26,23 +27,35 @@ pub enum Status {
     Advice,
     /// Worth knowing, not a problem (items exempted by a rule, another edition's file).
     Info,
+    /// The rule is met.
     Pass,
 }
 
+/// One thing the inspection found about a file, an item or the whole return.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Finding {
+    /// The file's name in its folder, as given to `inspect`.
     pub file: String,
+    /// Id of the checklist the file answers, once known.
     pub checklist: Option<String>,
+    /// Id of the rule (`InspectionRule::id`); `file` for findings about the file itself.
     pub rule: String,
+    /// The 手引き's heading the rule is under.
     pub heading: Option<String>,
+    /// How the finding stands.
     pub status: Status,
+    /// Id of the item concerned, if one is.
     pub item: Option<String>,
+    /// What was found and what to do, in Japanese.
     pub message: String,
+    /// The 手引き's words the finding rests on.
     pub quote: Option<String>,
 }
 
+/// What the inspection of one return found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report<'c> {
+    /// Every finding, in the order found.
     pub findings: Vec<Finding>,
     /// Every sheet that could be read, with its answers, when asked for (`inspect_with`): the
     /// rows of the answers table (`tables::csv_answers`).
@@ -53,7 +66,9 @@ pub struct Report<'c> {
 /// One sheet read, kept for the answers table: its parsed file and the verdict on each item.
 #[derive(Debug, Clone)]
 pub struct SheetAnswers<'c> {
+    /// The file's name in its folder, as given to `inspect`.
     pub file: String,
+    /// The checklist the file answers.
     pub checklist: &'c Checklist,
     /// The vendor's 事業者名 on vendor forms, else empty.
     pub vendor: String,
@@ -78,11 +93,13 @@ impl SheetAnswers<'_> {
 }
 
 impl Report<'_> {
+    /// Whether the return misses something the 手引き requires, or a file could not be read.
     pub fn failed(&self) -> bool {
         self.findings
             .iter()
             .any(|f| matches!(f.status, Status::Fail | Status::Error))
     }
+    /// How many findings have this status.
     pub fn count(&self, status: Status) -> usize {
         self.findings.iter().filter(|f| f.status == status).count()
     }
@@ -91,8 +108,11 @@ impl Report<'_> {
 /// A calendar day. Dates in answer files are `YYYY-MM-DD` (西暦).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Day {
+    /// Western year (西暦).
     pub year: i32,
+    /// 1 to 12.
     pub month: u32,
+    /// 1 to 31, a real day of the month.
     pub day: u32,
 }
 
@@ -842,6 +862,7 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
     }
 }
 
+/// The status's word in CSV and JSON (`fail`).
 pub fn status_word(s: Status) -> &'static str {
     match s {
         Status::Error => "error",
@@ -853,6 +874,7 @@ pub fn status_word(s: Status) -> &'static str {
     }
 }
 
+/// The status's name for people (不足).
 pub fn status_label(s: Status) -> &'static str {
     match s {
         Status::Error => "読めないファイル",

@@ -4,7 +4,9 @@
 
 /// One output file before it is written.
 pub struct Output {
+    /// Relative to the site root, `/`-separated (`checklists/r5/yakkyoku.html`).
     pub path: String,
+    /// The file's content, ready to write.
     pub bytes: Vec<u8>,
 }
 

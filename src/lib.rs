@@ -3,17 +3,18 @@
 
 // Diagnostics travel only on the error path, once per problem; boxing them would buy nothing.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod answers;
-pub mod assets;
+pub(crate) mod assets;
 pub mod diag;
 pub mod edition;
 pub mod features;
-pub mod http;
+pub(crate) mod http;
 pub mod init;
 pub mod inspect;
-pub mod item_rules;
-pub mod jsmin;
+pub(crate) mod item_rules;
+pub(crate) mod jsmin;
 pub mod kit;
 pub mod lineage;
 pub mod load;
@@ -21,7 +22,7 @@ pub mod markdown;
 pub mod migrate;
 pub mod model;
 pub mod output;
-pub mod owners;
+pub(crate) mod owners;
 pub mod parse;
 pub mod pipeline;
 pub mod plugin;
@@ -33,5 +34,5 @@ pub mod serve;
 pub mod tables;
 pub mod theme;
 pub mod validate;
-pub mod weight;
-pub mod yaml;
+pub(crate) mod weight;
+pub(crate) mod yaml;

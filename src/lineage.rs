@@ -83,6 +83,7 @@ pub fn predecessors<'a>(old: &'a ChecklistDef, item: &Item) -> Vec<&'a Item> {
 
 /// One item of the newer checklist and where it came from.
 pub struct Line<'a> {
+    /// The item of the newer checklist.
     pub item: &'a Item,
     /// The earlier items it descends from (empty: new in this edition).
     pub from: Vec<&'a Item>,
@@ -93,7 +94,9 @@ pub struct Line<'a> {
 
 /// How one checklist relates to an earlier one (its previous, or further back along the chain).
 pub struct Relation<'a> {
+    /// The earlier checklist.
     pub old: &'a Checklist,
+    /// The newer checklist.
     pub new: &'a Checklist,
     /// Every item of `new`, in its order.
     pub lines: Vec<Line<'a>>,

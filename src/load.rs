@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 
+/// What the load stage read: the files for the parse stage, the others to copy, and warnings.
 #[derive(Debug, Default)]
 pub struct Loaded {
     /// YAML and Markdown files, sorted by path.

@@ -13,8 +13,11 @@ use serde::Serialize;
 /// Where the front matter and the body lie in a Markdown file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
+    /// Byte offset where the YAML begins (after the opening `---` line).
     pub yaml_start: usize,
+    /// Byte offset where the YAML ends (where the closing `---` line starts).
     pub yaml_end: usize,
+    /// Byte offset where the Markdown body begins (after the closing `---` line).
     pub body_start: usize,
 }
 
@@ -44,23 +47,33 @@ pub fn split_front_matter(text: &str) -> Option<Split> {
     None
 }
 
+/// A heading of a page, as anchors and the table of contents need it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Heading {
+    /// 1 for `#`, up to 6.
     pub level: u8,
+    /// The anchor: `{#id}` as written, else made from the text (`slugify`), unique in the page.
     pub id: String,
+    /// The heading's plain text.
     pub text: String,
 }
 
 /// A link written in the page, with its byte offset in the body (for diagnostics).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkUse {
+    /// As written: a link's destination (`@/manuals/a.md#item-2-1`, `#id`, `https://…`), or a
+    /// reference's `GL6 企画管理編 9.1`.
     pub target: String,
+    /// Byte offset in the body, for diagnostics.
     pub offset: usize,
 }
 
+/// A Markdown body rendered, with what the checks need to know about it.
 #[derive(Debug, Clone, Default)]
 pub struct MarkdownOutput {
+    /// The body as HTML; `@/` links and `[[GL6 …]]` references are left for the render stage.
     pub html: String,
+    /// Every heading, in order.
     pub headings: Vec<Heading>,
     /// Every link destination (internal `@/`, same-page `#`, and external).
     pub links: Vec<LinkUse>,
@@ -72,9 +85,12 @@ pub struct MarkdownOutput {
     pub too_deep: Option<usize>,
 }
 
+/// Raw HTML written in a page, for the check that refuses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawHtml {
+    /// Byte offset in the body, for diagnostics.
     pub offset: usize,
+    /// The tag (`<script>`), or a heading attribute as `{attr=…}`.
     pub tag: String,
     /// What an official page must never publish, even where raw HTML is allowed: scripts,
     /// redirects, frames, event handlers, `javascript:` addresses.
@@ -231,6 +247,7 @@ impl Nesting {
 }
 
 impl MarkdownOutput {
+    /// Whether a heading of the page has anchor `id`.
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }

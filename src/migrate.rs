@@ -22,6 +22,7 @@ use crate::model::*;
 
 /// The browser's global with every checklist's plans (a classic script: file:// cannot fetch).
 pub const DATA_URL: &str = "assets/migrations-data.js";
+/// The global the script at `DATA_URL` defines, which the form's import reads.
 pub const DATA_GLOBAL: &str = "KENSA_MIGRATIONS";
 /// The mark on a carried answer whose item's wording changed.
 pub const CONFIRM: &str = "reworded";
@@ -117,8 +118,11 @@ pub fn data_script(site: &Site) -> String {
 /// sorts them): the carried file reads like one the form wrote.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
+    /// An object, its keys in the order put.
     Object(Vec<(String, Node)>),
+    /// An array.
     Array(Vec<Node>),
+    /// Anything but an object or array, as serde_json has it.
     Value(Value),
 }
 
@@ -175,7 +179,9 @@ impl Serialize for Node {
 /// What a carry-over did, for the summary shown before anything is written.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// The earlier edition's name (令和5年度版).
     pub from: String,
+    /// The newer edition's name.
     pub to: String,
     /// Labels of items whose answers are carried as they are.
     pub carried: Vec<String>,
@@ -473,7 +479,9 @@ pub fn apply(plan: &Value, doc: &Value, generator: &str) -> (Node, Summary) {
 
 /// One answer file given to `kensa migrate`: its path and its bytes, or why they were not read.
 pub struct Input {
+    /// The path as given on the command line.
     pub path: std::path::PathBuf,
+    /// The file's bytes, or why it could not be read.
     pub bytes: Result<Vec<u8>, String>,
 }
 

@@ -303,6 +303,8 @@ pub fn partial_path(target: &Path) -> std::io::Result<PathBuf> {
     Ok(target.with_file_name(format!(".{}.kensa-partial", name.to_string_lossy())))
 }
 
+/// Writes the site into a fresh folder beside `out_dir` and swaps it in; `static_sources` are
+/// (file to copy, path in the site).
 pub fn write_atomically(
     out_dir: &Path,
     outputs: &[Output],

@@ -315,6 +315,7 @@ fn parse_page(
     })
 }
 
+/// Lowercase hexadecimal, two digits a byte (the checklists' `definition_hash`).
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -14,16 +14,24 @@ use crate::render::render_site;
 use crate::theme::Theme;
 use crate::{assets, load, output, parse, validate};
 
+/// What `kensa build` and `kensa serve` are asked for.
 pub struct BuildOptions {
+    /// The site's root folder (holding `content/` and `themes/`).
     pub root: PathBuf,
+    /// The output folder (`public/` unless `--out`); the build replaces all of it.
     pub out: PathBuf,
+    /// Adds the live-reload script to every page (`kensa serve`).
     pub live_reload: bool,
 }
 
+/// What a build did, for its summary line.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// How many HTML pages were written.
     pub pages: usize,
+    /// How many files were written, pages included.
     pub files: usize,
+    /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Warnings do not fail a build but are shown.
     pub warnings: Vec<Diagnostic>,
@@ -193,6 +201,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(report)
 }
 
+/// Prints every diagnostic (only errors when `quiet`) and a count line to stderr.
 pub fn print_diagnostics(diags: Diagnostics, color: bool, quiet: bool) {
     let errors = diags.error_count();
     let warnings = diags.warning_count();

@@ -17,6 +17,7 @@ use crate::model::search::Doc;
 use crate::model::{Checklist, Site};
 use crate::theme::Theme;
 
+/// How pages are rendered for this run.
 pub struct RenderOptions {
     /// Adds the live-reload script (kensa serve).
     pub live_reload: bool,
@@ -24,8 +25,11 @@ pub struct RenderOptions {
 
 /// What every render-time hook may read.
 pub struct Build<'a> {
+    /// The checked site.
     pub site: &'a Site,
+    /// The theme the site is rendered with.
     pub theme: &'a Theme,
+    /// How pages are rendered for this run.
     pub options: &'a RenderOptions,
     /// The whole table, for a feature that gathers from the others (search).
     pub features: &'a [&'a dyn Feature],
@@ -46,6 +50,7 @@ pub enum ChecklistView {
 /// root, text).
 pub type ItemMark = (String, String);
 
+/// A feature of the build: each hook adds to one stage; see the module's header.
 pub trait Feature: Sync {
     /// Checks the feature's own content, after the model's checks (located diagnostics).
     fn validate(&self, _site: &Site, _diags: &mut Diagnostics) {}

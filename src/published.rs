@@ -17,6 +17,7 @@ use crate::model::{Checklist, ChecklistDef, Definitions, Edition};
 /// The checklist definitions of a published site, and its stylesheet (for `kensa report`).
 #[derive(Debug)]
 pub struct PublishedSite {
+    /// Every published checklist definition; each one's `file` names its JSON, without the text.
     pub checklists: Vec<Checklist>,
     /// The editions the checklists belong to, as published with them.
     pub editions: Vec<Edition>,

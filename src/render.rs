@@ -53,6 +53,8 @@ struct Link {
     url: String,
 }
 
+/// Renders the site's own pages (Markdown pages, forms, companions, manual indexes, 404) and
+/// each checklist's JSON; features render theirs.
 pub fn render_site(build: &Build) -> Result<Vec<Output>, Diagnostics> {
     let (site, theme) = (build.site, build.theme);
     let tera = &theme.tera;

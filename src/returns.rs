@@ -18,9 +18,11 @@ use crate::model::Definitions;
 pub struct Return {
     /// The folder, as the user named it (`returns/tokyo/f00001`), or `.`.
     pub facility: String,
+    /// Each file's name in the folder, and what to do with it.
     pub files: Vec<(String, Input)>,
 }
 
+/// One entry of a return's folder.
 #[derive(Debug)]
 pub enum Input {
     /// An answer file to read.
@@ -32,6 +34,7 @@ pub enum Input {
 /// What a run saw, for the closing summary line and the exit status.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// Returns judged.
     pub facilities: usize,
     /// Answer files read (or tried).
     pub files: usize,
@@ -42,9 +45,11 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// How many findings had this status.
     pub fn count(&self, status: Status) -> usize {
         self.by_status[status as usize]
     }
+    /// Whether any finding failed a rule or a file could not be read (the exit status says so).
     pub fn failed(&self) -> bool {
         self.count(Status::Error) + self.count(Status::Fail) > 0
     }

@@ -30,6 +30,7 @@ impl CsvFlavour {
         out
     }
 
+    /// Appends one row: cells separated by commas, quoted where needed, and the line end.
     pub fn row(self, cells: &[&str], out: &mut String) {
         for (i, cell) in cells.iter().enumerate() {
             if i > 0 {
@@ -66,6 +67,7 @@ impl CsvFlavour {
     }
 }
 
+/// The findings table's header: the facility, then the fields of `Finding` but its `quote`.
 pub const FINDING_COLUMNS: [&str; 8] = [
     "facility",
     "file",
@@ -111,6 +113,7 @@ pub fn jsonl_findings(facility: &str, report: &Report, out: &mut String) {
     }
 }
 
+/// The answers table's header (`--answers`), in the order its rows are written.
 pub const ANSWER_COLUMNS: [&str; 15] = [
     "facility",
     "file",
@@ -132,15 +135,21 @@ pub const ANSWER_COLUMNS: [&str; 15] = [
 /// One round of one item of one sheet: a row of the answers table, borrowed from the sheet.
 #[derive(Debug, Clone, Copy)]
 pub struct AnswerRow<'r> {
+    /// The file's name in its folder.
     pub file: &'r str,
     /// The checklist the sheet was filled against.
     pub list: &'r crate::model::Checklist,
+    /// The checklist's id.
     pub checklist: &'r str,
+    /// The checklist's edition id.
     pub edition: &'r str,
+    /// The vendor's 事業者名 on vendor forms, else empty.
     pub vendor: &'r str,
     /// Index of the item in its checklist's `def.items`.
     pub index: usize,
+    /// The item's id.
     pub item: &'r str,
+    /// The item's phase id.
     pub phase: &'r str,
     /// Whether the phase is 参考項目 (not inspected).
     pub reference: bool,
@@ -148,6 +157,7 @@ pub struct AnswerRow<'r> {
     pub round: &'static str,
     /// `yes`, `no`, or None when blank.
     pub answer: Option<&'r str>,
+    /// The round's 確認日 as written, or None when blank.
     pub date: Option<&'r str>,
     /// 目標日 of the item (the same on both rounds' rows).
     pub target_date: Option<&'r str>,

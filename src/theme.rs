@@ -10,10 +10,13 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 
+/// A theme, loaded: its templates compiled, its static files read.
 pub struct Theme {
+    /// The folder name under `themes/` (`default`).
     pub name: String,
     /// Where the theme lives, relative to the site root (for messages).
     pub dir: PathBuf,
+    /// The compiled templates.
     pub tera: Tera,
     /// Template name → source, for error snippets.
     pub templates: BTreeMap<String, SourceFile>,
@@ -262,6 +265,8 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
 ];
 
 impl Theme {
+    /// Loads `themes/<name>` under `root`; for `default`, the built-in files fill in what the
+    /// folder lacks.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         let rel_dir = PathBuf::from("themes").join(name);
         let dir = root.join(&rel_dir);
@@ -366,6 +371,7 @@ impl Theme {
         })
     }
 
+    /// A template's error as a diagnostic at its line in the template.
     pub fn template_error(&self, e: tera::Error) -> Diagnostic {
         template_diagnostic(&self.dir, &e, &self.templates)
     }

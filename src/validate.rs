@@ -15,6 +15,7 @@ use crate::model::*;
 pub struct Resolved {
     /// Output path relative to the site root.
     pub url: String,
+    /// The heading id or item id after `#`, if any.
     pub anchor: Option<String>,
 }
 

@@ -134,11 +134,6 @@ fn check_alias_expansion(text: &str) -> Result<(), (usize, String)> {
     Ok(())
 }
 
-/// Serializes for output files (JSON is produced with serde_json; this is for `kensa init`).
-pub fn to_string<T: serde::Serialize>(value: &T) -> String {
-    serde_yaml::to_string(value).unwrap_or_default()
-}
-
 fn to_diagnostic(file: &SourceFile, base_offset: usize, err: &serde_yaml::Error) -> Diagnostic {
     let raw = err.to_string();
     // serde_yaml appends " at line X column Y"; we show the position in our own header.

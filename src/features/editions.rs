@@ -29,10 +29,15 @@ pub fn has_page(theme: &Theme) -> bool {
 /// of the page and the prefix of its entries' anchors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
+    /// No earlier item: new in this edition.
     Added,
+    /// The text differs from the earlier item's.
     Reworded,
+    /// Made of several earlier items, or one of several made from one (split).
     Merged,
+    /// Another phase, section, target or number than before.
     Moved,
+    /// Other guideline references than before.
     Refs,
 }
 
@@ -304,6 +309,7 @@ fn sections(site: &Site, rel: &Relation, root: &str) -> Value {
     })
 }
 
+/// The changes page of every checklist with a `previous:`; none when the theme lacks the template.
 pub fn outputs(
     site: &Site,
     theme: &Theme,

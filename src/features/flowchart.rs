@@ -20,6 +20,7 @@ use crate::theme::Theme;
 
 // ---------------------------------------------------------------- validation
 
+/// Checks every flowchart against the rules serde cannot express (see `check`).
 pub fn validate(site: &Site, diags: &mut Diagnostics) {
     for fc in &site.flowcharts {
         diags.extend(check(fc));
@@ -531,7 +532,9 @@ fn text_width(s: &str) -> f32 {
 /// prints whole on a page instead of being sliced through a box.
 #[derive(Debug, Clone)]
 pub struct PhaseSvg {
+    /// Id of the phase drawn.
     pub phase: String,
+    /// The `<svg>` element, ready to put in the page.
     pub svg: String,
 }
 

@@ -20,6 +20,7 @@ use crate::theme::Theme;
 
 // ---------------------------------------------------------------- validation
 
+/// Checks the catalog (one per site) and resolves every reference written in the site.
 pub fn validate(site: &Site, diags: &mut Diagnostics) {
     for cat in &site.guideline {
         validate_catalog(cat, diags);

@@ -11,7 +11,9 @@ use crate::model::*;
 use crate::plugin::{Build, Feature};
 use crate::theme::Theme;
 
+/// The inspection page, relative to the site root.
 pub const PAGE_URL: &str = "inspection/index.html";
+/// The checklist definitions for inspect.js (a classic script: file:// pages cannot fetch JSON).
 pub const DATA_URL: &str = "assets/inspection-data.js";
 /// The global the data script defines; inspect.js reads it.
 pub const DATA_GLOBAL: &str = "KENSA_INSPECTION";
@@ -30,6 +32,7 @@ pub fn page_url(site: &Site, theme: &Theme) -> Option<&'static str> {
         .then_some(PAGE_URL)
 }
 
+/// The definitions script, and the inspection page when the theme has its template.
 pub fn outputs(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     if inspectable(site).next().is_none() {
         return Ok(Vec::new());
@@ -119,6 +122,7 @@ fn checklist_data(site: &Site, c: &Checklist) -> Value {
     })
 }
 
+/// The script that defines `DATA_GLOBAL`: every inspected checklist, as inspect.js reads it.
 pub fn data_script(site: &Site) -> String {
     // `<` escaped so no definition text can end a script element if this is ever inlined.
     let json = serde_json::to_string(&data(site))

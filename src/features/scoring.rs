@@ -13,6 +13,7 @@ use crate::model::{AnswerKind, Checklist};
 use crate::model::{ChecklistDef, Item};
 use crate::plugin::{Build, ChecklistView, Feature};
 
+/// A ○／× answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Answer {
@@ -25,6 +26,7 @@ pub enum Answer {
 /// One item as the rule sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ScoredItem {
+    /// Id of the item's 視点; `None`, or one not given to `score`, counts in `overall` only.
     #[serde(default)]
     pub viewpoint: Option<String>,
     /// None: not answered.
@@ -44,7 +46,9 @@ fn applicable_default() -> bool {
 /// ○ count and item count of one 視点 (or of the whole list).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
+    /// Items marked ○.
     pub yes: usize,
+    /// Items counted.
     pub total: usize,
 }
 
@@ -73,20 +77,26 @@ impl Tally {
     }
 }
 
+/// The tally of one 視点.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ViewpointScore {
+    /// The 視点's id.
     pub id: String,
+    /// Its ○ count and item count.
     pub tally: Tally,
 }
 
+/// A list's 「チェックの結果」: the whole list and each 視点.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Score {
+    /// Every counted item of the list.
     pub overall: Tally,
     /// In the order of `viewpoints` given to `score`.
     pub viewpoints: Vec<ViewpointScore>,
 }
 
 impl Score {
+    /// The tally of the 視点 with this id.
     pub fn viewpoint(&self, id: &str) -> Option<Tally> {
         self.viewpoints.iter().find(|v| v.id == id).map(|v| v.tally)
     }

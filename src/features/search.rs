@@ -858,12 +858,16 @@ impl std::hash::Hasher for Mix {
 
 type MixBuild = std::hash::BuildHasherDefault<Mix>;
 
+/// The search index of a site: its documents, and for each token the documents holding it.
 pub struct Index {
+    /// Every document, in index order: the index names a document by its place here.
     pub docs: Vec<Doc>,
     postings: Postings,
+    /// How many shard files the token lists are spread over: a power of two, 16 to 4096.
     pub shard_count: usize,
 }
 
+/// Indexes `docs` (runs in parallel), keeping their order.
 pub fn build_index(docs: Vec<Doc>) -> Index {
     // Runs of documents are indexed in parallel, then joined in order, which keeps every
     // postings list ascending.

@@ -8,6 +8,7 @@ use super::*;
 
 // ---------------------------------------------------------------- checklists
 
+/// How a form's items are answered: the two layouts of the paper forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerKind {
@@ -17,18 +18,25 @@ pub enum AnswerKind {
     MaruBatsu,
 }
 
+/// Who fills a form in: the facility itself, or each vendor it contracts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
+    /// The facility's own form (確認用): one per facility.
     Facility,
+    /// A vendor's form (事業者確認用): one per vendor the facility contracts with.
     Vendor,
 }
 
+/// A form-level field of the paper form (事業者名 and the like), filled once per form.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
+    /// Key of the field in answer files' `fields`.
     pub id: String,
+    /// The field's name as printed.
     pub label: String,
+    /// Marked （必須） on the form.
     #[serde(default)]
     pub required: bool,
     /// Set when the paper form this list transcribes does not show the field: the document the
@@ -37,22 +45,31 @@ pub struct FormField {
     pub taken_from: Option<String>,
 }
 
+/// A note printed on the form (●　…), shown in order above the items.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
+    /// The note's anchor on the form (`note-<id>`), which search results link to.
     pub id: String,
+    /// The note's text as printed.
     pub text: String,
 }
 
+/// The question that makes every item below it 確認不要 when answered いいえ.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
+    /// The gate's item key (default `gate`): the manual anchors it as `item-gate`.
     #[serde(default = "default_gate_key")]
     pub key: String,
+    /// The row's heading as printed (医療情報システムの有無).
     pub label: String,
+    /// The question as printed.
     pub text: String,
+    /// Printed beside the question, e.g. what いいえ means for the items below.
     #[serde(default)]
     pub note: Option<String>,
+    /// Guideline references (`GL6 …`), as the items' `refs`.
     #[serde(default)]
     pub refs: Vec<String>,
     /// Set when the row is not on this list's paper form: the documents its wording, note and
@@ -73,83 +90,116 @@ fn default_gate_key() -> String {
     "gate".into()
 }
 
+/// A fact that makes some items need no answer when いいえ (items name it in `unless_switch_off`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Switch {
+    /// Unique in the checklist; items and inspection rules refer to it.
     pub id: String,
+    /// The switch's heading (事業者との契約).
     pub label: String,
+    /// The question asked.
     pub text: String,
+    /// Printed beside the question: which items it exempts.
     #[serde(default)]
     pub note: Option<String>,
+    /// `editorial` when the paper form has no such question and the rule is only printed as a note.
     #[serde(default)]
     pub provenance: Provenance,
 }
 
+/// A group of items with its own deadline: 令和5年度中, or the 参考項目.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
+    /// Unique in the checklist; items name their phase by it.
     pub id: String,
+    /// The phase's heading as printed (令和５年度中).
     pub label: String,
     /// `editorial` when the label is a heading this site composed (2021: 全項目).
     #[serde(default)]
     pub label_provenance: Provenance,
+    /// The phase's items are 参考項目: for a later year, shown for reference.
     #[serde(default)]
     pub reference: bool,
     /// The fiscal year (年度, April to March) the phase's 目標日 must fall in, as the Western
     /// year it starts in: 令和5年度 is 2023. None when the phase names no year.
     #[serde(default)]
     pub fiscal_year: Option<i32>,
+    /// The lines printed under the phase's heading, in order.
     #[serde(default)]
     pub instructions: Vec<String>,
 }
 
+/// A numbered heading that items are grouped under (１ 体制構築).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    /// Unique in the checklist; items name their section by it.
     pub id: String,
+    /// The section number as printed (`１`); empty when the form prints none.
     #[serde(default)]
     pub number: String,
+    /// The heading as printed.
     pub title: String,
     /// `editorial` when the title is a heading this site composed (the 2021 lists' one section).
     #[serde(default)]
     pub title_provenance: Provenance,
 }
 
+/// The group line an item sits under (サーバについて、以下を実施している。).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// Unique in the checklist; items name their target by it.
     pub id: String,
+    /// The line as printed.
     pub text: String,
 }
 
+/// A maru_batsu list's viewpoint (予防, 検知, …): the 「チェックの結果」 gives a ratio for each.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Viewpoint {
+    /// Unique in the checklist; items name their viewpoint by it.
     pub id: String,
+    /// The viewpoint's name as printed.
     pub label: String,
 }
 
+/// One question of a checklist, in the form's printed order.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// Unique in the checklist and never reused: `(checklist id, item id)` keys answer files.
     pub id: String,
+    /// Id of the item's `Phase`.
     pub phase: String,
+    /// Id of the item's `Section`.
     pub section: String,
+    /// Id of the `Target` line the item sits under.
     #[serde(default)]
     pub target: Option<String>,
+    /// The number as printed (`（４）`).
     pub number: String,
+    /// The key shared with the manual, ASCII (`2(4)`): manual pages `explains` it and anchor it.
     pub key: String,
+    /// The question as printed.
     pub text: String,
+    /// Guideline references (`GL6 企画管理編 9.1`): the manual's ▶ lines.
     #[serde(default)]
     pub refs: Vec<String>,
+    /// A switch id: the item is 記入不要 when that switch is answered いいえ.
     #[serde(default)]
     pub unless_switch_off: Option<String>,
     /// Vendor forms: the facility form's item that states the same requirement, so that a blank
     /// here can be answered there. Matching ids alone would be wrong (１（１） differs).
     #[serde(default)]
     pub facility_item: Option<String>,
+    /// Id of the item's `Viewpoint` (maru_batsu lists).
     #[serde(default)]
     pub viewpoint: Option<String>,
+    /// A note printed beside the item.
     #[serde(default)]
     pub note: Option<String>,
     /// Set when the item's ▶ references are not from this list's own manual: where they were
@@ -169,33 +219,47 @@ pub struct Item {
     pub reworded: bool,
 }
 
+/// A checklist definition, as written in `content/checklists/<edition>/<slug>.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistDef {
+    /// Unique across the site and stable across builds: answer files name their checklist by it.
     pub id: String,
+    /// Id of the edition in `site.yaml` the checklist belongs to.
     pub edition: String,
     /// The checklist of an earlier edition this one revises (its id): items with the same id
     /// are the same item, `replaces` names the others. Answer files of it can be carried over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// The checklist's title as printed.
     pub title: String,
+    /// The form's name as printed (薬局確認用, 事業者確認用).
     pub form: String,
+    /// Facility form or vendor form.
     pub audience: Audience,
+    /// The kind of facility the form is for.
     pub facility: Facility,
+    /// Id of the manual whose pages explain the items.
     #[serde(default)]
     pub manual: Option<String>,
+    /// Slug of the inspector's guide (`guides/<slug>.md`) that governs the form.
     #[serde(default)]
     pub guide: Option<String>,
+    /// Order among the edition's checklists.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// The document the checklist is transcribed from.
     pub source: Source,
+    /// Where the checklist's text comes from as a whole.
     #[serde(default)]
     pub provenance: Provenance,
+    /// Shown with a derived checklist: how it was adapted.
     #[serde(default)]
     pub provenance_note: Option<String>,
     /// `editorial` when the title is this site's (a table printed without a title of its own).
     #[serde(default)]
     pub title_provenance: Provenance,
+    /// Places where the sources disagree, listed on the companion page.
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
     /// Written for this site (what the list is for, on the home page and above the form).
@@ -205,25 +269,35 @@ pub struct ChecklistDef {
     /// description is ours, and read back with it.
     #[serde(default = "editorial")]
     pub description_provenance: Provenance,
+    /// How the items are answered.
     pub answer: AnswerKind,
     /// Whether the paper form has a 備考 column; where it has none, the form's 備考 is marked
     /// as this site's.
     #[serde(default = "yes")]
     pub remarks_on_paper: bool,
+    /// Form-level fields (事業者名), in printed order.
     #[serde(default)]
     pub form_fields: Vec<FormField>,
+    /// Notes printed on the form, in order.
     #[serde(default)]
     pub notes: Vec<Note>,
+    /// The question that makes every item 確認不要 when いいえ.
     #[serde(default)]
     pub gate: Option<Gate>,
+    /// Facts that make some items need no answer.
     #[serde(default)]
     pub switches: Vec<Switch>,
+    /// The deadline groups, in printed order.
     pub phases: Vec<Phase>,
+    /// The numbered headings, in printed order.
     pub sections: Vec<Section>,
+    /// The group lines items sit under.
     #[serde(default)]
     pub targets: Vec<Target>,
+    /// Viewpoints (maru_batsu lists only).
     #[serde(default)]
     pub viewpoints: Vec<Viewpoint>,
+    /// Every question, in printed order.
     pub items: Vec<Item>,
     /// Items that begin a new page of the form. A list too long for one light page is filled
     /// on several pages that share one set of saved answers (one checklist id, one file).
@@ -246,18 +320,24 @@ pub struct Inspection {
     pub vendor_checklist: Option<String>,
     /// The 手引き's headings findings are grouped under, with their anchors in the guide.
     pub headings: Vec<InspectionHeading>,
+    /// The rules an inspector applies to the form.
     pub rules: Vec<InspectionRule>,
 }
 
+/// A heading of the 手引き that findings are grouped under.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionHeading {
+    /// Unique in the inspection; rules name their heading by it.
     pub id: String,
+    /// The heading as printed in the 手引き.
     pub title: String,
+    /// The heading's anchor in the guide page, for links from findings.
     #[serde(default)]
     pub anchor: Option<String>,
 }
 
+/// What an inspection rule checks: each kind is one check of the engine in `inspect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
@@ -279,6 +359,7 @@ pub enum RuleKind {
     ReferenceNotInspected,
 }
 
+/// When an `OnsiteDocument` rule asks to see the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OnsiteWhen {
@@ -288,20 +369,25 @@ pub enum OnsiteWhen {
     Yes,
 }
 
+/// One rule of the 手引き, applied by `kensa inspect`, the inspection page and the form's 事前確認.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionRule {
+    /// Unique in the inspection; findings name their rule by it.
     pub id: String,
+    /// Which check of the engine the rule is.
     pub kind: RuleKind,
     /// Id of the heading in `headings` this rule belongs to.
     pub heading: String,
     /// The rule's words in the 手引き.
     pub quote: String,
+    /// What the 手引き tells the inspector to advise, shown with the rule's findings.
     #[serde(default)]
     pub advice: Option<String>,
     /// OnsiteDocument: the item keys concerned.
     #[serde(default)]
     pub keys: Vec<String>,
+    /// OnsiteDocument: when to ask for the document (default: whatever the answer).
     #[serde(default)]
     pub when: Option<OnsiteWhen>,
     /// VendorSheetsRequired / SwitchExempts: the switch that decides.
@@ -309,9 +395,12 @@ pub struct InspectionRule {
     pub switch: Option<String>,
 }
 
+/// A checklist as the stages use it: its definition, its file and where its pages go.
 #[derive(Debug, Clone)]
 pub struct Checklist {
+    /// The definition as written.
     pub def: ChecklistDef,
+    /// The file the definition was read from (YAML, or a published site's JSON), for diagnostics.
     pub file: SourceFile,
     /// Output path of the form page, e.g. `checklists/r5/yakkyoku.html`.
     pub url: String,
@@ -396,6 +485,8 @@ impl Checklist {
         self.url.trim_end_matches(".html").to_string() + "-changes.html"
     }
 
+    /// The published definition (`yakkyoku.html` → `yakkyoku.json`), which answer files and
+    /// `--site` are read against.
     pub fn json_url(&self) -> String {
         self.url.trim_end_matches(".html").to_string() + ".json"
     }

@@ -17,27 +17,38 @@ use crate::model::{Discrepancy, Provenance, Site, Source};
 
 // ---------------------------------------------------------------- the catalog file
 
+/// A guideline catalog as written in `content/guideline/<slug>.yaml` (docs/guideline-catalog.md).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogDef {
+    /// Equals the file name without `.yaml`.
     pub id: String,
+    /// The full title of the guideline edition.
     pub title: String,
     /// The prefix written in references (`GL6`).
     pub short: String,
+    /// The document the catalog is transcribed from.
     pub source: Source,
+    /// Where the catalog's text comes from.
     #[serde(default)]
     pub provenance: Provenance,
+    /// What could not be recovered cleanly from the source, shown on the guideline pages.
     #[serde(default)]
     pub recovery_notes: Vec<RecoveryNote>,
+    /// Places where the source disagrees with itself, and which wording was taken.
     #[serde(default)]
     pub discrepancies: Vec<Discrepancy>,
+    /// The 編, in the guideline's order.
     pub volumes: Vec<Volume>,
 }
 
+/// One place the source could not be transcribed cleanly, and what the catalog does about it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryNote {
+    /// The place: `<編> <chapter or section> [<number>]`, free text.
     pub at: String,
+    /// What is wrong or missing there.
     pub note: String,
 }
 
@@ -45,10 +56,14 @@ pub struct RecoveryNote {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Volume {
+    /// Stable ASCII id (`keiei`, `kikaku`): the volume's page and anchors are named by it.
     pub id: String,
+    /// The 編's name exactly as references write it (`企画管理編`).
     pub name: String,
+    /// About the whole 編.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The chapters, in printed order.
     pub chapters: Vec<Chapter>,
 }
 
@@ -62,14 +77,19 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// A numbered chapter of a 編.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chapter {
+    /// Arabic digits as a string (`"9"`).
     pub number: String,
+    /// As printed, without the number; absent when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// False when the source gives no title (shown as 表題不明).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub title_known: bool,
+    /// Shown under the chapter's heading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Circled numbers skipped in the source: the requirement exists, its text is not here.
@@ -80,8 +100,10 @@ pub struct Chapter {
     /// sub-section still links to the chapter, with a warning: it may be a typo.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subsections: Vec<String>,
+    /// 経営管理編, 概説編: the chapter's sections, flat, in printed order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<GuidelineSection>,
+    /// 企画管理編, システム運用編: the chapter's requirements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requirements: Vec<Requirement>,
 }
@@ -90,15 +112,21 @@ pub struct Chapter {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GuidelineSection {
+    /// Dotted Arabic numbers as a string (`"1.2.1"`); the parent is this number less its last part.
     pub number: String,
+    /// As printed, without the number; absent when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// False when the source gives no title (概説編; shown as 表題不明).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub title_known: bool,
+    /// Shown under the section's heading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The requirements grouped under ＜…＞ headings, when the section has such headings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<Group>,
+    /// The requirements, when not grouped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requirements: Vec<Requirement>,
 }
@@ -107,7 +135,9 @@ pub struct GuidelineSection {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// The heading without brackets (`管理責任`).
     pub label: String,
+    /// Numbered from ① again.
     pub requirements: Vec<Requirement>,
 }
 
@@ -115,35 +145,49 @@ pub struct Group {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
+    /// The circled number as printed (`①`).
     pub number: String,
+    /// The full text as printed; `\n` before each list item.
     pub text: String,
     /// `None`: the table has no 5.2 column here; `Some([])`: it prints `－` (no 5.2 location).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gl52: Option<Vec<String>>,
+    /// The table's 備考 column: how the requirement relates to 第5.2版.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gl52_note: Option<String>,
+    /// The text may be truncated or damaged; a recovery note says how.
     #[serde(default, skip_serializing_if = "is_false")]
     pub suspect: bool,
 }
 
 // ---------------------------------------------------------------- entries
 
+/// What a catalog entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
+    /// A chapter of a 編.
     Chapter,
+    /// A numbered section (経営管理編, 概説編).
     Section,
+    /// A ＜…＞ heading inside a section.
     Group,
+    /// One 遵守事項.
     Requirement,
 }
 
 /// Where an entry sits in [`CatalogDef`], by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EntryPath {
+    /// Index into `CatalogDef::volumes`.
     pub volume: usize,
+    /// Index into the volume's chapters.
     pub chapter: usize,
+    /// Index into the chapter's sections.
     pub section: Option<usize>,
+    /// Index into the section's groups.
     pub group: Option<usize>,
+    /// Index into the requirements of the group, section or chapter above.
     pub requirement: Option<usize>,
 }
 
@@ -151,7 +195,9 @@ pub struct EntryPath {
 /// backlinks and the cross-reference JSON can all be keyed by one index.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// Chapter, section, group or requirement.
     pub kind: EntryKind,
+    /// Indexes of the entry in the definition.
     pub path: EntryPath,
     /// Anchor id on the volume's page (`kikaku-9`, `keiei-1-2-1-g2-2`).
     pub id: String,
@@ -163,20 +209,27 @@ pub struct Entry {
     pub offset: Option<usize>,
 }
 
+/// A guideline catalog as the stages use it: the definition and every entry references can cite.
 #[derive(Debug)]
 pub struct Catalog {
+    /// The catalog file, for diagnostics.
     pub file: SourceFile,
+    /// The definition as written.
     pub def: CatalogDef,
+    /// Everything a reference can cite, in document order; references and backlinks hold
+    /// indexes into it.
     pub entries: Vec<Entry>,
     by_loc: HashMap<(usize, String), usize>,
 }
 
+/// Reads a catalog file and indexes its entries.
 pub fn parse(file: &SourceFile) -> Result<Catalog, Diagnostic> {
     let def: CatalogDef = crate::yaml::from_str(file, &file.text, 0)?;
     Ok(Catalog::new(file.clone(), def))
 }
 
 impl Catalog {
+    /// Indexes the entries of a definition; `offset`s are looked up in the file's text.
     pub fn new(file: SourceFile, def: CatalogDef) -> Catalog {
         let mut entries = build_entries(&def);
         assign_offsets(&file.text, &def, &mut entries);
@@ -193,6 +246,7 @@ impl Catalog {
         }
     }
 
+    /// Index of the entry at `loc` (canonical, as `Entry::loc`) in volume `volume`.
     pub fn find(&self, volume: usize, loc: &str) -> Option<usize> {
         self.by_loc.get(&(volume, loc.to_string())).copied()
     }
@@ -202,19 +256,24 @@ impl Catalog {
             .filter(|&i| self.entries[i].kind == kind)
     }
 
+    /// The 編 the entry is in.
     pub fn volume(&self, e: &Entry) -> &Volume {
         &self.def.volumes[e.path.volume]
     }
+    /// The chapter the entry is in (itself for a chapter).
     pub fn chapter(&self, e: &Entry) -> &Chapter {
         &self.volume(e).chapters[e.path.chapter]
     }
+    /// The section the entry is in, if any (itself for a section).
     pub fn section(&self, e: &Entry) -> Option<&GuidelineSection> {
         e.path.section.map(|s| &self.chapter(e).sections[s])
     }
+    /// The group the entry is in, if any (itself for a group).
     pub fn group(&self, e: &Entry) -> Option<&Group> {
         let s = self.section(e)?;
         e.path.group.map(|g| &s.groups[g])
     }
+    /// The requirement, for a requirement entry.
     pub fn requirement(&self, e: &Entry) -> Option<&Requirement> {
         let r = e.path.requirement?;
         Some(match (self.group(e), self.section(e)) {
@@ -278,6 +337,7 @@ impl Catalog {
             .any(|c| !c.sections.is_empty())
     }
 
+    /// Byte offset of entry `i` in the catalog file, for diagnostics (0 when not found).
     pub fn entry_offset(&self, i: usize) -> usize {
         let e = &self.entries[i];
         e.offset
@@ -285,6 +345,7 @@ impl Catalog {
             .unwrap_or(0)
     }
 
+    /// Bytes from `offset` to the end of its line (at least 1): the span a diagnostic underlines.
     pub fn line_len(&self, offset: usize) -> usize {
         self.file.text[offset.min(self.file.text.len())..]
             .find('\n')
@@ -479,6 +540,7 @@ fn assign_offsets(text: &str, def: &CatalogDef, entries: &mut [Entry]) {
 pub struct Reference {
     /// Index into `Site::guideline`.
     pub catalog: usize,
+    /// Index into the catalog's `def.volumes`.
     pub volume: usize,
     /// As written, without the prefix and with the location's whitespace removed
     /// (`企画管理編 9.1`); this is what the ▶ link shows.
@@ -492,12 +554,16 @@ pub struct Reference {
 /// A reference that resolves, to less than it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefWarning {
+    /// What is missing.
     pub message: String,
+    /// What to do about it, for the diagnostic's help.
     pub help: &'static str,
 }
 
+/// A reference that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefError {
+    /// Why, as a diagnostic's message.
     pub message: String,
     /// Existing references close to the one written, best first.
     pub suggestions: Vec<String>,
@@ -1031,23 +1097,35 @@ fn resolve_by_chapter(cat: &Catalog, vi: usize, loc: &Loc) -> Result<Resolution,
 pub enum Citer {
     /// A checklist item (`item: None` is the checklist's gate).
     Item {
+        /// Index into `Site::checklists`.
         checklist: usize,
+        /// Index into the checklist's `def.items`.
         item: Option<usize>,
     },
     /// A Markdown page; `nth` is the reference's index in `page.markdown.refs`.
-    Page { page: usize, nth: usize },
+    Page {
+        /// Index into `Site::pages`.
+        page: usize,
+        /// Index into the page's `markdown.refs`.
+        nth: usize,
+    },
 }
 
+/// One reference as written, and where.
 #[derive(Debug, Clone)]
 pub struct Citation {
+    /// As written (`GL6 企画管理編 9.1`).
     pub written: String,
+    /// The item or page that wrote it.
     pub citer: Citer,
     /// Byte range of the reference in the citing file, for diagnostics.
     pub offset: usize,
+    /// Length in bytes of that range.
     pub len: usize,
 }
 
 impl Citation {
+    /// The file the reference is written in.
     pub fn file<'a>(&self, site: &'a Site) -> &'a SourceFile {
         match self.citer {
             Citer::Item { checklist, .. } => &site.checklists[checklist].file,
@@ -1116,6 +1194,7 @@ fn push_yaml_refs(
 
 // ---------------------------------------------------------------- links to the catalog
 
+/// `text` on one line, cut to `max` characters with `…` when longer.
 pub fn excerpt(text: &str, max: usize) -> String {
     let flat: String = text.split('\n').collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
@@ -1163,6 +1242,7 @@ pub fn ref_links(site: &Site, refs: &[String], root: &str) -> Vec<Value> {
         .collect()
 }
 
+/// How the Markdown stage's `[[GL6 …]]` placeholders begin in rendered HTML.
 pub const PLACEHOLDER_OPEN: &str = "<span class=\"gl-ref\" data-ref=\"";
 
 fn unescape_attr(s: &str) -> String {

@@ -6,6 +6,7 @@ use super::*;
 
 // ---------------------------------------------------------------- provenance
 
+/// Where a text comes from; never mark invented text `Official`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Provenance {
@@ -18,14 +19,19 @@ pub enum Provenance {
     Editorial,
 }
 
+/// The document a text is transcribed from, named in the page's 出典 line.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The document's title as printed.
     pub title: String,
+    /// Who issued it (厚生労働省 unless set).
     #[serde(default = "default_publisher")]
     pub publisher: String,
+    /// The annex or part of the document (別添２).
     #[serde(default)]
     pub part: Option<String>,
+    /// When it was issued, as printed (令和5年6月).
     #[serde(default)]
     pub issued: Option<String>,
 }
@@ -38,13 +44,18 @@ fn default_publisher() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Discrepancy {
+    /// The item key or place where the sources disagree (`2(2)`).
     pub at: String,
+    /// The reading this site shows.
     #[serde(default)]
     pub chosen: Option<String>,
+    /// The reading it did not take.
     #[serde(default)]
     pub other: Option<String>,
+    /// Where the other reading is printed.
     #[serde(default)]
     pub where_other: Option<String>,
+    /// Why the chosen reading was taken.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -55,6 +66,7 @@ pub struct Discrepancy {
 pub struct ProvenancePart {
     /// `start`, or the id of the heading the part begins at.
     pub from: String,
+    /// Where the part's text comes from.
     pub provenance: Provenance,
     /// What the part is, shown at its start (e.g. where it was transcribed from).
     pub note: String,

@@ -3,17 +3,26 @@
 /// What a document is, which the results page shows next to its title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
+    /// A checklist as a whole.
     Checklist,
+    /// One item of a checklist.
     Item,
+    /// A note printed on a checklist.
     Note,
+    /// A section of a manual page.
     Manual,
+    /// A section of an inspector's guide.
     Guide,
+    /// A section of any other page.
     Page,
+    /// An entry of the guideline catalog (chapter, section or 遵守事項).
     Guideline,
+    /// A step of a flowchart.
     Flowchart,
 }
 
 impl DocKind {
+    /// Every kind, in the order of their codes in the search index.
     pub const ALL: [DocKind; 8] = [
         DocKind::Checklist,
         DocKind::Item,
@@ -25,6 +34,7 @@ impl DocKind {
         DocKind::Flowchart,
     ];
 
+    /// The kind's name as the results page shows it.
     pub fn label(self) -> &'static str {
         match self {
             DocKind::Checklist => "チェックリスト",
@@ -38,6 +48,7 @@ impl DocKind {
         }
     }
 
+    /// The kind's number in the search index (its place in `ALL`).
     pub fn code(self) -> usize {
         DocKind::ALL.iter().position(|k| *k == self).unwrap_or(0)
     }
@@ -46,6 +57,7 @@ impl DocKind {
 /// One search result: the smallest part of a page that has its own anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc {
+    /// What the document is.
     pub kind: DocKind,
     /// The document's own text (an item's wording, a section's heading); matches here rank first.
     pub title: String,
@@ -55,5 +67,6 @@ pub struct Doc {
     pub label: String,
     /// Searchable like the title but not shown: an item's key such as `2(3)`.
     pub keys: String,
+    /// The document's text, searched and shown as the result's excerpt.
     pub body: String,
 }
