@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install everything kensa's build, tests and benchmarks need, and nothing that is already there.
 #
-#   bash scripts/install-deps.sh
+#   bash scripts/install-deps.sh [--build-only]
+#
+# --build-only installs only what `cargo build` needs (a C toolchain for linking, pkg-config,
+# git), so that scripts/setup.sh can start compiling while the rest is installed.
 #
 # - Debian packages (apt-get, only the missing ones; `apt-get update` first when installing):
 #   chromium, chromium-driver, fonts-noto-cjk, hugo, time (for /usr/bin/time), a C toolchain,
@@ -27,20 +30,25 @@ fi
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
+BUILD_ONLY=0
+[ "${1:-}" = "--build-only" ] && BUILD_ONLY=1
+
 missing=()
-have_cmd chromium      || missing+=(chromium)
-have_cmd chromedriver  || missing+=(chromium-driver)
-have_pkg fonts-noto-cjk || missing+=(fonts-noto-cjk)
-have_cmd hugo          || missing+=(hugo)
-[ -x /usr/bin/time ]   || missing+=(time)
 have_cmd cc            || missing+=(gcc libc6-dev)
 have_cmd pkg-config    || missing+=(pkg-config)
-have_cmd python3       || missing+=(python3)
-have_cmd pdftotext     || missing+=(poppler-utils)   # the form tests read printed PDFs
-have_cmd node          || missing+=(nodejs)
-have_cmd npm           || missing+=(npm)
 have_cmd git           || missing+=(git)
-[ -x /usr/sbin/nginx ] || missing+=(nginx-light)        # tests the README's HTTP headers example
+if [ "$BUILD_ONLY" -eq 0 ]; then   # what the tests and benchmarks need
+  have_cmd chromium      || missing+=(chromium)
+  have_cmd chromedriver  || missing+=(chromium-driver)
+  have_pkg fonts-noto-cjk || missing+=(fonts-noto-cjk)
+  have_cmd hugo          || missing+=(hugo)
+  [ -x /usr/bin/time ]   || missing+=(time)
+  have_cmd python3       || missing+=(python3)
+  have_cmd pdftotext     || missing+=(poppler-utils)   # the form tests read printed PDFs
+  have_cmd node          || missing+=(nodejs)
+  have_cmd npm           || missing+=(npm)
+  [ -x /usr/sbin/nginx ] || missing+=(nginx-light)        # tests the README's HTTP headers example
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   have_cmd apt-get || die "missing ${missing[*]} and apt-get is not available"
@@ -54,6 +62,10 @@ fi
 
 # ---------------------------------------------------------------- toolchains
 have_cmd cargo || die "cargo not found: install Rust with rustup (cargo must be on PATH)"
+if [ "$BUILD_ONLY" -eq 1 ]; then
+  log "ok (build only)"
+  exit 0
+fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   log "warning: node $(node --version) is older than 20, which playwright-core needs"
