@@ -208,32 +208,24 @@ fn bundle_error<E: std::fmt::Display>(
 /// names without globals and the minifier may rename them all. The theme keeps small files by
 /// concern; a page loads one.
 fn scripts(theme: &Theme) -> Vec<Result<Output, Diagnostic>> {
-    let mut folders: BTreeMap<String, Vec<(&String, &Vec<u8>)>> = BTreeMap::new();
-    let mut single = Vec::new();
+    let mut served: BTreeMap<String, Vec<(&String, &Vec<u8>)>> = BTreeMap::new();
     for (path, bytes) in theme.assets.iter().filter(|(p, _)| p.ends_with(".js")) {
-        match path.rsplit_once('/') {
-            Some((dir, _)) if dir.starts_with("js/") => {
-                folders
-                    .entry(format!("{dir}.js"))
-                    .or_default()
-                    .push((path, bytes));
-            }
-            _ => single.push((path.clone(), vec![(path, bytes)])),
-        }
+        served
+            .entry(served_script(path))
+            .or_default()
+            .push((path, bytes));
     }
-    single
+    served
         .into_iter()
-        .chain(folders)
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(target, files)| {
-            let code = if files.len() == 1 && files[0].0 == &target {
-                minify_script(theme, &target, files[0].1)?
-            } else {
-                if theme.assets.contains_key(&target) {
+            let code = match files[..] {
+                [(path, bytes)] if *path == target => minify_script(theme, path, bytes)?,
+                _ if theme.assets.contains_key(&target) => {
                     return Err(both_script_and_folder(theme, &target));
                 }
-                one_scope(theme, &files)?
+                _ => one_scope(theme, &files)?,
             };
             Ok(Output {
                 path: format!("assets/{target}"),
@@ -241,6 +233,15 @@ fn scripts(theme: &Theme) -> Vec<Result<Output, Diagnostic>> {
             })
         })
         .collect()
+}
+
+/// Where a theme script is served, under `assets/`: a part of a folder of scripts
+/// (`js/form/2-store.js`) as the folder's one script (`js/form.js`), any other as itself.
+pub(crate) fn served_script(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, _)) if dir.starts_with("js/") => format!("{dir}.js"),
+        _ => path.to_string(),
+    }
 }
 
 /// The files of a script folder as one script (`jsmin::minify_js_parts`).

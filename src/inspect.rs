@@ -509,11 +509,6 @@ fn unknown_checklist(checklists: &[Checklist], doc: &Value, id: &str) -> String 
     )
 }
 
-/// `２（４）（サーバ）`: the label the form uses too (`item_rules`).
-pub fn item_label(c: &Checklist, item: &Item) -> String {
-    crate::item_rules::label(&c.def, item)
-}
-
 /// Judges one sheet of a return against its checklist's rules.
 struct Judge<'r, 's, 'a> {
     sheet: &'s Sheet<'a>,
@@ -611,7 +606,11 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
     }
 
     fn about(&self, item: &Item) -> String {
-        format!("{} {}", self.who, item_label(self.sheet.checklist, item))
+        format!(
+            "{} {}",
+            self.who,
+            crate::item_rules::label(&self.sheet.checklist.def, item)
+        )
     }
 
     /// The gate question: いいえ ends the inspection of this sheet (returns false).
@@ -705,7 +704,7 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
             "{}：未記入です。{}の{}に記入があります。契約内容によりこの事業者での確認が不要な項目か、確認してください。",
             self.about(item),
             other.who(),
-            item_label(other.checklist, other_item)
+            crate::item_rules::label(&other.checklist.def, other_item)
         );
         self.push(rule, Status::Onsite, Some(item), m);
         Some(FirstRound::Elsewhere)

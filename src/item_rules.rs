@@ -81,6 +81,17 @@ pub fn label(def: &ChecklistDef, item: &Item) -> String {
     format!("{section}{}{target}", item.number)
 }
 
+/// The label as the form's lists show it: 〔参考項目〕 after the label of a 参考項目, whose number
+/// repeats one of the current year's.
+pub fn form_label(def: &ChecklistDef, item: &Item) -> String {
+    let mark = if is_reference(def, item) {
+        "〔参考項目〕"
+    } else {
+        ""
+    };
+    format!("{}{mark}", label(def, item))
+}
+
 /// Whether the item belongs to a phase of 参考項目.
 pub fn is_reference(def: &ChecklistDef, item: &Item) -> bool {
     def.phases.iter().any(|p| p.id == item.phase && p.reference)
@@ -140,19 +151,19 @@ const DATE: u8 = 2;
 const ALWAYS: u8 = 4;
 const WHEN_FIRST_IS_NO: u8 = 8;
 
-/// The distinct round lists of a checklist's items, in the order they first occur, and for
-/// each item (as `def.items`) the index of its own: how the form pages refer to them.
-pub fn round_shapes(def: &ChecklistDef) -> (Vec<Vec<Round>>, Vec<usize>) {
-    let mut shapes: Vec<Vec<Round>> = Vec::new();
-    let index = rules(def)
+/// The distinct round lists of a checklist's items (`rules`), in the order they first occur,
+/// and for each item the index of its own: how the form pages refer to them.
+pub fn round_shapes(rules: &Rules) -> (Vec<&[Round]>, Vec<usize>) {
+    let mut shapes: Vec<&[Round]> = Vec::new();
+    let index = rules
         .items
-        .into_iter()
+        .iter()
         .map(|r| {
             shapes
                 .iter()
-                .position(|s| *s == r.rounds)
+                .position(|s| *s == r.rounds.as_slice())
                 .unwrap_or_else(|| {
-                    shapes.push(r.rounds);
+                    shapes.push(&r.rounds);
                     shapes.len() - 1
                 })
         })
@@ -160,15 +171,15 @@ pub fn round_shapes(def: &ChecklistDef) -> (Vec<Vec<Round>>, Vec<usize>) {
     (shapes, index)
 }
 
-/// The rules of the items on one form page (`on_page` picks them by index), as form.js and
+/// The rules (`all`, of `def`) of the items on one form page (`on_page` picks them by index),
+/// as form.js and
 /// scoring.js read them from the page's data block. Every byte is on every page, so it is
 /// compact: the checklist's distinct round lists once (`rounds`: per round `[id, bits]`, bits
 /// 1 answer, 2 date, 4 always needed, 8 needed when 1回目 is いいえ; a split form's other pages
 /// refer to them too), the 視点 ids of a scored list (`viewpoints`), and per item a [`row`].
 /// JSON made safe to sit inside <script>.
-pub fn page_block(def: &ChecklistDef, on_page: impl Fn(usize) -> bool) -> String {
-    let all = rules(def);
-    let (shapes, index) = round_shapes(def);
+pub fn page_block(def: &ChecklistDef, all: &Rules, on_page: impl Fn(usize) -> bool) -> String {
+    let (shapes, index) = round_shapes(all);
     let items: Vec<Value> = (0..def.items.len())
         .filter(|&n| on_page(n))
         .map(|n| row(def, &def.items[n], &all.items[n], index[n]))
@@ -334,7 +345,7 @@ items:
     #[test]
     fn page_block_lists_each_round_shape_once() {
         let d = def(DATED);
-        let block: Value = serde_json::from_str(&page_block(&d, |n| n != 0)).unwrap();
+        let block: Value = serde_json::from_str(&page_block(&d, &rules(&d), |n| n != 0)).unwrap();
         assert_eq!(
             block,
             json!({
@@ -350,6 +361,6 @@ items:
         let yaml = DATED.replace("text: 責任者", "text: 責任者</script>");
         let yaml = yaml.replace("サーバについて", "</script>について");
         let d = def(&yaml);
-        assert!(!page_block(&d, |_| true).contains("</"));
+        assert!(!page_block(&d, &rules(&d), |_| true).contains("</"));
     }
 }

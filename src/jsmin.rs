@@ -139,37 +139,37 @@ pub fn minify_js_parts(parts: &[(String, &str)]) -> Result<String, Diagnostic> {
 mod tests {
     use super::*;
 
-    /// The default theme's scripts as the binary embeds them, each as served: (path, its
-    /// sources' length, minified). A folder's files are one script (src/assets.rs).
+    /// The default theme's scripts as the build serves them (a folder's files as one script,
+    /// src/assets.rs): (served path, its sources' length, minified).
     fn theme_scripts() -> Vec<(String, usize, String)> {
-        let mut folders: std::collections::BTreeMap<&str, Vec<(String, &str)>> =
-            std::collections::BTreeMap::new();
-        let mut scripts = Vec::new();
-        for (path, text) in crate::theme::DEFAULT_THEME
-            .iter()
-            .filter(|(p, _)| p.starts_with("static/js/") && p.ends_with(".js"))
-        {
-            match path.rsplit_once('/') {
-                Some((dir, _)) if dir != "static/js" => {
-                    folders
-                        .entry(dir)
-                        .or_default()
-                        .push((path.to_string(), *text));
-                }
-                _ => scripts.push((
-                    path.to_string(),
-                    text.len(),
-                    minify_js(path, text).unwrap_or_else(|d| panic!("{}", d.render(false))),
-                )),
-            }
-        }
-        for (dir, mut parts) in folders {
-            parts.sort();
-            let len = parts.iter().map(|(_, t)| t.len()).sum();
-            let out = minify_js_parts(&parts).unwrap_or_else(|d| panic!("{}", d.render(false)));
-            scripts.push((format!("{dir}.js"), len, out));
-        }
-        assert!(scripts.len() >= 7, "{scripts:?}");
+        let root = tempfile::tempdir().unwrap();
+        let theme = crate::theme::Theme::load(root.path(), "default").unwrap();
+        let Ok(outputs) = crate::assets::theme_assets(&theme, None) else {
+            panic!("the default theme's assets do not build")
+        };
+        let scripts: Vec<_> = outputs
+            .into_iter()
+            .filter_map(|o| {
+                let served = o.path.strip_prefix("assets/")?.to_string();
+                let source_len = theme
+                    .assets
+                    .iter()
+                    .filter(|(p, _)| {
+                        p.ends_with(".js") && crate::assets::served_script(p) == served
+                    })
+                    .map(|(_, b)| b.len())
+                    .sum();
+                let code = String::from_utf8(o.bytes).ok()?;
+                served
+                    .ends_with(".js")
+                    .then_some((served, source_len, code))
+            })
+            .collect();
+        assert!(
+            scripts.len() >= 7,
+            "{:?}",
+            scripts.iter().map(|s| &s.0).collect::<Vec<_>>()
+        );
         scripts
     }
 

@@ -27,20 +27,6 @@ pub const DATA_GLOBAL: &str = "KENSA_MIGRATIONS";
 /// The mark on a carried answer whose item's wording changed.
 pub const CONFIRM: &str = "reworded";
 
-/// An item as the forms label it: ２（４）（サーバ）, with 〔参考項目〕 for a reference phase.
-pub(crate) fn label(c: &Checklist, item: &Item) -> String {
-    let reference = c
-        .def
-        .phases
-        .iter()
-        .any(|p| p.id == item.phase && p.reference);
-    format!(
-        "{}{}",
-        crate::inspect::item_label(c, item),
-        if reference { "〔参考項目〕" } else { "" }
-    )
-}
-
 fn checklist_block(site: &Site, c: &Checklist) -> Value {
     json!({
         "id": c.def.id,
@@ -58,7 +44,14 @@ fn side(site: &Site, c: &Checklist) -> Value {
         .def
         .items
         .iter()
-        .map(|i| json!([i.id, label(c, i), i.text, i.unless_switch_off]))
+        .map(|i| {
+            json!([
+                i.id,
+                crate::item_rules::form_label(&c.def, i),
+                i.text,
+                i.unless_switch_off
+            ])
+        })
         .collect();
     json!({
         "checklist": checklist_block(site, c),

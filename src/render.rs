@@ -720,6 +720,7 @@ impl Shared<'_> {
                 "discrepancy_link": discrepancy_link,
             }),
         );
+        let rules = crate::item_rules::rules(def);
         let mut checklist = json!({
             "id": def.id,
             "title": def.title,
@@ -738,8 +739,8 @@ impl Shared<'_> {
             "form_name_shown": !def.title.contains(&def.form),
             "notes": if part.is_none_or(|p| p == 0) { &def.notes[..] } else { &[][..] },
             "parts": part.map(|p| form_parts(c, p)).unwrap_or_default(),
-            "other_parts_items": part.and_then(|p| other_parts_items(c, p)),
-            "rules": crate::item_rules::page_block(def, |n| part.is_none_or(|p| c.part_of(n) == p)),
+            "other_parts_items": part.and_then(|p| other_parts_items(c, &rules, p)),
+            "rules": crate::item_rules::page_block(def, &rules, |n| part.is_none_or(|p| c.part_of(n) == p)),
             "print_url": c.print_url().map(|u| file_name(&u).to_string()),
             "part_count": c.part_count(),
             "form_url": file_name(&c.url),
@@ -901,14 +902,6 @@ fn form_page_title(c: &Checklist, part: usize) -> String {
     }
 }
 
-/// An item as a split form's page list names it: its label (`item_rules`), 〔参考項目〕 for
-/// items of a reference phase.
-fn item_label(def: &ChecklistDef, item: &Item) -> String {
-    let reference = crate::item_rules::is_reference(def, item);
-    let label = crate::item_rules::label(def, item);
-    format!("{label}{}", if reference { "〔参考項目〕" } else { "" })
-}
-
 /// 項目1〜19: the first and last item of a form page.
 fn part_label(c: &Checklist, part: usize) -> String {
     let mut on_page = c
@@ -921,7 +914,11 @@ fn part_label(c: &Checklist, part: usize) -> String {
     let first = on_page.next();
     let last = on_page.next_back().or(first);
     match (first, last) {
-        (Some(f), Some(l)) => format!("項目{}〜{}", item_label(&c.def, f), item_label(&c.def, l)),
+        (Some(f), Some(l)) => format!(
+            "項目{}〜{}",
+            crate::item_rules::form_label(&c.def, f),
+            crate::item_rules::form_label(&c.def, l)
+        ),
         _ => String::new(),
     }
 }
@@ -976,13 +973,16 @@ fn form_parts(c: &Checklist, part: usize) -> Vec<Value> {
 /// address and label; per section shown there its label; per item an `item_rules::row`, as
 /// the page's own items are listed in its rules block (which holds the round lists and 視点
 /// ids they refer to). JSON in a data block, made safe to sit inside <script>.
-fn other_parts_items(c: &Checklist, part: usize) -> Option<String> {
+fn other_parts_items(
+    c: &Checklist,
+    rules: &crate::item_rules::Rules,
+    part: usize,
+) -> Option<String> {
     if c.part_count() == 1 {
         return None;
     }
     let def = &c.def;
-    let rules = crate::item_rules::rules(def);
-    let (_, shapes) = crate::item_rules::round_shapes(def);
+    let (_, shapes) = crate::item_rules::round_shapes(rules);
     let pages: Vec<Value> = (0..c.part_count())
         .map(|p| {
             if p == part {

@@ -294,13 +294,9 @@ fn sections(tally: &Tally, checklists: &[Checklist]) -> Vec<ChecklistSection> {
                         .unwrap_or_default();
                     let answered = n.yes + n.no + n.blank;
                     ItemRow {
-                        label: crate::inspect::item_label(c, item),
+                        label: crate::item_rules::label(&c.def, item),
                         text: item.text.clone(),
-                        reference: c
-                            .def
-                            .phases
-                            .iter()
-                            .any(|p| p.id == item.phase && p.reference),
+                        reference: crate::item_rules::is_reference(&c.def, item),
                         yes: n.yes,
                         no: n.no,
                         blank: n.blank,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::inspect::{item_label, status_word, Finding, Report, SheetAnswers};
+use crate::inspect::{status_word, Finding, Report, SheetAnswers};
 
 /// How a CSV table is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +183,7 @@ pub fn sheet_rows<'r>(sheet: &'r SheetAnswers) -> impl Iterator<Item = AnswerRow
         let text = |v: Option<&'r Value>, key: &str| v.and_then(|v| v.get(key)?.as_str());
         let target_date = text(sheet.round(item, "target"), "date");
         let applicable = sheet.applicable(item);
-        let reference = def.phases.iter().any(|p| p.id == item.phase && p.reference);
+        let reference = crate::item_rules::is_reference(def, item);
         rounds.iter().map(move |&round| {
             let r = sheet.round(item, round);
             AnswerRow {
@@ -217,7 +217,7 @@ pub fn csv_answers(facility: &str, report: &Report, flavour: CsvFlavour, out: &m
         if label.0 != Some((a.checklist, a.index)) {
             label = (
                 Some((a.checklist, a.index)),
-                item_label(a.list, &a.list.def.items[a.index]),
+                crate::item_rules::label(&a.list.def, &a.list.def.items[a.index]),
             );
         }
         let row = [

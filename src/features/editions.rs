@@ -218,7 +218,7 @@ fn edition_name(site: &Site, c: &Checklist) -> String {
 fn entry(c: &Checklist, item: &Item, root: &str, kind: Kind, more: Value) -> Value {
     let mut v = json!({
         "anchor": kind.anchor(&item.id),
-        "label": crate::migrate::label(c, item),
+        "label": crate::item_rules::form_label(&c.def, item),
         "text": item.text,
         "url": format!("{root}{}#{}", c.item_page_url(&item.id), item.id),
     });
@@ -239,7 +239,7 @@ fn sections(site: &Site, rel: &Relation, root: &str) -> Value {
                 .iter()
                 .map(|f| {
                     json!({
-                        "label": crate::migrate::label(old, f),
+                        "label": crate::item_rules::form_label(&old.def, f),
                         "text": f.text,
                         "url": format!("{root}{}#{}", old.item_page_url(&f.id), f.id),
                         "diff": diff(&f.text, &line.item.text),
@@ -275,7 +275,7 @@ fn sections(site: &Site, rel: &Relation, root: &str) -> Value {
         .map(|i| {
             json!({
                 "anchor": format!("removed-{}", i.id),
-                "label": crate::migrate::label(old, i),
+                "label": crate::item_rules::form_label(&old.def, i),
                 "text": i.text,
                 "url": format!("{root}{}#{}", old.item_page_url(&i.id), i.id),
             })

@@ -91,7 +91,7 @@ fn checklist_data(site: &Site, c: &Checklist) -> Value {
                 "phase": i.phase,
                 "unless_switch_off": i.unless_switch_off,
                 "facility_item": i.facility_item,
-                "label": crate::inspect::item_label(c, i),
+                "label": crate::item_rules::label(&c.def, i),
                 "text": i.text,
             })
         })

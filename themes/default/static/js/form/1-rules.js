@@ -73,7 +73,7 @@ function setNa(el, reason) {
 // Where each item stands (for its section's status), by id.
 var state = {};
 function refresh() {
-  var s = F.collect(), gateEl = F.gateEl;
+  var s = collect(), gateEl = F.gateEl;
   var sum = { req: 0, done: 0, missing: [], noTarget: [], noDate: [], badDate: [] };
   function need(v, href, label, text) {
     sum.req++;

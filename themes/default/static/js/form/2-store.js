@@ -164,7 +164,7 @@ function save() {
 }
 function exportStatus() {
   var e = $('export-status'), doc = F.doc, t;
-  if (!doc || F.blank(doc)) t = '';
+  if (!doc || blank(doc)) t = '';
   else if (!doc.exported_at) t = 'まだファイルに書き出していません。記入が済んだら「ファイルに書き出す」で保存してください。';
   else if (doc.updated_at > doc.exported_at) t = '最後にファイルに書き出した（' + time(doc.exported_at) + '）後に変更があります。もう一度書き出してください。';
   else t = '最後にファイルに書き出した日時：' + time(doc.exported_at) + '（その後の変更はありません）';
@@ -188,9 +188,9 @@ function open(id, data) {
   F.doc = data || get(dataKey(id));
   apply(F.doc);
   // The empty form, so that a first save stamps only what was typed, not every blank.
-  pristine = build(F.collect());
+  pristine = build(collect());
   if (data) {
-    F.doc = build(F.collect(), data.updated_at, data.exported_at);
+    F.doc = build(collect(), data.updated_at, data.exported_at);
     stamp(F.doc, null);
     put(dataKey(id), F.doc);
   }
@@ -235,7 +235,7 @@ function followOtherTab(e) {
       renderCopies();
     } else open(find(keep) ? keep : n.list[0].id);
   } else if (e.key === dataKey(cur.id)) {
-    if (!F.doc) F.doc = build(F.collect());
+    if (!F.doc) F.doc = build(collect());
     if (mergeStored()) {
       F.doc._w = TAB;
       put(e.key, F.doc);

@@ -102,7 +102,7 @@ function collect() {
       a[r[0]] = o;
     });
     a.note = it.el ? form.elements[id + ':note'].value : kept.note || '';
-    a.status = F.naReason(it, s) ? 'not_applicable' : 'applicable';
+    a.status = naReason(it, s) ? 'not_applicable' : 'applicable';
     if (kept.confirm) a.confirm = kept.confirm;
     s.items[id] = a;
   });
@@ -225,7 +225,7 @@ function begin() {
     $('progress').hidden = false;
     form.inert = false;
     F.ready = true;
-    F.open(F.cur.id);
+    open(F.cur.id);
     form.dispatchEvent(new CustomEvent('kensa:ready', { bubbles: true }));
   })();
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Times a first setup, as the README's first command runs on a new machine: `bash
+# scripts/setup.sh` in a fresh clone of this repository's HEAD (no target/, node_modules or
+# .venv). What this machine already has stays: its Debian packages and cargo's crate cache.
+#
+#   bash benches/setup_time.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+git clone -q . "$dir/kensa"
+start=$(date +%s%N)
+(cd "$dir/kensa" && bash scripts/setup.sh -q)
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+printf 'setup_time: %d min %d s (bash scripts/setup.sh in a fresh clone of %s; %s cores)\n' \
+  $((ms / 60000)) $((ms % 60000 / 1000)) "$(git rev-parse --short HEAD)" "$(nproc)"
