@@ -28,15 +28,15 @@ const TARGET: &str = "es2015";
 /// `path_for_errors` (the file as a maintainer finds it, e.g. `themes/default/static/js/form.js`).
 pub fn minify_js(path_for_errors: &str, source: &str) -> Result<String, Diagnostic> {
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, source, SourceType::script())
+    let parsed = Parser::new(&allocator, source, SourceType::cjs())
         .with_options(ParseOptions {
             // A malformed regular expression is an early error in the browser too.
             parse_regular_expression: true,
             ..ParseOptions::default()
         })
         .parse();
-    if parsed.panicked || !parsed.diagnostics.is_empty() {
-        return Err(syntax_error(path_for_errors, source, &parsed.diagnostics));
+    if parsed.panicked || !parsed.errors.is_empty() {
+        return Err(syntax_error(path_for_errors, source, &parsed.errors));
     }
     let mut program = parsed.program;
     // The parser leaves some early errors (a `let` declared twice, `break` outside a loop…) to
@@ -44,7 +44,7 @@ pub fn minify_js(path_for_errors: &str, source: &str) -> Result<String, Diagnost
     let semantic_errors = SemanticBuilder::new()
         .with_check_syntax_error(true)
         .build(&program)
-        .diagnostics;
+        .errors;
     if !semantic_errors.is_empty() {
         return Err(syntax_error(path_for_errors, source, &semantic_errors));
     }
@@ -53,10 +53,9 @@ pub fn minify_js(path_for_errors: &str, source: &str) -> Result<String, Diagnost
     let options = MinifierOptions {
         mangle: Some(MangleOptions {
             // Top-level names are globals other scripts and the page read: keep them all.
-            top_level: Some(false),
+            top_level: false,
             ..MangleOptions::default()
         }),
-        mangle_properties: None,
         compress: Some(CompressOptions {
             target,
             ..CompressOptions::smallest()
@@ -83,11 +82,11 @@ fn syntax_error(path: &str, source: &str, errors: &[OxcDiagnostic]) -> Diagnosti
     // Where the problem is: the primary label, else the last one (oxc labels a redeclared
     // `let` at both declarations and an unclosed bracket at both ends; the later one is where
     // the file went wrong).
-    let label = first
-        .labels
+    let labels = first.labels.as_deref().unwrap_or_default();
+    let label = labels
         .iter()
         .find(|l| l.primary())
-        .or_else(|| first.labels.iter().max_by_key(|l| l.offset()));
+        .or_else(|| labels.iter().max_by_key(|l| l.offset()));
     let mut message = format!("JavaScript syntax error: {}", first.message);
     if let Some(text) = label.and_then(|l| l.label()) {
         if !message.contains(text) {
@@ -109,7 +108,7 @@ fn syntax_error(path: &str, source: &str, errors: &[OxcDiagnostic]) -> Diagnosti
     };
     let d = Diagnostic::error(message).with_help(help);
     match label {
-        Some(l) => d.at_offset(&file, l.offset() as usize, l.len() as usize),
+        Some(l) => d.at_offset(&file, l.offset(), l.len()),
         None => d.in_file(std::path::Path::new(path)),
     }
 }
@@ -176,14 +175,14 @@ mod tests {
     /// Parses `code` as a classic script; returns its syntax errors.
     fn reparse_errors(code: &str) -> Vec<String> {
         let allocator = Allocator::default();
-        let ret = Parser::new(&allocator, code, SourceType::script()).parse();
-        let mut errors: Vec<String> = ret.diagnostics.iter().map(|d| d.to_string()).collect();
+        let ret = Parser::new(&allocator, code, SourceType::cjs()).parse();
+        let mut errors: Vec<String> = ret.errors.iter().map(|d| d.to_string()).collect();
         if errors.is_empty() {
             errors.extend(
                 SemanticBuilder::new()
                     .with_check_syntax_error(true)
                     .build(&ret.program)
-                    .diagnostics
+                    .errors
                     .iter()
                     .map(|d| d.to_string()),
             );
@@ -203,7 +202,7 @@ mod tests {
             let errors = reparse_errors(&out);
             assert!(errors.is_empty(), "{path}: {errors:?}\n{out}");
             let allocator = Allocator::default();
-            let ret = Parser::new(&allocator, &out, SourceType::script()).parse();
+            let ret = Parser::new(&allocator, &out, SourceType::cjs()).parse();
             assert!(
                 !ret.program.body.iter().any(|s| s.is_module_declaration()),
                 "{path} has import/export"
