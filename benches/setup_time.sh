@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Times a first setup, as the README's first command runs on a new machine: `bash
 # scripts/setup.sh` in a fresh clone of this repository's HEAD (no target/, node_modules or
-# .venv). What this machine already has stays: its Debian packages and cargo's crate cache.
+# .venv) with an empty CARGO_HOME, so every crate is downloaded again as on a new machine. What
+# this machine already has stays: its Debian packages (on a new machine setup.sh installs them
+# while cargo compiles; a fresh run here took 4 min 39 s with them).
 #
-#   bash benches/setup_time.sh
+#   bash benches/setup_time.sh [--keep-crates]   (--keep-crates: use cargo's crate cache)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 git clone -q . "$dir/kensa"
+if [ "${1:-}" != "--keep-crates" ]; then
+  export CARGO_HOME="$dir/cargo-home"
+  mkdir -p "$CARGO_HOME"
+fi
 start=$(date +%s%N)
 (cd "$dir/kensa" && bash scripts/setup.sh -q)
 end=$(date +%s%N)

@@ -151,21 +151,28 @@ const DATE: u8 = 2;
 const ALWAYS: u8 = 4;
 const WHEN_FIRST_IS_NO: u8 = 8;
 
+/// A distinct round list of a checklist as the form pages refer to it: the rounds, and the
+/// window of the 目標日 that a いいえ in 1回目 asks for (`None` when no round is needed so).
+pub type Shape<'a> = (&'a [Round], Option<&'a [String; 2]>);
+
+fn shape(r: &ItemRules) -> Shape<'_> {
+    let asks_target = r.rounds.iter().any(|x| x.needed == Needed::WhenFirstIsNo);
+    (&r.rounds, r.target_window.as_ref().filter(|_| asks_target))
+}
+
 /// The distinct round lists of a checklist's items (`rules`), in the order they first occur,
 /// and for each item the index of its own: how the form pages refer to them.
-pub fn round_shapes(rules: &Rules) -> (Vec<&[Round]>, Vec<usize>) {
-    let mut shapes: Vec<&[Round]> = Vec::new();
+pub fn round_shapes(rules: &Rules) -> (Vec<Shape<'_>>, Vec<usize>) {
+    let mut shapes: Vec<Shape> = Vec::new();
     let index = rules
         .items
         .iter()
         .map(|r| {
-            shapes
-                .iter()
-                .position(|s| *s == r.rounds.as_slice())
-                .unwrap_or_else(|| {
-                    shapes.push(&r.rounds);
-                    shapes.len() - 1
-                })
+            let own = shape(r);
+            shapes.iter().position(|s| *s == own).unwrap_or_else(|| {
+                shapes.push(own);
+                shapes.len() - 1
+            })
         })
         .collect();
     (shapes, index)
@@ -175,8 +182,9 @@ pub fn round_shapes(rules: &Rules) -> (Vec<&[Round]>, Vec<usize>) {
 /// as form.js and
 /// scoring.js read them from the page's data block. Every byte is on every page, so it is
 /// compact: the checklist's distinct round lists once (`rounds`: per round `[id, bits]`, bits
-/// 1 answer, 2 date, 4 always needed, 8 needed when 1回目 is いいえ; a split form's other pages
-/// refer to them too), the 視点 ids of a scored list (`viewpoints`), and per item a [`row`].
+/// 1 answer, 2 date, 4 always needed, 8 needed when 1回目 is いいえ, that last one followed by
+/// the first and last day its date may be, when the item's phase names a fiscal year; a split
+/// form's other pages refer to them too), the 視点 ids of a scored list (`viewpoints`), and per item a [`row`].
 /// JSON made safe to sit inside <script>.
 pub fn page_block(def: &ChecklistDef, all: &Rules, on_page: impl Fn(usize) -> bool) -> String {
     let (shapes, index) = round_shapes(all);
@@ -186,7 +194,15 @@ pub fn page_block(def: &ChecklistDef, all: &Rules, on_page: impl Fn(usize) -> bo
         .collect();
     let shapes: Vec<Value> = shapes
         .iter()
-        .map(|s| s.iter().map(|r| json!([r.id, bits(r)])).collect())
+        .map(|(rounds, window)| {
+            let window = |r: &Round| window.filter(|_| r.needed == Needed::WhenFirstIsNo);
+            (rounds.iter())
+                .map(|r| match window(r) {
+                    Some([first, last]) => json!([r.id, bits(r), first, last]),
+                    None => json!([r.id, bits(r)]),
+                })
+                .collect()
+        })
         .collect();
     let mut block = json!({"rounds": shapes, "items": items});
     if let Some(y) = all.date_years {
@@ -350,10 +366,31 @@ items:
             block,
             json!({
                 "years": [2000, 2099],
-                "rounds": [[["r1", 7], ["target", 10], ["r2", 3]], [["r1", 3], ["target", 2], ["r2", 3]]],
+                "rounds": [[["r1", 7], ["target", 10, "2023-04-01", "2024-03-31"], ["r2", 3]], [["r1", 3], ["target", 2], ["r2", 3]]],
                 "items": [["b", "２（２）（サーバ）", null, null, "vendor_contract"], ["c", "２（７）（サーバ）", null, 1], ["d", "２（７）（端末PC）", null, 1]],
             })
         );
+    }
+
+    #[test]
+    fn items_of_another_fiscal_year_get_their_own_target_window() {
+        let yaml = DATED.replace(
+            "  - {id: reference, label: 参考項目",
+            "  - {id: next, label: 令和6年度中, fiscal_year: 2024}\n  - {id: reference, label: 参考項目",
+        ) + "  - {id: e, phase: next, section: \"1\", number: \"（２）\", key: \"1(2)\", text: 訓練}\n";
+        let d = def(&yaml);
+        let all = rules(&d);
+        let (shapes, index) = round_shapes(&all);
+        // a and b share FY2023, c and d are 参考項目 (no 目標日 needed), e is FY2024.
+        assert_eq!(index, [0, 0, 1, 1, 2]);
+        let windows: Vec<_> = shapes.iter().map(|s| s.1.map(|w| w[0].as_str())).collect();
+        assert_eq!(windows, [Some("2023-04-01"), None, Some("2024-04-01")]);
+        let block: Value = serde_json::from_str(&page_block(&d, &all, |_| true)).unwrap();
+        assert_eq!(
+            block["rounds"][2][1],
+            json!(["target", 10, "2024-04-01", "2025-03-31"])
+        );
+        assert_eq!(block["items"][4], json!(["e", "１（２）", null, 2]));
     }
 
     #[test]

@@ -218,6 +218,43 @@ test('1回目 いいえ asks for a 目標日 next to the field; impossible dates
   }
 });
 
+test('a 目標日 outside the fiscal year the published rules give is an error on the form, as in kensa inspect', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  try {
+    const page = await openForm(context, MODES.http(FACILITY));
+    const [id] = await itemIds(page);
+    const published = JSON.parse(fs.readFileSync(path.join(dir, FACILITY.replace(/\.html$/, '.json')), 'utf8'));
+    const [first, last] = published.rules.items.find((r) => r.id === id).target_window;
+    assert.match(first, /^\d{4}-04-01$/);
+    const dayAfter = new Date(Date.parse(last + 'T00:00:00Z') + 86_400_000).toISOString().slice(0, 10);
+    const dayBefore = new Date(Date.parse(first + 'T00:00:00Z') - 86_400_000).toISOString().slice(0, 10);
+    const y = page.locator(`[name="${id}:target:y"]`);
+    const info = page.locator(`#${id}-target-info`);
+    const progress = () => page.locator('#progress-body').innerText();
+    await page.check(`input[name="${id}:r1"][value="no"]`);
+    await fillDate(page, `${id}:r1`, '2023', '10', '1');
+    for (const [day, late] of [[last, false], [dayAfter, true], [first, false], [dayBefore, true]]) {
+      const [yy, mm, dd] = day.split('-');
+      await fillDate(page, `${id}:target`, yy, String(+mm), String(+dd));
+      if (late) {
+        assert.equal(await y.getAttribute('aria-invalid'), 'true', day);
+        assert.equal(await info.innerText(), `年度外の日付です（${first}～${last}）。`, day);
+        assert.match(await progress(), /日付に誤りのある項目（1件）/, day);
+      } else {
+        assert.equal(await y.getAttribute('aria-invalid'), null, day);
+        assert.doesNotMatch(await info.innerText(), /年度外/, day);
+        assert.doesNotMatch(await progress(), /日付に誤りのある項目/, day);
+      }
+    }
+    // Only a いいえ asks for a 目標日: after はい the same date is no error.
+    await page.check(`input[name="${id}:r1"][value="yes"]`);
+    assert.equal(await y.getAttribute('aria-invalid'), null);
+    assert.doesNotMatch(await progress(), /日付に誤りのある項目/);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a 参考項目 answered いいえ needs no 目標日: the form asks for one only in the phases whose instructions do', { timeout: 60_000 }, async () => {
   const context = await newContext();
   try {

@@ -107,8 +107,10 @@
           : o.date_input ? [o.date_input.y, o.date_input.m, o.date_input.d] : [];
         ['y', 'm', 'd'].forEach(function (k, i) { input(base, k).value = p[i] || ''; });
       },
-      show: function (base) {
-        var p = typed(base), err = problem(p), iso = toIso(p);
+      // `late`: the round's rules [id, bits, first day, last day] when its date is outside them.
+      show: function (base, late) {
+        var p = typed(base), iso = toIso(p);
+        var err = problem(p) || (late ? '年度外の日付です（' + late[2] + '～' + late[3] + '）。' : '');
         var shown = err && (touched[base] || /\D/.test(p.join('')) || (p[0] && p[1] && p[2]));
         var info = document.getElementById(base.replace(':', '-') + '-info');
         info.textContent = shown ? err : iso ? jaDate(iso) : '';

@@ -6,7 +6,8 @@
 // calls startRules.
 
 // A round in the data block is [id, bits]: it asks for an answer (1), a date (2); it is
-// always needed (4), or needed when 1回目 is いいえ (8).
+// always needed (4), or needed when 1回目 is いいえ (8), then with the first and last day of
+// the fiscal year its date must fall in when the rules give one.
 var ANSWER = 1, DATE = 2, ALWAYS = 4, IF_NO = 8;
 
 function item(id, label, rounds, sw, el, off, text) {
@@ -100,12 +101,14 @@ function check(it, s, sum, need) {
   var r1 = it.rounds[0], answer = !a.confirm && a[r1[0]].answer, st = state[id] = {};
   var t = it.rounds.filter(function (r) { return r[1] & IF_NO; })[0];
   // Only the rounds the rules ask for when 1回目 is いいえ need a date then: the 参考項目 none.
-  var needTarget = !na && t && a[r1[0]].answer === 'no' && !a[t[0]].date;
+  var no = !na && t && a[r1[0]].answer === 'no', d = no && a[t[0]].date, needTarget = no && !d;
+  // A 目標日 outside that year is wrong, for `kensa inspect` too.
+  var late = d && t[2] && (d < t[2] || d > t[3]) && t;
   if (it.el) setNa(it.el, na);
   st.started = !!(a.note || it.rounds.some(function (r) { r = a[r[0]]; return r.answer || r.date || r.date_input; }));
   st.done = !!(answer && (!(r1[1] & DATE) || a[r1[0]].date));
   if (it.el && dates) {
-    it.rounds.forEach(function (r) { if (r[1] & DATE) dates.show(id + ':' + r[0]); });
+    it.rounds.forEach(function (r) { if (r[1] & DATE) dates.show(id + ':' + r[0], r === t && late); });
     if (t) {
       $(id + '-' + t[0] + '-needed').hidden = !needTarget;
       ['y', 'm', 'd'].forEach(function (k) {
@@ -116,7 +119,7 @@ function check(it, s, sum, need) {
   if (!na) {
     if (needTarget) st.issue = sum.noTarget.push(link);
     if (it.rounds.some(function (r) { return r[1] & ANSWER && r[1] & DATE && a[r[0]].answer && !a[r[0]].date && !a[r[0]].date_input; })) st.issue = sum.noDate.push(link);
-    if (it.rounds.some(function (r) { return a[r[0]].date_input; })) st.issue = sum.badDate.push(link);
+    if (late || it.rounds.some(function (r) { return a[r[0]].date_input; })) st.issue = sum.badDate.push(link);
     if (it.req) need(answer, link.href, link.label, link.text);
   }
 }

@@ -15,6 +15,7 @@ var mem = {};
 var canStore = true;
 var REFUSED = 'このブラウザでは保存できません（プライベートブラウズや設定のため）。ページを閉じると入力は消えます。「ファイルに書き出す」で保存してください。';
 var FULL = '容量が足りないため、このブラウザに保存できていません。不要な控えを削除するか、「ファイルに書き出す」で保存してください。';
+var NO_NAME = '（名前なし）'; // a copy the user has not named
 // A full storage is not a refused one: only refusal turns saving off for the visit.
 function refused(e) { return !/quota/i.test(e && e.name); }
 function probe() {
@@ -173,7 +174,7 @@ function exportStatus() {
 }
 function renderCopies() {
   var sel = $('copy-select'), cur = F.cur;
-  F.fill(sel, F.idx.list.map(function (c) { return new Option(c.name || '（名前なし）', c.id, c.id === cur.id); }));
+  F.fill(sel, F.idx.list.map(function (c) { return new Option(c.name || NO_NAME, c.id, c.id === cur.id); }));
   $('copy-name').value = cur.name;
   var b = get(backupKey(cur.id));
   var r = document.querySelector('[data-action="copy-restore"]');
@@ -207,7 +208,7 @@ function showing() {
 // What a printout is of: the copy and the form's own fields (事業者名), above the form.
 function printLine() {
   var p = $('print-copy');
-  if (p) F.fill(p, ['控え：' + (F.cur.name || '（名前なし）')].concat(F.fields.filter(function (f) { return f.value.trim(); }).map(function (f) {
+  if (p) F.fill(p, ['控え：' + (F.cur.name || NO_NAME)].concat(F.fields.filter(function (f) { return f.value.trim(); }).map(function (f) {
     return '　' + f.labels[0].firstChild.textContent + '：' + f.value;
   })));
 }
@@ -215,7 +216,7 @@ function printLine() {
 function rename(e) {
   var cur = F.cur, o = $('copy-select').options[$('copy-select').selectedIndex];
   cur.name = e.target.value;
-  if (o) o.textContent = cur.name || '（名前なし）';
+  if (o) o.textContent = cur.name || NO_NAME;
   if (F.doc) { F.doc.copy.name = cur.name; put(dataKey(cur.id), F.doc); }
   put(IDX, F.idx);
   showing();
