@@ -3,7 +3,7 @@
 # scripts/setup.sh` in a fresh clone of this repository's HEAD (no target/, node_modules or
 # .venv) with an empty CARGO_HOME, so every crate is downloaded again as on a new machine. What
 # this machine already has stays: its Debian packages (on a new machine setup.sh installs them
-# while cargo compiles; a fresh run here took 4 min 39 s with them).
+# while cargo compiles; remove them first to time that too, as the README's figure did).
 #
 #   bash benches/setup_time.sh [--keep-crates]   (--keep-crates: use cargo's crate cache)
 set -euo pipefail

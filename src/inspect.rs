@@ -148,16 +148,8 @@ impl Day {
 
     /// The first and last day of fiscal year (年度) `year`: April to March.
     fn fiscal_year(year: i32) -> (Day, Day) {
-        let start = Day {
-            year,
-            month: 4,
-            day: 1,
-        };
-        let end = Day {
-            year: year + 1,
-            month: 3,
-            day: 31,
-        };
+        let [start, end] =
+            fiscal_year_days(year).map(|(year, month, day)| Day { year, month, day });
         (start, end)
     }
 }
@@ -743,15 +735,7 @@ impl<'s, 'a> Judge<'_, 's, 'a> {
             return;
         }
         let target = self.sheet.day(&item.id, "target");
-        let fiscal_year = self
-            .sheet
-            .checklist
-            .def
-            .phases
-            .iter()
-            .find(|p| p.id == item.phase)
-            .and_then(|p| p.fiscal_year);
-        match (target, fiscal_year) {
+        match (target, self.sheet.checklist.def.fiscal_year_of(item)) {
             (None, _) => {
                 let m = format!(
                     "{}：「いいえ」ですが、目標日が記入されていません。",

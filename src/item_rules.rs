@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::model::{AnswerKind, ChecklistDef, Item};
+use crate::model::{fiscal_year_days, AnswerKind, ChecklistDef, Item};
 
 /// The rules of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,20 +109,15 @@ pub fn item_rules(def: &ChecklistDef, item: &Item) -> ItemRules {
         ],
         AnswerKind::MaruBatsu => vec![round("r1", true, false, optional(Needed::Always))],
     };
-    let fiscal_year = def
-        .phases
-        .iter()
-        .find(|p| p.id == item.phase)
-        .and_then(|p| p.fiscal_year);
     ItemRules {
         id: item.id.clone(),
         label: label(def, item),
         required,
         gated: def.gate.is_some(),
         unless_switch_off: item.unless_switch_off.clone(),
-        target_window: fiscal_year
+        target_window: (def.fiscal_year_of(item))
             .filter(|_| def.answer == AnswerKind::YesNoDated)
-            .map(|y| [format!("{y}-04-01"), format!("{}-03-31", y + 1)]),
+            .map(|y| fiscal_year_days(y).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))),
         rounds,
     }
 }
@@ -179,13 +174,12 @@ pub fn round_shapes(rules: &Rules) -> (Vec<Shape<'_>>, Vec<usize>) {
 }
 
 /// The rules (`all`, of `def`) of the items on one form page (`on_page` picks them by index),
-/// as form.js and
-/// scoring.js read them from the page's data block. Every byte is on every page, so it is
-/// compact: the checklist's distinct round lists once (`rounds`: per round `[id, bits]`, bits
-/// 1 answer, 2 date, 4 always needed, 8 needed when 1回目 is いいえ, that last one followed by
-/// the first and last day its date may be, when the item's phase names a fiscal year; a split
-/// form's other pages refer to them too), the 視点 ids of a scored list (`viewpoints`), and per item a [`row`].
-/// JSON made safe to sit inside <script>.
+/// as form.js and scoring.js read them from the page's data block. Every byte is on every
+/// page, so it is compact: the checklist's distinct round lists once (`rounds`: per round
+/// `[id, bits]`, bits 1 answer, 2 date, 4 always needed, 8 needed when 1回目 is いいえ, that
+/// last one followed by the first and last day its date may be when the item's phase names a
+/// fiscal year; a split form's other pages refer to them too), the 視点 ids of a scored list
+/// (`viewpoints`), and per item a [`row`]. JSON made safe to sit inside <script>.
 pub fn page_block(def: &ChecklistDef, all: &Rules, on_page: impl Fn(usize) -> bool) -> String {
     let (shapes, index) = round_shapes(all);
     let items: Vec<Value> = (0..def.items.len())

@@ -411,6 +411,21 @@ pub struct Checklist {
     pub part_starts: Vec<usize>,
 }
 
+impl ChecklistDef {
+    /// The fiscal year of `item`'s phase, when it names one: the year its 目標日 must fall in.
+    pub fn fiscal_year_of(&self, item: &Item) -> Option<i32> {
+        (self.phases.iter())
+            .find(|p| p.id == item.phase)
+            .and_then(|p| p.fiscal_year)
+    }
+}
+
+/// The first and last day, as (year, month, day), of fiscal year (年度) `year`: April to March.
+/// The form's rules and `kensa inspect` both take the 目標日's window from here.
+pub fn fiscal_year_days(year: i32) -> [(i32, u32, u32); 2] {
+    [(year, 4, 1), (year + 1, 3, 31)]
+}
+
 impl Checklist {
     /// A checklist from its definition, read from YAML (`parse`) or from a published site's JSON
     /// (`published`).

@@ -16,6 +16,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const Ajv2020 = require('ajv/dist/2020');
 const h = require('./helpers');
+const { kensaBin, rustFindings } = require('./inspection-vectors');
 
 const FACILITY = 'checklists/r5/yakkyoku.html'; // gate, vendor_contract switch, 参考項目
 const VENDOR = 'checklists/r5/yakkyoku-jigyosha.html';
@@ -233,9 +234,13 @@ test('a 目標日 outside the fiscal year the published rules give is an error o
     const progress = () => page.locator('#progress-body').innerText();
     await page.check(`input[name="${id}:r1"][value="no"]`);
     await fillDate(page, `${id}:r1`, '2023', '10', '1');
-    for (const [day, late] of [[last, false], [dayAfter, true], [first, false], [dayBefore, true]]) {
+    const cases = [[last, false], [dayAfter, true], [first, false], [dayBefore, true]];
+    const exported = [];
+    for (const [day, late] of cases) {
       const [yy, mm, dd] = day.split('-');
       await fillDate(page, `${id}:target`, yy, String(+mm), String(+dd));
+      const { file, name } = await exportFile(page);
+      exported.push([{ name, bytes: fs.readFileSync(file) }]);
       if (late) {
         assert.equal(await y.getAttribute('aria-invalid'), 'true', day);
         assert.equal(await info.innerText(), `年度外の日付です（${first}～${last}）。`, day);
@@ -246,6 +251,14 @@ test('a 目標日 outside the fiscal year the published rules give is an error o
         assert.doesNotMatch(await progress(), /日付に誤りのある項目/, day);
       }
     }
+    // kensa inspect judges the exported files alike: a failed 目標日 exactly for the late ones.
+    const bin = kensaBin();
+    assert.ok(bin, 'the kensa binary is built (cargo build)');
+    const judged = rustFindings(bin, exported, '2024-06-01');
+    cases.forEach(([day, late], n) => {
+      const failed = judged[n].some((f) => f.item === id && f.status === 'fail' && /目標日（/.test(f.message));
+      assert.equal(failed, late, `kensa inspect on the file with 目標日 ${day}`);
+    });
     // Only a いいえ asks for a 目標日: after はい the same date is no error.
     await page.check(`input[name="${id}:r1"][value="yes"]`);
     assert.equal(await y.getAttribute('aria-invalid'), null);
